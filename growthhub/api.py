@@ -1,0 +1,43 @@
+"""The JSON API root (django-ninja) at /api/, with OpenAPI docs at /api/docs. Apps add their routers here."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+
+from stores.api_auth import SessionStoreAuth, StoreApiKeyAuth
+from stores.exceptions import ApplicationError
+
+api = NinjaAPI(
+    title="Growth Hub API",
+    version="1.0.0",
+    description="Authenticate with a store API key (`Authorization: Bearer gh_...`) or a signed-in session.",
+    auth=[StoreApiKeyAuth(), SessionStoreAuth()],
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code)
+
+
+class StoreOut(Schema):
+    id: int
+    name: str
+    slug: str
+    currency: str
+    timezone: str
+
+
+@api.get("/store", response=StoreOut, tags=["stores"], summary="The store this request acts for")
+def current_store(request: HttpRequest) -> object:
+    """The store the key or session acts for.
+
+    Example response: `{"id": 1, "name": "Northwind Outfitters", "slug": "northwind", "currency": "USD",
+    "timezone": "America/New_York"}`
+    """
+    return request.store

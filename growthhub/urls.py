@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from growthhub import health
+from growthhub.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/hub/", permanent=False)),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("stores/", include("stores.urls")),
+    path("hub/", include("growth.urls")),
+    path("social/", include("social.urls")),
+    path("ads/", include("ads.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("", include("django_prometheus.urls")),
+]
+
+if settings.PLATFORM_MODE == "sandbox":
+    urlpatterns.append(path("sandbox/", include("sandbox.urls")))

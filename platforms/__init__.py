@@ -1,0 +1,1 @@
+"""The integration layer: one package per platform API. No Django models here."""

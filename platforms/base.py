@@ -1,0 +1,180 @@
+"""Shared HTTP layer for every platform client: session factory, timeouts, error mapping, redaction."""
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+
+logger = logging.getLogger("platforms")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-._~+/=]+"),
+    re.compile(
+        r"(?i)((?:access_token|refresh_token|client_secret|code_verifier|fb_exchange_token|secret|token|code|"
+        r"password|auth_code)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+"
+    ),
+    re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"),
+]
+
+
+def redact(text: str) -> str:
+    """Replace anything that looks like a token or secret with ``[redacted]``."""
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1[redacted]", text)
+    return text
+
+
+class RedactSecretsFilter(logging.Filter):
+    """A logging filter that redacts tokens from every record's message and arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is logged as it is
+            return True
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
+def build_session(*, retries: int = 2) -> requests.Session:
+    """A requests session that retries only connection failures of idempotent methods, never a POST."""
+    session = requests.Session()
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=0,
+        status=0,
+        allowed_methods=IDEMPOTENT_METHODS,
+        backoff_factor=0.2,
+        raise_on_status=False,
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = "GrowthHub/1.0"
+    return session
+
+
+def default_timeout() -> tuple[float, float]:
+    return (settings.PLATFORM_HTTP_CONNECT_TIMEOUT, settings.PLATFORM_HTTP_READ_TIMEOUT)
+
+
+def sandbox_mode() -> bool:
+    return settings.PLATFORM_MODE == "sandbox"
+
+
+def platform_url(*, slug: str, live_base: str, path: str = "") -> str:
+    """The URL of ``path`` on a platform: under ``SANDBOX_BASE_URL/<slug>`` in sandbox mode, else the live host."""
+    base = f"{settings.SANDBOX_BASE_URL.rstrip('/')}/{slug}" if sandbox_mode() else live_base.rstrip("/")
+    return f"{base}/{path.lstrip('/')}" if path else base
+
+
+def parse_retry_after(value: str | None, default: float = 60.0) -> float:
+    if not value:
+        return default
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return default
+
+
+ErrorMapper = Callable[[requests.Response, Any], PlatformError | None]
+
+
+def default_error_for(response: requests.Response, *, platform: str, message: str | None = None) -> PlatformError:
+    """Map an HTTP error status into the hierarchy; platform clients pass the platform's own message."""
+    status = response.status_code
+    text = message or redact(response.text[:300]) or response.reason
+    if status == 429:
+        return RateLimited(
+            text, retry_after=parse_retry_after(response.headers.get("Retry-After")), platform=platform, status=status
+        )
+    if status in (401, 403):
+        return AuthExpired(text, platform=platform, status=status)
+    if status >= 500:
+        return Transient(text, platform=platform, status=status)
+    return Rejected(text, platform=platform, status=status)
+
+
+class PlatformHttp:
+    """Sends requests for one platform and maps failures into ``platforms.errors``.
+
+    Subclasses set ``slug`` and may override ``error_from_body`` to read errors that the platform returns inside
+    a 2xx envelope (TikTok) or to extract the platform's message from an error body.
+    """
+
+    slug: str = ""
+
+    def __init__(self, *, session: requests.Session | None = None) -> None:
+        self.session = session or build_session()
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        """Return an error for ``response``, or None when it is a success. Default: HTTP status only."""
+        if response.status_code < 400:
+            return None
+        return default_error_for(response, platform=self.slug)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        data: Any = None,
+        json: Any = None,
+        auth: Any = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> Any:
+        """Send the request and return the decoded JSON body (or None for an empty body).
+
+        Raises a ``PlatformError`` subclass; a read timeout of a non-idempotent call is ``Transient(ambiguous=True)``.
+        """
+        method = method.upper()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                headers=dict(headers or {}),
+                params=params,
+                data=data,
+                json=json,
+                auth=auth,
+                timeout=timeout or default_timeout(),
+            )
+        except requests.ConnectTimeout as exc:
+            raise Transient("The platform did not accept the connection in time.", platform=self.slug) from exc
+        except requests.ReadTimeout as exc:
+            raise Transient(
+                "The platform did not answer in time.", platform=self.slug, ambiguous=method not in IDEMPOTENT_METHODS
+            ) from exc
+        except requests.ConnectionError as exc:
+            raise Transient("Could not reach the platform.", platform=self.slug, ambiguous=False) from exc
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            body = None
+        error = self.error_from_body(response, body)
+        logger.info(
+            "platform call",
+            extra={
+                "platform": self.slug,
+                "method": method,
+                "path": redact(response.request.path_url.split("?")[0]),
+                "status": response.status_code,
+                "ok": error is None,
+            },
+        )
+        if error is not None:
+            raise error
+        return body

@@ -1,0 +1,55 @@
+"""Resolves the current store of every request from the signed-in user's memberships."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from stores.selectors import membership_get_for_user
+
+SESSION_STORE_KEY = "growthhub_store_id"
+
+
+def _resolve_membership(request: HttpRequest):  # noqa: ANN202 - returns Membership | None lazily
+    store_id = request.session.get(SESSION_STORE_KEY) if hasattr(request, "session") else None
+    membership = membership_get_for_user(user=request.user, store_id=store_id)
+    if membership is None and store_id is not None:
+        # The remembered store is gone or the membership was removed: fall back to another of theirs.
+        membership = membership_get_for_user(user=request.user)
+    return membership
+
+
+class CurrentStoreMiddleware:
+    """Sets ``request.membership`` (or None) for signed-in users; views take the store from it only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not hasattr(request, "membership"):
+            request.membership = SimpleLazyObject(lambda: _resolve_membership(request))
+        return self.get_response(request)
+
+
+class ApplicationErrorMiddleware:
+    """Renders an ApplicationError raised by a view as the error partial (htmx) or page, with its 4xx status."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from stores.exceptions import ApplicationError
+
+        if not isinstance(exception, ApplicationError):
+            return None
+        template = "partials/error.html" if getattr(request, "htmx", False) else "error.html"
+        response = render(request, template, {"error": exception}, status=exception.status_code)
+        if getattr(request, "htmx", False):
+            response["HX-Retarget"] = "#messages"
+            response["HX-Reswap"] = "innerHTML"
+        return response
