@@ -1,6 +1,8 @@
-"""The sandbox's routes, one prefix per platform, mounted at /sandbox/ when PLATFORM_MODE=sandbox."""
+"""The sandbox's routes, mounted at /sandbox/ when PLATFORM_MODE=sandbox.
 
-from django.urls import path  # noqa: F401 - platform routes are added below
+Each platform lives under its slug (``/sandbox/x/2/tweets``, ``/sandbox/meta_ads/v26.0/act_1/campaigns``) with
+the platform's own paths below it, so a client or an SDK only swaps its base URL.
+"""
 
 app_name = "sandbox"
 

@@ -1,0 +1,10 @@
+from sandbox.models.core import (
+    AccountKind,
+    SandboxAccount,
+    SandboxApp,
+    SandboxAuthCode,
+    SandboxFault,
+    SandboxToken,
+)
+
+__all__ = ["AccountKind", "SandboxAccount", "SandboxApp", "SandboxAuthCode", "SandboxFault", "SandboxToken"]
