@@ -1,6 +1,7 @@
 """The JSON API root (django-ninja) at /api/, with OpenAPI docs at /api/docs. Apps add their routers here."""
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
 from stores.api_auth import SessionStoreAuth, StoreApiKeyAuth
@@ -23,6 +24,28 @@ class ErrorOut(Schema):
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code)
+
+
+class ApiIndexOut(Schema):
+    name: str
+    version: str
+    docs: str
+    openapi: str
+
+
+@api.get("/", response=ApiIndexOut, auth=None, tags=["meta"], summary="Where the docs and schema are")
+def index(request: HttpRequest) -> dict[str, str]:
+    """Needs no authentication.
+
+    Example response: `{"name": "Growth Hub API", "version": "1.0.0", "docs": "/api/docs",
+    "openapi": "/api/openapi.json"}`
+    """
+    return {
+        "name": api.title,
+        "version": api.version,
+        "docs": reverse("api:openapi-view"),
+        "openapi": reverse("api:openapi-json"),
+    }
 
 
 class StoreOut(Schema):

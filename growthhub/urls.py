@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 from growthhub import health
 from growthhub.api import api
 
+# allauth's own rate limits (login, sign-up, password reset) answer through this view as well.
+handler429 = "stores.views.ratelimited"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/hub/", permanent=False)),
     path("healthz", health.healthz, name="healthz"),

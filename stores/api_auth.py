@@ -1,21 +1,37 @@
-"""Authentication for the JSON API: a signed-in session, or a store API key sent as a Bearer token."""
+"""Authentication for the JSON API: a signed-in session, or a store API key sent as a Bearer token.
+
+Both set ``request.store``, ``request.api_role`` and ``request.api_user``; endpoints take the store from
+``request.store`` only. An analyst (key or member) may read but not change anything: any request with an unsafe
+method is refused here with 403, so no endpoint can forget the rule.
+"""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
-from stores.models import Membership
+from stores.exceptions import PermissionDenied
+from stores.models import Role
+from stores.permissions import READ_ONLY_MESSAGE
 from stores.services import api_key_authenticate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refuse_read_only_writes(request: HttpRequest, role: str) -> None:
+    if role == Role.ANALYST and request.method not in SAFE_METHODS:
+        raise PermissionDenied(READ_ONLY_MESSAGE)
 
 
 class StoreApiKeyAuth(HttpBearer):
-    """``Authorization: Bearer gh_...``; sets ``request.store`` and ``request.api_role``."""
+    """``Authorization: Bearer gh_...``; the key's store and role."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         key = api_key_authenticate(raw_key=token)
         if key is None:
             return None
+        _refuse_read_only_writes(request, key.role)
         request.store = key.store
         request.api_role = key.role
         request.api_user = key.created_by
@@ -23,17 +39,25 @@ class StoreApiKeyAuth(HttpBearer):
 
 
 class SessionStoreAuth(APIKeyCookie):
-    """The dashboard's own session (CSRF checked); the store is the user's current store."""
+    """The dashboard's own session (CSRF checked on writes); the store is the user's current store."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No signed-in user: not this scheme's request (e.g. a bad Bearer key), so answer 401, not a CSRF 403.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        membership: Membership | None = request.membership if request.membership else None
-        if membership is None:
+        membership = getattr(request, "membership", None)
+        if not membership:
             return None
+        _refuse_read_only_writes(request, membership.role)
         request.store = membership.store
         request.api_role = membership.role
         request.api_user = user

@@ -1,10 +1,50 @@
+"""Forms for the store pages. They parse input only; the rules live in stores.services."""
+
 import zoneinfo
 
 from django import forms
 
+from stores.models import Role
+
+TIMEZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+API_KEY_ROLE_CHOICES = [(r.value, r.label) for r in (Role.ADMIN, Role.MARKETER, Role.ANALYST)]
+
 
 class StoreForm(forms.Form):
     name = forms.CharField(max_length=120)
-    currency = forms.CharField(max_length=3, initial="USD")
-    timezone = forms.ChoiceField(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())], initial="UTC")
-    storefront_domain = forms.CharField(max_length=253, required=False)
+    currency = forms.CharField(
+        max_length=3, min_length=3, initial="USD", help_text="ISO 4217 code, e.g. USD, EUR, GBP."
+    )
+    timezone = forms.ChoiceField(
+        choices=TIMEZONE_CHOICES, initial="UTC", help_text="Days in reports start at midnight here."
+    )
+    storefront_domain = forms.CharField(
+        max_length=253, required=False, label="Storefront domain", help_text="e.g. shop.example.com"
+    )
+
+    def make_read_only(self) -> None:
+        for field in self.fields.values():
+            field.disabled = True
+
+
+def role_choices(*, actor_role: str) -> list[tuple[str, str]]:
+    """The roles a member may hand out: only an owner can make someone an owner."""
+    return [(r.value, r.label) for r in Role if r != Role.OWNER or actor_role == Role.OWNER]
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(help_text="They need a Growth Hub account already.")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MARKETER)
+
+    def __init__(self, *args: object, actor_role: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(actor_role=actor_role)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="Where the key is used, e.g. “Warehouse sync”.")
+    role = forms.ChoiceField(choices=API_KEY_ROLE_CHOICES, initial=Role.MARKETER)

@@ -1,10 +1,12 @@
 """Read queries for tenancy. Anything a user reaches goes through a store the user is a member of."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404
 
-from stores.models import Membership, Store
+from stores.models import Membership, Role, Store, StoreApiKey
+
+ROLE_ORDER = (Role.OWNER, Role.ADMIN, Role.MARKETER, Role.ANALYST)
 
 
 def memberships_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
@@ -31,3 +33,30 @@ def store_get_for_user(*, user: AbstractBaseUser, slug: str) -> Membership:
 
 def store_get(*, store_id: int) -> Store:
     return Store.objects.get(pk=store_id)
+
+
+def memberships_for_store(*, store: Store) -> QuerySet[Membership]:
+    """The store's members, owners first and then by email, each with their user (one query)."""
+    rank = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)), default=Value(len(ROLE_ORDER)))
+    return Membership.objects.filter(store=store).select_related("user").order_by(rank, "user__email")
+
+
+def membership_get_for_store(*, store: Store, id: int) -> Membership:
+    """One membership of ``store``; 404 for an id that belongs to another store or does not exist."""
+    membership = Membership.objects.select_related("user", "store").filter(store=store, pk=id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def api_keys_for_store(*, store: Store) -> QuerySet[StoreApiKey]:
+    """The store's API keys, newest first, with who created each (one query)."""
+    return StoreApiKey.objects.filter(store=store).select_related("created_by").order_by("-created_at", "-id")
+
+
+def api_key_get_for_store(*, store: Store, id: int) -> StoreApiKey:
+    """One API key of ``store``; 404 for a key of another store or none at all."""
+    key = StoreApiKey.objects.filter(store=store, pk=id).first()
+    if key is None:
+        raise Http404("No such API key.")
+    return key

@@ -1,18 +1,32 @@
-"""State changes for tenancy: stores, memberships and API keys."""
+"""State changes for tenancy: stores, memberships and API keys.
+
+Services that act for a member take ``by`` (the acting membership) and refuse what the member's role does not
+allow, so every caller (view, API, admin action) gets the same rules. Each change is logged to the
+``stores.audit`` logger with who did it; secrets are never logged.
+"""
 
 import hashlib
+import logging
+import re
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stores.exceptions import ApplicationError
+from stores.exceptions import ApplicationError, Conflict, PermissionDenied
 from stores.models import Membership, Role, Store, StoreApiKey
 from stores.models.tenancy import validate_timezone
+from stores.permissions import membership_require
 
 API_KEY_PREFIX = "gh_"
+OWNER_ONLY_MESSAGE = "Only an owner can make someone an owner or change an owner's role."
+LAST_OWNER_MESSAGE = "A store needs at least one owner. Make someone else an owner first."
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
+
+audit = logging.getLogger("stores.audit")
 
 
 def _unique_slug(name: str) -> str:
@@ -24,54 +38,214 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ApplicationError("A store needs a name.", code="store_name_required")
+    if len(name) > Store._meta.get_field("name").max_length:
+        raise ApplicationError("A store name has at most 120 characters.", code="store_name_too_long")
+    return name
+
+
+def _clean_currency(currency: str) -> str:
+    currency = currency.strip().upper()
+    if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
+        raise ApplicationError(f"{currency!r} is not a three-letter currency code.", code="invalid_currency")
+    return currency
+
+
+def _clean_timezone(timezone_name: str) -> str:
+    try:
+        validate_timezone(timezone_name)
+    except Exception as exc:
+        raise ApplicationError(f"{timezone_name!r} is not a known time zone.", code="invalid_timezone") from exc
+    return timezone_name
+
+
+def _clean_domain(domain: str) -> str:
+    """``https://Shop.Example.com/path`` becomes ``shop.example.com``; anything but a host name is refused."""
+    domain = domain.strip().lower()
+    domain = re.sub(r"^[a-z][a-z0-9+.-]*://", "", domain).split("/", 1)[0]
+    if domain and not DOMAIN_RE.match(domain):
+        raise ApplicationError(f"{domain!r} is not a domain name like shop.example.com.", code="invalid_domain")
+    return domain
+
+
 @transaction.atomic
 def store_create_with_owner(
     *, owner: AbstractBaseUser, name: str, currency: str = "USD", timezone_name: str = "UTC", domain: str = ""
 ) -> Store:
     """Create a store and make ``owner`` its owner. Raises ApplicationError for a bad name, currency or zone."""
-    name = name.strip()
-    if not name:
-        raise ApplicationError("A store needs a name.", code="store_name_required")
-    currency = currency.strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ApplicationError(f"{currency!r} is not a three-letter currency code.", code="invalid_currency")
-    try:
-        validate_timezone(timezone_name)
-    except Exception as exc:
-        raise ApplicationError(f"{timezone_name!r} is not a known time zone.", code="invalid_timezone") from exc
+    name = _clean_name(name)
     store = Store.objects.create(
-        name=name, slug=_unique_slug(name), currency=currency, timezone=timezone_name, storefront_domain=domain
+        name=name,
+        slug=_unique_slug(name),
+        currency=_clean_currency(currency),
+        timezone=_clean_timezone(timezone_name),
+        storefront_domain=_clean_domain(domain),
     )
     Membership.objects.create(user=owner, store=store, role=Role.OWNER)
+    audit.info("store created", extra={"store_id": store.pk, "user_id": owner.pk})
     return store
+
+
+@transaction.atomic
+def store_update(*, store: Store, by: Membership, name: str, currency: str, timezone_name: str, domain: str) -> Store:
+    """Change the store's name, currency, time zone and storefront domain; owners and admins only.
+
+    The slug stays as it is so links and bookmarks keep working.
+    """
+    membership_require(by, manage=True)
+    store.name = _clean_name(name)
+    store.currency = _clean_currency(currency)
+    store.timezone = _clean_timezone(timezone_name)
+    store.storefront_domain = _clean_domain(domain)
+    store.save(update_fields=["name", "currency", "timezone", "storefront_domain"])
+    audit.info("store updated", extra={"store_id": store.pk, "user_id": by.user_id})
+    return store
+
+
+def _clean_role(role: str) -> str:
+    if role not in Role.values:
+        raise ApplicationError(
+            f"{role!r} is not a role. Choose owner, admin, marketer or analyst.", code="invalid_role"
+        )
+    return role
+
+
+def _lock_store(store: Store) -> None:
+    """Serialise membership changes of one store, so two requests cannot each remove 'the other' last owner."""
+    Store.objects.select_for_update().filter(pk=store.pk).first()
+
+
+def _other_owners_exist(membership: Membership) -> bool:
+    return Membership.objects.filter(store_id=membership.store_id, role=Role.OWNER).exclude(pk=membership.pk).exists()
+
+
+@transaction.atomic
+def membership_add(*, store: Store, by: Membership, email: str, role: str) -> Membership:
+    """Give an existing Growth Hub user a role in ``store``.
+
+    Owners and admins only; only an owner can add another owner. Refuses an unknown email (they sign up first) and
+    someone who is already a member (Conflict).
+    """
+    membership_require(by, manage=True)
+    role = _clean_role(role)
+    if role == Role.OWNER and by.role != Role.OWNER:
+        raise PermissionDenied(OWNER_ONLY_MESSAGE)
+    email = email.strip()
+    user = get_user_model().objects.filter(email__iexact=email).order_by("pk").first() if email else None
+    if user is None:
+        raise ApplicationError(
+            "No one has a Growth Hub account with that email yet. Ask them to sign up, then add them here.",
+            code="user_not_found",
+        )
+    _lock_store(store)
+    if Membership.objects.filter(store=store, user=user).exists():
+        raise Conflict(f"{user.email} is already a member of {store.name}.", code="already_member")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(store=store, user=user, role=role)
+    except IntegrityError as exc:
+        raise Conflict(f"{user.email} is already a member of {store.name}.", code="already_member") from exc
+    audit.info("member added", extra={"store_id": store.pk, "user_id": by.user_id, "member_id": user.pk, "role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, by: Membership, role: str) -> Membership:
+    """Change a member's role. Owners and admins only; only an owner touches the owner role; never the last owner."""
+    membership_require(by, manage=True)
+    role = _clean_role(role)
+    if Role.OWNER in (membership.role, role) and by.role != Role.OWNER:
+        raise PermissionDenied(OWNER_ONLY_MESSAGE)
+    _lock_store(membership.store)
+    membership.refresh_from_db(fields=["role"])
+    if membership.role == role:
+        return membership
+    if membership.role == Role.OWNER and not _other_owners_exist(membership):
+        raise Conflict(LAST_OWNER_MESSAGE, code="last_owner")
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.info(
+        "member role changed",
+        extra={
+            "store_id": membership.store_id,
+            "user_id": by.user_id,
+            "member_id": membership.user_id,
+            "from_role": previous,
+            "role": role,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: Membership) -> None:
+    """Take a member out of the store. Owners and admins only (an admin cannot remove an owner); never the last owner.
+
+    Their API keys stay: keys belong to the store, not to the person who made them.
+    """
+    membership_require(by, manage=True)
+    if membership.role == Role.OWNER and by.role != Role.OWNER:
+        raise PermissionDenied(OWNER_ONLY_MESSAGE)
+    _lock_store(membership.store)
+    membership.refresh_from_db(fields=["role"])
+    if membership.role == Role.OWNER and not _other_owners_exist(membership):
+        raise Conflict(LAST_OWNER_MESSAGE, code="last_owner")
+    member_id, store_id = membership.user_id, membership.store_id
+    membership.delete()
+    audit.info("member removed", extra={"store_id": store_id, "user_id": by.user_id, "member_id": member_id})
 
 
 def _hash_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
+@transaction.atomic
 def api_key_create(
-    *, store: Store, name: str, created_by: AbstractBaseUser | None, role: str = Role.MARKETER
+    *,
+    store: Store,
+    name: str,
+    created_by: AbstractBaseUser | None,
+    role: str = Role.MARKETER,
+    by: Membership | None = None,
 ) -> tuple[StoreApiKey, str]:
-    """Create an API key; returns the row and the raw key, which is shown once and never stored."""
-    if not name.strip():
+    """Create an API key; returns the row and the raw key, which is shown once and never stored.
+
+    Only the SHA-256 of the key is kept; the prefix (also inside the raw key) identifies it in lists. With ``by``
+    (a member acting in the dashboard), owners and admins only.
+    """
+    if by is not None:
+        membership_require(by, manage=True)
+    name = name.strip()
+    if not name:
         raise ApplicationError("Give the key a name so you can recognise it later.", code="api_key_name_required")
+    if len(name) > StoreApiKey._meta.get_field("name").max_length:
+        raise ApplicationError("A key name has at most 80 characters.", code="api_key_name_too_long")
     if role not in Role.values or role == Role.OWNER:
         raise ApplicationError("An API key may be admin, marketer or analyst.", code="invalid_role")
     prefix = secrets.token_hex(4)
     raw_key = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = StoreApiKey.objects.create(
-        store=store, name=name.strip(), prefix=prefix, key_hash=_hash_key(raw_key), role=role, created_by=created_by
+        store=store, name=name, prefix=prefix, key_hash=_hash_key(raw_key), role=role, created_by=created_by
+    )
+    audit.info(
+        "api key created",
+        extra={"store_id": store.pk, "user_id": getattr(created_by, "pk", None), "prefix": prefix, "role": role},
     )
     return key, raw_key
 
 
 def api_key_authenticate(*, raw_key: str) -> StoreApiKey | None:
-    """The live key matching ``raw_key`` (its last use recorded), or None."""
+    """The live key matching ``raw_key`` (its last use recorded, at most once a minute), or None."""
     if not raw_key.startswith(API_KEY_PREFIX):
         return None
     key = (
-        StoreApiKey.objects.select_related("store").filter(key_hash=_hash_key(raw_key), revoked_at__isnull=True).first()
+        StoreApiKey.objects.select_related("store", "created_by")
+        .filter(key_hash=_hash_key(raw_key), revoked_at__isnull=True)
+        .first()
     )
     if key is None:
         return None
@@ -82,7 +256,16 @@ def api_key_authenticate(*, raw_key: str) -> StoreApiKey | None:
     return key
 
 
-def api_key_revoke(*, key: StoreApiKey) -> None:
+@transaction.atomic
+def api_key_revoke(*, key: StoreApiKey, by: Membership | None = None) -> StoreApiKey:
+    """Revoke a key for good; revoking twice keeps the first time. With ``by``, owners and admins only."""
+    if by is not None:
+        membership_require(by, manage=True)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        audit.info(
+            "api key revoked",
+            extra={"store_id": key.store_id, "user_id": getattr(by, "user_id", None), "prefix": key.prefix},
+        )
+    return key

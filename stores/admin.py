@@ -1,0 +1,155 @@
+"""Django admin for staff: stores, members, API keys, catalogue, commerce and platform connections.
+
+Secrets never show: API keys display their prefix only (the hash is excluded), and connection tokens are excluded
+from every list, form and detail page.
+"""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from stores.models import Customer, Membership, Order, OrderLine, Product, Store, StoreApiKey
+from stores.models.connections import PlatformConnection
+from stores.services import api_key_revoke
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(Store)
+class StoreAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "status", "currency", "timezone", "storefront_domain", "created_at")
+    list_filter = ("status", "currency")
+    search_fields = ("name", "slug", "storefront_domain")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "store", "role", "created_at")
+    list_filter = ("role", "store")
+    search_fields = ("user__email", "store__name", "store__slug")
+    list_select_related = ("user", "store")
+    raw_id_fields = ("user", "store")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(StoreApiKey)
+class StoreApiKeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are created in the store's settings, where the raw key is shown once. Staff may revoke."""
+
+    list_display = ("name", "store", "prefix", "role", "created_by", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("role", ("revoked_at", admin.EmptyFieldListFilter), "store")
+    search_fields = ("name", "prefix", "store__name", "store__slug")
+    list_select_related = ("store", "created_by")
+    exclude = ("key_hash",)
+    readonly_fields = (
+        "store",
+        "name",
+        "prefix",
+        "role",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    actions = ["revoke_keys"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: StoreApiKey | None = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected keys", permissions=["delete"])
+    def revoke_keys(self, request: HttpRequest, queryset: QuerySet[StoreApiKey]) -> None:
+        keys = list(queryset.filter(revoked_at__isnull=True))
+        for key in keys:
+            api_key_revoke(key=key)
+        self.message_user(request, f"Revoked {len(keys)} key(s).")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("title", "store", "external_id", "status", "price_minor", "currency", "inventory_quantity")
+    list_filter = ("status", "category", "store")
+    search_fields = ("title", "external_id", "store__name")
+    list_select_related = ("store",)
+    raw_id_fields = ("store",)
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "store", "external_id", "email", "accepts_marketing", "created_at")
+    list_filter = ("accepts_marketing", "store")
+    search_fields = ("external_id", "email", "name", "store__name")
+    list_select_related = ("store",)
+    raw_id_fields = ("store",)
+    date_hierarchy = "created_at"
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    fields = ("product", "title", "quantity", "unit_price_minor")
+    raw_id_fields = ("product",)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "store",
+        "customer",
+        "status",
+        "total_minor",
+        "refunded_minor",
+        "currency",
+        "utm_source",
+        "created_at",
+    )
+    list_filter = ("status", "utm_source", "currency", "store")
+    search_fields = ("external_id", "customer__email", "utm_campaign", "store__name")
+    list_select_related = ("store", "customer")
+    raw_id_fields = ("store", "customer")
+    date_hierarchy = "created_at"
+    inlines = [OrderLineInline]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    list_display = ("title", "order", "store", "product", "quantity", "unit_price_minor")
+    search_fields = ("title", "order__external_id", "store__name")
+    list_filter = ("store",)
+    list_select_related = ("order", "store", "product")
+    raw_id_fields = ("order", "store", "product")
+
+
+@admin.register(PlatformConnection)
+class PlatformConnectionAdmin(admin.ModelAdmin):
+    """Tokens are encrypted and never shown; staff see the account, its state and its last error."""
+
+    list_display = (
+        "__str__",
+        "store",
+        "platform",
+        "status",
+        "access_token_expires_at",
+        "last_success_at",
+        "last_failure_at",
+    )
+    list_filter = ("platform", "status", "store")
+    search_fields = ("external_account_id", "external_account_name", "ad_account_id", "store__name")
+    list_select_related = ("store",)
+    exclude = ("access_token_encrypted", "refresh_token_encrypted")
+    raw_id_fields = ("store", "connected_by")
+    readonly_fields = ("connected_at", "updated_at", "last_success_at", "last_failure_at")
