@@ -199,6 +199,24 @@ PLATFORM_CREDENTIALS = {
 }
 GOOGLE_ADS_DEVELOPER_TOKEN = env.str("GOOGLE_ADS_DEVELOPER_TOKEN", default="growthhub-sandbox-developer-token")
 
+# Connections (OAuth): a consent must come back within OAUTH_STATE_LIFETIME seconds; beat refreshes tokens that
+# expire within CONNECTION_REFRESH_MARGIN seconds; owners hear CONNECTION_EXPIRY_WARNING_DAYS ahead about tokens
+# that cannot be refreshed. The handlers are called (in the same transaction) whenever a connection goes bad or
+# comes back, so a layer above stores (growth) can hold and release the posts and campaigns that depend on it.
+OAUTH_STATE_LIFETIME = env.int("OAUTH_STATE_LIFETIME", default=600)
+OAUTH_CALLBACK_RATE = env.str("OAUTH_CALLBACK_RATE", default="30/m")
+CONNECTION_REFRESH_MARGIN = env.int("CONNECTION_REFRESH_MARGIN", default=900)
+CONNECTION_EXPIRY_WARNING_DAYS = env.int("CONNECTION_EXPIRY_WARNING_DAYS", default=7)
+CONNECTION_STATUS_HANDLERS = env.list(
+    "CONNECTION_STATUS_HANDLERS", default=["growth.connections.connection_dependents_sync"]
+)
+# Sandbox token lifetimes in seconds for apps it creates (each app's own values are editable in admin), and
+# fault injection applied by `manage.py sandbox_faults --from-settings`, e.g. '{"x": {"error_rate": 0.2}}'.
+SANDBOX_ACCESS_TOKEN_LIFETIME = env.int("SANDBOX_ACCESS_TOKEN_LIFETIME", default=7200)
+SANDBOX_REFRESH_TOKEN_LIFETIME = env.int("SANDBOX_REFRESH_TOKEN_LIFETIME", default=86400 * 60)
+SANDBOX_LONG_LIVED_TOKEN_LIFETIME = env.int("SANDBOX_LONG_LIVED_TOKEN_LIFETIME", default=86400 * 60)
+SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+
 # Celery: Redis when REDIS_URL is set, else the filesystem transport under var/ (single host).
 CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
