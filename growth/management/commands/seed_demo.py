@@ -1,0 +1,83 @@
+"""Seed the demo store: the demo user, Northwind Outfitters and a year of its trade.
+
+The seed runs as explicit steps, each taking the plan (store, generator seed, period) and returning a summary
+line. The commerce step comes first because the later ones (posts, campaigns, touchpoints) build on its orders.
+"""
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from tqdm import tqdm
+
+from stores.demo import (
+    DemoSeedPlan,
+    ProgressBar,
+    demo_commerce_seed,
+    demo_seed_plan,
+    demo_store_ensure,
+    demo_store_has_orders,
+    demo_store_reset,
+)
+from stores.exceptions import ApplicationError
+
+SeedStep = Callable[..., str]
+# In order: each step may read what the steps before it wrote.
+SEED_STEPS: list[tuple[str, SeedStep]] = [
+    ("commerce", demo_commerce_seed),
+]
+
+
+def _end_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _progress(desc: str, total: int) -> AbstractContextManager[ProgressBar]:
+    """A bar on stderr; tqdm turns itself off when stderr is not a terminal."""
+    return tqdm(total=total, desc=desc, unit="", unit_scale=True, file=sys.stderr, disable=None, dynamic_ncols=True)
+
+
+class Command(BaseCommand):
+    help = "Create the demo user and the Northwind Outfitters store, with twelve months of orders."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--orders", type=int, default=20_000, help="How many orders to seed (default 20000).")
+        parser.add_argument("--seed", type=int, default=42, help="Random seed; the same seed gives the same data.")
+        parser.add_argument(
+            "--end-date",
+            type=_end_date,
+            help="Last day of the seeded year (YYYY-MM-DD, in the store's time zone); default: now.",
+        )
+        when = parser.add_mutually_exclusive_group()
+        when.add_argument("--if-empty", action="store_true", help="Do nothing when the demo store has orders.")
+        when.add_argument("--reset", action="store_true", help="Delete the demo store's data first.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            store = demo_store_ensure(email=settings.DEMO_USER_EMAIL, password=settings.DEMO_USER_PASSWORD)
+            if options["if_empty"] and demo_store_has_orders(store=store):
+                self.stdout.write(f"{store.name} already has orders; nothing seeded.")
+            else:
+                if options["reset"]:
+                    demo_store_reset(store=store)
+                end = timezone.now()
+                if options["end_date"] is not None:
+                    next_day = options["end_date"] + dt.timedelta(days=1)
+                    end = dt.datetime.combine(next_day, dt.time(), tzinfo=store.tzinfo)
+                plan: DemoSeedPlan = demo_seed_plan(
+                    store=store, seed=options["seed"], orders=options["orders"], end=end
+                )
+                for name, step in SEED_STEPS:
+                    summary = step(plan=plan, progress=_progress)
+                    self.stdout.write(f"{name}: {summary}")
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"Demo login: {settings.DEMO_USER_EMAIL} / {settings.DEMO_USER_PASSWORD}")
