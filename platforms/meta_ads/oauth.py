@@ -1,0 +1,136 @@
+"""Meta (Facebook Login for the Marketing API): code exchange and the long-lived token exchange are GETs with the
+app secret in the query; the long-lived token (about 60 days) has no refresh token, so the merchant signs in again
+before it runs out.
+
+Docs: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow (dialog, code exchange),
+https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived (fb_exchange_token),
+https://developers.facebook.com/docs/graph-api/reference/user/permissions/ (revoke: DELETE /me/permissions),
+https://developers.facebook.com/docs/marketing-api/reference/user/adaccounts/ (ad accounts).
+"""
+
+from typing import Any
+
+import requests
+from authlib.common.urls import add_params_to_uri
+from authlib.integrations.requests_client import OAuth2Session
+
+from platforms.base import parse_retry_after
+from platforms.constants import META_ADS
+from platforms.errors import AuthExpired, PlatformError, RateLimited
+from platforms.oauth import AccountInfo, AdAccountInfo, OAuthHttp, OAuthPlatform, TokenSet
+
+WEB = "https://www.facebook.com"
+GRAPH = "https://graph.facebook.com"
+GRAPH_VERSION = "v25.0"
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80000, 80004})
+MAX_AD_ACCOUNT_PAGES = 20
+
+
+def _graph_query_auth(client: Any, method: str, uri: str, headers: dict, body: str) -> tuple[str, dict, str]:
+    """The Graph token endpoint takes the app id and secret as query parameters of a GET."""
+    return (
+        add_params_to_uri(uri, [("client_id", client.client_id), ("client_secret", client.client_secret)]),
+        headers,
+        body,
+    )
+
+
+class GraphHttp(OAuthHttp):
+    """Graph errors: ``{"error": {"code", "message", ...}}``; 190 is a dead token, 4/17/613/800xx are limits."""
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        if response.status_code < 400:
+            return None
+        error = body.get("error") if isinstance(body, dict) else None
+        code = (error or {}).get("code") if isinstance(error, dict) else None
+        message = (error or {}).get("message") if isinstance(error, dict) else None
+        if code == 190:
+            return AuthExpired(
+                message or "The token is no longer valid.", platform=self.slug, status=response.status_code, code=code
+            )
+        if code in RATE_LIMIT_CODES:
+            return RateLimited(
+                message or "Rate limited.",
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                platform=self.slug,
+                status=response.status_code,
+                code=code,
+            )
+        return super().error_from_body(response, body)
+
+
+class MetaAdsOAuth(OAuthPlatform):
+    slug = META_ADS
+    kind = "ads"
+    docs = "https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow"
+    authorize_endpoint = (WEB, f"{GRAPH_VERSION}/dialog/oauth")
+    token_endpoint = (GRAPH, f"{GRAPH_VERSION}/oauth/access_token")
+    permissions_endpoint = (GRAPH, f"{GRAPH_VERSION}/me/permissions")
+    account_endpoint = (GRAPH, f"{GRAPH_VERSION}/me")
+    ad_accounts_endpoint = (GRAPH, f"{GRAPH_VERSION}/me/adaccounts")
+    scopes = ("ads_management", "ads_read", "business_management")
+    scope_separator = ","
+    token_auth_method = "graph_query"
+    refreshable = False
+    http_class = GraphHttp
+
+    @property
+    def can_revoke(self) -> bool:
+        return True
+
+    def oauth_session(self, *, redirect_uri: str | None = None) -> OAuth2Session:
+        session = super().oauth_session(redirect_uri=redirect_uri)
+        session.register_client_auth_method(("graph_query", _graph_query_auth))
+        return session
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> TokenSet:
+        session = self.oauth_session(redirect_uri=redirect_uri)
+        short = self.token_set(
+            self._call("code exchange", session.fetch_token, self.url(self.token_endpoint), code=code, method="GET")
+        )
+        body = self.http.request(
+            "GET",
+            self.url(self.token_endpoint),
+            params={
+                "grant_type": "fb_exchange_token",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "fb_exchange_token": short.access_token,
+            },
+        )
+        return TokenSet(
+            access_token=str(body["access_token"]),
+            expires_in=int(body["expires_in"]) if body.get("expires_in") else None,
+            scopes=short.scopes,
+            extra={"token_type": body.get("token_type", "bearer")},
+        )
+
+    def revoke(self, *, access_token: str, refresh_token: str = "") -> None:
+        self.http.request("DELETE", self.url(self.permissions_endpoint), params={"access_token": access_token})
+
+    def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
+        body = self.http.request(
+            "GET", self.url(self.account_endpoint), params={"fields": "id,name", "access_token": access_token}
+        )
+        return AccountInfo(id=str(body["id"]), name=body.get("name") or str(body["id"]))
+
+    def list_ad_accounts(self, *, access_token: str) -> list[AdAccountInfo]:
+        """Every page of /me/adaccounts: the next page is ``paging.next`` until a page omits it."""
+        accounts: list[AdAccountInfo] = []
+        url: str | None = self.url(self.ad_accounts_endpoint)
+        params: dict[str, Any] | None = {
+            "fields": "id,account_id,name,currency,account_status",
+            "limit": 50,
+            "access_token": access_token,
+        }
+        for _ in range(MAX_AD_ACCOUNT_PAGES):
+            if url is None:
+                break
+            body = self.http.request("GET", url, params=params)
+            accounts += [
+                AdAccountInfo(id=row["id"], name=row.get("name", ""), currency=row.get("currency", ""))
+                for row in body.get("data", [])
+            ]
+            url = (body.get("paging") or {}).get("next")
+            params = None  # the next URL carries every parameter, the token included
+        return accounts

@@ -1,0 +1,102 @@
+"""TikTok Business (Marketing) API advertiser authorization. Not RFC 6749: the consent returns ``auth_code``,
+the exchange is a JSON POST of ``app_id``, ``secret`` and ``auth_code`` answered in the ``{code, data}``
+envelope with the advertiser ids granted, and the token never expires (revoke only).
+
+Docs: https://business-api.tiktok.com/portal/docs?id=1738373164380162 (authorization),
+https://business-api.tiktok.com/portal/docs?id=1739965703387137 (access token),
+https://business-api.tiktok.com/portal/docs?id=1738455508553729 (advertiser/get),
+https://business-api.tiktok.com/portal/docs?id=1740059052012546 (revoke_token),
+https://business-api.tiktok.com/portal/docs?id=1739665513574402 (user/info).
+"""
+
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+from platforms.base import parse_retry_after
+from platforms.constants import TIKTOK_ADS
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.oauth import AccountInfo, AdAccountInfo, OAuthHttp, OAuthPlatform, TokenSet
+
+PORTAL = "https://business-api.tiktok.com"
+API = "https://business-api.tiktok.com"
+AUTH_CODES = frozenset({40001, 40102, 40104, 40105, 40110})
+RATE_LIMIT_CODE = 40100
+
+
+class TikTokAdsHttp(OAuthHttp):
+    """The ``{code, message, data}`` envelope, usually HTTP 200 even on failure: success iff ``code == 0``."""
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        code = body.get("code") if isinstance(body, dict) else None
+        if response.status_code < 400 and code == 0:
+            return None
+        message = (body or {}).get("message") if isinstance(body, dict) else None
+        message = message or response.reason or "TikTok refused the request."
+        status = response.status_code
+        if code in AUTH_CODES:
+            return AuthExpired(message, platform=TIKTOK_ADS, status=status, code=code)
+        if code == RATE_LIMIT_CODE or status == 429:
+            retry = parse_retry_after(response.headers.get("Retry-After"))
+            return RateLimited(message, retry_after=retry, platform=TIKTOK_ADS, status=status, code=code)
+        if status >= 500 or (isinstance(code, int) and code >= 50000):
+            return Transient(message, platform=TIKTOK_ADS, status=status, code=code)
+        return Rejected(message, platform=TIKTOK_ADS, status=status, code=code)
+
+
+class TikTokAdsOAuth(OAuthPlatform):
+    slug = TIKTOK_ADS
+    kind = "ads"
+    docs = "https://business-api.tiktok.com/portal/docs?id=1738373164380162"
+    authorize_endpoint = (PORTAL, "portal/auth")
+    token_endpoint = (API, "open_api/v1.3/oauth2/access_token/")
+    revoke_endpoint = (API, "open_api/v1.3/oauth2/revoke_token/")
+    account_endpoint = (API, "open_api/v1.3/user/info/")
+    advertisers_endpoint = (API, "open_api/v1.3/oauth2/advertiser/get/")
+    refreshable = False  # the advertiser token does not expire
+    code_param = "auth_code"
+    http_class = TikTokAdsHttp
+
+    def authorization_url(self, *, redirect_uri: str, state: str, code_verifier: str = "") -> str:
+        # Scopes are chosen on the app, not per request; no PKCE.
+        query = urlencode({"app_id": self.client_id, "state": state, "redirect_uri": redirect_uri})
+        return f"{self.url(self.authorize_endpoint)}?{query}"
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> TokenSet:
+        body = self.http.request(
+            "POST",
+            self.url(self.token_endpoint),
+            json={"app_id": self.client_id, "secret": self.client_secret, "auth_code": code},
+        )
+        data = body["data"]
+        return TokenSet(
+            access_token=str(data["access_token"]),
+            scopes=tuple(str(s) for s in data.get("scope") or ()),
+            extra={"advertiser_ids": [str(a) for a in data.get("advertiser_ids") or []]},
+        )
+
+    def revoke(self, *, access_token: str, refresh_token: str = "") -> None:
+        self.http.request(
+            "POST",
+            self.url(self.revoke_endpoint),
+            json={"app_id": self.client_id, "secret": self.client_secret, "access_token": access_token},
+            headers={"Access-Token": access_token},
+        )
+
+    def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
+        body = self.http.request("GET", self.url(self.account_endpoint), headers={"Access-Token": access_token})
+        data = body["data"]
+        return AccountInfo(id=str(data["core_user_id"]), name=data.get("display_name") or data.get("email") or "")
+
+    def list_ad_accounts(self, *, access_token: str) -> list[AdAccountInfo]:
+        body = self.http.request(
+            "GET",
+            self.url(self.advertisers_endpoint),
+            params={"app_id": self.client_id, "secret": self.client_secret},
+            headers={"Access-Token": access_token},
+        )
+        return [
+            AdAccountInfo(id=str(row["advertiser_id"]), name=row.get("advertiser_name", ""))
+            for row in body["data"].get("list", [])
+        ]
