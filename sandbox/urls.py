@@ -4,6 +4,9 @@ Each platform lives under its slug (``/sandbox/x/2/tweets``, ``/sandbox/meta_ads
 the platform's own paths below it, so a client or an SDK only swaps its base URL.
 """
 
+from django.urls import include, path
+
 app_name = "sandbox"
 
 urlpatterns: list = []
+urlpatterns += [path("", include("sandbox.oauth.urls"))]

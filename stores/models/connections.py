@@ -31,6 +31,9 @@ class PlatformConnection(models.Model):
     last_error = models.TextField(blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
+    # When the owners were last warned that this token cannot be renewed and runs out soon (Meta's long-lived).
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    ad_account_currency = models.CharField(max_length=3, blank=True)
     connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     connected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -70,3 +73,78 @@ class PlatformConnection(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == ConnectionStatus.ACTIVE
+
+
+class ConnectionEventKind(models.TextChoices):
+    CONNECTED = "connected", "Connected"  # first consent for this account
+    RECONNECTED = "reconnected", "Reconnected"  # a new consent for an account already on record
+    REFRESHED = "refreshed", "Token renewed"  # beat renewed the access token
+    REFRESH_FAILED = "refresh_failed", "Renewal failed"  # the platform was unreachable; retried later
+    EXPIRED = "expired", "Expired"  # refresh refused, token ran out or a call was refused: reconnect needed
+    EXPIRY_WARNED = "expiry_warned", "Owners warned"  # a token that cannot be renewed runs out soon
+    DISCONNECTED = "disconnected", "Disconnected"  # the merchant disconnected; tokens wiped
+    REVOKE_FAILED = "revoke_failed", "Revoke failed"  # the platform did not confirm the revoke (best effort)
+    ERROR = "error", "Error"  # the platform keeps failing
+
+
+class ConnectionEvent(models.Model):
+    """One change in a connection's life, with who or what caused it and why."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="connection_events")
+    connection = models.ForeignKey(PlatformConnection, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=ConnectionEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.connection_id}"
+
+
+class OAuthState(models.Model):
+    """One pending consent: single use, bound to the user, store and platform, short-lived.
+
+    The PKCE verifier never leaves the server. For ad platforms with several ad accounts the granted tokens wait
+    here (encrypted) until the merchant picks one.
+    """
+
+    state = models.CharField(max_length=64, unique=True)
+    code_verifier_encrypted = models.TextField(blank=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="oauth_states")
+    platform = models.CharField(max_length=16, choices=[(p, PLATFORM_NAMES[p]) for p in ALL_PLATFORMS])
+    redirect_target = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    pending_tokens_encrypted = models.TextField(blank=True, editable=False)
+    pending_account = models.JSONField(default=dict, blank=True)  # {"id", "name", "ad_accounts": [...]}
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.platform} consent for store {self.store_id}"
+
+    def __repr__(self) -> str:
+        return f"<OAuthState {self.pk} {self.platform}>"
+
+    @property
+    def code_verifier(self) -> str:
+        return crypto.decrypt(self.code_verifier_encrypted)
+
+    @code_verifier.setter
+    def code_verifier(self, value: str) -> None:
+        self.code_verifier_encrypted = crypto.encrypt(value)
+
+    @property
+    def pending_tokens(self) -> str:
+        return crypto.decrypt(self.pending_tokens_encrypted)
+
+    @pending_tokens.setter
+    def pending_tokens(self, value: str) -> None:
+        self.pending_tokens_encrypted = crypto.encrypt(value)
