@@ -1,5 +1,6 @@
 """Fixtures for the tenancy tests: signed-in members of each role, and a second store they do not belong to."""
 
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,18 @@ from tests.factories import MembershipFactory, UserFactory
 def fast_password_hashing(settings) -> None:
     """These tests hash many passwords; the production hasher's cost buys nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def own_cache_namespace(settings) -> None:
+    """Rate-limit counters (allauth's login and sign-up limits) start from zero in every test.
+
+    A fresh key prefix rather than ``cache.clear()``: with Redis the cache may be shared with other runs.
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
 
 
 @pytest.fixture

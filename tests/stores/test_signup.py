@@ -1,0 +1,198 @@
+"""Signing up, in and out with allauth: email only, a store for every newcomer, limits on guessing, and TOTP."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from stores.models import Membership, Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+
+
+def assert_strict_csp_page(response) -> str:
+    """The page needs nothing inline, and the policy that forbids it is on the response."""
+    body = response.content.decode()
+    assert INLINE_SCRIPT.findall(body) == []
+    assert INLINE_STYLE.findall(body) == []
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    return body
+
+
+def _totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+
+
+def test_the_login_page_is_growth_hubs_sign_in_form(client):
+    response = client.get("/accounts/login/")
+    body = assert_strict_csp_page(response)
+    assert response.status_code == 200
+    assert "<title>Sign in</title>" in body
+    assert "<h1>Sign in to Growth Hub</h1>" in body
+    assert '<input type="email" name="login"' in body
+    assert '<input type="password" name="password"' in body
+    assert 'name="username"' not in body
+
+
+def test_the_signup_page_asks_for_email_password_twice_and_store_name(client):
+    body = assert_strict_csp_page(client.get("/accounts/signup/"))
+    fields = re.findall(r'<input type="(?!hidden)[a-z]+" name="([a-z_0-9]+)"', body)
+    assert fields == ["email", "password1", "password2", "store_name"]
+
+
+def test_signing_up_creates_a_store_owned_by_the_newcomer_and_reaches_the_hub(client):
+    # given a visitor on the sign-up page
+    # when they sign up with an email, a password and a store name
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "Maya@Example.com", "password1": PASSWORD, "password2": PASSWORD, "store_name": "Maya's Makers"},
+    )
+    # then they own a new store and land in its hub, signed in
+    assert response.status_code == 302
+    assert response["Location"] == "/hub/"
+    user = get_user_model().objects.get(email__iexact="maya@example.com")
+    membership = Membership.objects.get(user=user)
+    assert (membership.role, membership.store.name, membership.store.slug) == (
+        Role.OWNER,
+        "Maya's Makers",
+        "mayas-makers",
+    )
+    hub = client.get("/hub/")
+    assert hub.status_code == 200
+    assert "Maya&#x27;s Makers" in hub.content.decode()
+    # and a verification email went out, though they need not click it to start
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maya@example.com"]
+    assert EmailAddress.objects.get(user=user).verified is False
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(
+            {"email": "taken@example.com", "store_name": "Again"},
+            "A user is already registered with this email address.",
+            id="an email already in use",
+        ),
+        pytest.param({"email": "new@example.com", "store_name": "  "}, "This field is required.", id="no store name"),
+        pytest.param(
+            {"email": "new@example.com", "store_name": "Shop", "password2": "something-else-entirely"},
+            "You must type the same password each time.",
+            id="passwords that differ",
+        ),
+    ],
+)
+def test_a_signup_that_cannot_go_through_creates_nothing(client, data, message):
+    # given an existing account
+    taken = UserFactory(email="taken@example.com")
+    EmailAddress.objects.create(user=taken, email="taken@example.com", verified=True, primary=True)
+    users_before = get_user_model().objects.count()
+    # when the form is sent with a problem
+    response = client.post("/accounts/signup/", {"password1": PASSWORD, "password2": PASSWORD, **data})
+    # then it says what is wrong, and no user or store was made
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert get_user_model().objects.count() == users_before
+    assert Membership.objects.count() == 0
+
+
+def test_signing_in_with_email_and_password_reaches_the_hub(client, owner):
+    response = client.post("/accounts/login/", {"login": "owner@northwind.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/hub/"
+    assert client.get("/hub/").status_code == 200
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client, owner):
+    # given someone guessing the owner's password
+    for _ in range(5):
+        wrong = client.post("/accounts/login/", {"login": "owner@northwind.test", "password": "guess"})
+        assert "The email address and/or password you specified are not correct." in wrong.content.decode()
+    # when they then try the right one
+    response = client.post("/accounts/login/", {"login": "owner@northwind.test", "password": PASSWORD})
+    # then they are still refused and not signed in
+    assert response.status_code == 200
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert client.get("/hub/").status_code == 302
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(owner_client):
+    page = owner_client.get("/accounts/logout/")
+    assert "Sign out of Growth Hub?" in assert_strict_csp_page(page)
+    response = owner_client.post("/accounts/logout/")
+    assert response["Location"] == "/accounts/login/"
+    assert owner_client.get("/hub/").status_code == 302
+
+
+def test_a_password_reset_sets_a_new_password(client, owner):
+    # given the owner forgot their password
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    assert "Reset your password" in assert_strict_csp_page(client.get("/accounts/password/reset/"))
+    # when they ask for a reset and follow the emailed link
+    sent = client.post("/accounts/password/reset/", {"email": "owner@northwind.test"})
+    assert sent["Location"] == "/accounts/password/reset/done/"
+    assert "Check your email" in client.get(sent["Location"]).content.decode()
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in assert_strict_csp_page(form_page)
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"password1": "a-brand-new-passphrase", "password2": "a-brand-new-passphrase"}
+    )
+    # then the new password works
+    assert done["Location"] == "/accounts/password/reset/key/done/"
+    assert "Your password is changed" in client.get(done["Location"]).content.decode()
+    owner.refresh_from_db()
+    assert owner.check_password("a-brand-new-passphrase")
+
+
+def test_a_used_or_forged_reset_link_says_so(client, owner):
+    response = client.get("/accounts/password/reset/key/1-forged-token/", follow=True)
+    assert "This link no longer works" in response.content.decode()
+
+
+def test_totp_can_be_turned_on_from_security_and_is_then_asked_at_sign_in(client, owner):
+    # given a signed-in owner with a verified email
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    client.post("/accounts/login/", {"login": "owner@northwind.test", "password": PASSWORD})
+    hub = client.get("/hub/").content.decode()
+    assert '<a href="/accounts/2fa/">Security</a>' in hub
+    security = client.get("/accounts/2fa/")
+    assert "Authenticator App" in assert_strict_csp_page(security)
+    # when they open the authenticator page, confirm their password, scan the QR code and enter the app's code
+    asked = client.get("/accounts/2fa/totp/activate/")
+    assert asked["Location"] == "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+    assert_strict_csp_page(client.get(asked["Location"]))
+    confirmed = client.post(asked["Location"], {"password": PASSWORD})
+    assert confirmed["Location"] == "/accounts/2fa/totp/activate/"
+    page = client.get("/accounts/2fa/totp/activate/")
+    body = assert_strict_csp_page(page)
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="QR code', body)
+    secret = re.search(r'<code id="authenticator_secret">([A-Z2-7]+)</code>', body).group(1)
+    activated = client.post("/accounts/2fa/totp/activate/", {"code": _totp_code(secret)})
+    # then TOTP is on, and the next sign-in asks for a code before the hub opens
+    assert activated.status_code == 302
+    assert Authenticator.objects.filter(user=owner, type=Authenticator.Type.TOTP).count() == 1
+    client.post("/accounts/logout/")
+    step = client.post("/accounts/login/", {"login": "owner@northwind.test", "password": PASSWORD})
+    assert step["Location"] == "/accounts/2fa/authenticate/"
+    prompt = client.get("/accounts/2fa/authenticate/")
+    assert "Enter your authenticator code" in assert_strict_csp_page(prompt)
+    assert client.get("/hub/").status_code == 302
+    wrong = client.post(
+        "/accounts/2fa/authenticate/", {"code": "000000" if _totp_code(secret) != "000000" else "111111"}
+    )
+    assert "Incorrect code." in wrong.content.decode()
+    signed_in = client.post("/accounts/2fa/authenticate/", {"code": _totp_code(secret)})
+    assert signed_in["Location"] == "/hub/"
+    assert client.get("/hub/").status_code == 200
