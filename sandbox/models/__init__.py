@@ -1,3 +1,4 @@
+from sandbox.models.ads import AdObjectKind, SandboxAdHistory, SandboxAdObject, SandboxCatalogItem  # noqa: F401
 from sandbox.models.core import (
     AccountKind,
     SandboxAccount,
