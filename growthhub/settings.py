@@ -4,6 +4,7 @@ Embedded defaults (SQLite under ``var/``, local-memory cache, Celery's filesyste
 start with no services; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,20 @@ if (BASE_DIR / ".env").exists():
 DEBUG = env.bool("DEBUG", default=False)
 # Under pytest (or a worker a test starts) the development defaults apply, as with DEBUG.
 TESTING = env.bool("GROWTHHUB_TESTING", default=False) or "pytest" in sys.modules
+# One test run (one pytest process, or one xdist worker) keeps its database file, broker folder and queue apart
+# from the demo's and from any other run's, so parallel runs and a running demo never see each other's rows or
+# messages. A Celery worker started by a test is handed the run's folder in GROWTHHUB_TEST_RUN_DIR.
+TEST_RUN_DIR = Path(
+    env.str(
+        "GROWTHHUB_TEST_RUN_DIR",
+        default=str(
+            VAR_DIR / "test-runs" / f"{os.environ.get('PYTEST_XDIST_TESTRUNUID', os.getpid())}-"
+            f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        ),
+    )
+)
+if TESTING:
+    TEST_RUN_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def required(name: str, *, unless_debug_default: str | None = None) -> str:
@@ -110,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    if TESTING:
+        # A file, not an in-memory database, so a real Celery worker started by a test can open it too.
+        DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test.sqlite3")}
+        DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -218,7 +237,8 @@ SANDBOX_LONG_LIVED_TOKEN_LIFETIME = env.int("SANDBOX_LONG_LIVED_TOKEN_LIFETIME",
 SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
 
 # Celery: Redis when REDIS_URL is set, else the filesystem transport under var/ (single host).
-CELERY_BROKER_DIR = VAR_DIR / "celery"
+CELERY_BROKER_DIR = TEST_RUN_DIR / "celery" if TESTING else VAR_DIR / "celery"
+CELERY_TASK_DEFAULT_QUEUE = f"test-{TEST_RUN_DIR.name}" if TESTING else "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -232,6 +252,8 @@ else:
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # Tests wait on a real worker: poll the folder often so a task starts (and a worker stops) promptly.
+        "polling_interval": 0.1 if TESTING else 1.0,
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -63,3 +63,42 @@ def sandbox_url(live_server, settings):
     settings.PLATFORM_MODE = "sandbox"
     settings.SANDBOX_BASE_URL = f"{live_server.url}/sandbox"
     return settings.SANDBOX_BASE_URL
+
+
+@pytest.fixture
+def celery_worker_env() -> dict[str, str]:
+    """Extra environment variables for the ``celery_worker_process`` worker (its settings come from them).
+
+    A test's ``settings`` overrides stay in the test process; to change a setting in the worker too,
+    parametrize this fixture: ``@pytest.mark.parametrize("celery_worker_env", [{"SOCIAL_RETRY_BASE_SECONDS": "1"}])``.
+    """
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, live_server, settings, celery_worker_env):
+    """A real ``celery worker`` process on this test's database and broker, stopped at teardown.
+
+    Tasks the test enqueues (``.delay()``, or ``transaction.on_commit`` in a service) run in that process, which
+    reaches the sandbox over HTTP at this session's live server. Wait for their effects with
+    ``celery_worker_process.wait_until(lambda: ...)``.
+    """
+    from tests.celery_worker import CeleryWorker
+
+    settings.PLATFORM_MODE = "sandbox"
+    settings.SANDBOX_BASE_URL = f"{live_server.url}/sandbox"
+    settings.SITE_URL = live_server.url
+    worker = CeleryWorker(extra_env=celery_worker_env).start()
+    yield worker
+    worker.stop()
+    worker.purge()
+
+
+def pytest_unconfigure(config):
+    """Remove this run's database file and broker folder (see ``TEST_RUN_DIR`` in settings)."""
+    import shutil
+
+    from django.conf import settings
+
+    if settings.configured and getattr(settings, "TEST_RUN_DIR", None):
+        shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)

@@ -1,0 +1,162 @@
+"""A real Celery worker process for tests: the same code, database and broker as the test, no eager mode.
+
+The worker runs ``celery -A growthhub worker --pool=solo`` against the test database (a file on SQLite, the
+``test_*`` database on PostgreSQL) and the run's own broker folder or Redis queue, which settings derive from
+``GROWTHHUB_TEST_RUN_DIR``. Settings a test overrides in its own process do NOT reach the worker; pass them in
+``extra_env`` when starting a dedicated worker instead.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+from growthhub.celery import app as celery_app
+
+READY_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 15.0
+
+
+def database_url_for(settings_dict: Mapping[str, Any]) -> str:
+    """The DATABASE_URL of the database this process's connection uses right now (the test database in a test)."""
+    engine = settings_dict["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        name = str(settings_dict["NAME"])
+        if name == ":memory:" or name.startswith("file:"):
+            raise RuntimeError(
+                "A Celery worker cannot share an in-memory SQLite database; the test database must be a file."
+            )
+        return f"sqlite:///{Path(name).resolve()}"
+    if engine == "django.db.backends.postgresql":
+        user = quote(settings_dict.get("USER") or "", safe="")
+        password = quote(settings_dict.get("PASSWORD") or "", safe="")
+        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = settings_dict.get("HOST") or "localhost"
+        port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+        return f"postgres://{credentials}{host}{port}/{quote(str(settings_dict['NAME']), safe='')}"
+    raise RuntimeError(f"No DATABASE_URL form for the database engine {engine}.")
+
+
+class CeleryWorker:
+    """One ``celery worker`` subprocess; ``start()`` returns once it consumes the run's queue."""
+
+    def __init__(self, *, extra_env: Mapping[str, str] | None = None, name: str = "worker") -> None:
+        self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        self.log_path = Path(settings.TEST_RUN_DIR) / f"celery-{name}-{os.getpid()}.log"
+        self.hostname = f"{name}-{Path(settings.TEST_RUN_DIR).name}@%h"
+        self.extra_env = dict(extra_env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def environment(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("COV_CORE_", "PYTEST_"))}
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "growthhub.settings",
+                "GROWTHHUB_TESTING": "1",
+                "GROWTHHUB_TEST_RUN_DIR": str(settings.TEST_RUN_DIR),
+                "DATABASE_URL": database_url_for(connection.settings_dict),
+                "REDIS_URL": settings.REDIS_URL,
+                "PLATFORM_MODE": settings.PLATFORM_MODE,
+                "SANDBOX_BASE_URL": settings.SANDBOX_BASE_URL,
+                "SITE_URL": settings.SITE_URL,
+                "LOG_LEVEL": "INFO",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> CeleryWorker:
+        self.purge()
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "growthhub",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            self.queue,
+            "-n",
+            self.hostname,
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - a fixed command line, no shell
+                command, cwd=settings.BASE_DIR, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited with {self.process.returncode}:\n{self.log_tail()}")
+            if " ready." in self.log():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"The Celery worker was not ready within {READY_TIMEOUT_SECONDS:.0f} s:\n{self.log_tail()}")
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, *, graceful: bool = False) -> None:
+        """Stop the worker; by default at once (SIGKILL), as a test's effects are awaited before it ends.
+
+        A killed worker's task in hand is cut off and its database transaction rolled back. ``graceful=True``
+        asks for Celery's warm shutdown instead, which lets that task finish (it takes a few seconds on the
+        filesystem broker, whose loop polls with a 2 s timeout).
+        """
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            if graceful:
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+            else:
+                self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        self.process = None
+
+    def purge(self) -> int:
+        """Drop messages left in the run's queue, so one test's tasks never run in the next test."""
+        with celery_app.connection_for_write() as conn:
+            return conn.default_channel.queue_purge(self.queue) or 0
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
+
+    def wait_until(self, condition: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.1) -> Any:
+        """Poll ``condition`` until it returns something truthy; fail with the worker's log if it never does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = condition()
+            if result:
+                return result
+            if not self.alive:
+                raise AssertionError(f"The Celery worker died:\n{self.log_tail()}")
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"Condition not met within {timeout} s; worker log:\n{self.log_tail()}")
+            time.sleep(interval)
