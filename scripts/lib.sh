@@ -1,0 +1,52 @@
+# Helpers shared by scripts/demo, scripts/test and .ci/run (sourced, not run).
+
+# The interpreter that creates .venv: PYTHON if set, else python3.11, else python3 when it is 3.11 or newer.
+find_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" python3.11 python3; do
+        [ -n "$candidate" ] || continue
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "Growth Hub needs Python 3.11 or newer (python3.11); set PYTHON=/path/to/python3.11." >&2
+    return 1
+}
+
+# ensure_venv REQUIREMENTS_FILE: create .venv if missing and install the file, unless the same requirements
+# were already installed (a hash of every requirements*.txt is kept in var/).
+ensure_venv() {
+    local requirements="$1" python stamp wanted
+    if [ ! -x .venv/bin/python ]; then
+        python="$(find_python)"
+        echo "Creating the virtual environment in .venv with $python ..."
+        "$python" -m venv .venv
+    fi
+    mkdir -p var
+    stamp="var/.installed-${requirements%.txt}.sha256"
+    wanted="$(cat requirements*.txt | .venv/bin/python -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+        echo "Installing $requirements into .venv ..."
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+        echo "$wanted" >"$stamp"
+    fi
+}
+
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads). Install it when missing and
+# this is root; otherwise say so loudly: the browser tests then fail, they are not skipped.
+ensure_chromium() {
+    local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+    [ -x "$chromium" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Chromium for the browser tests (apt-get install chromium) ..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq chromium >/dev/null ||
+            { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; } || true
+    fi
+    if [ ! -x "$chromium" ]; then
+        echo "WARNING: no Chromium at $chromium; the browser tests will FAIL. Install it (apt-get install chromium)" >&2
+        echo "         or point CHROMIUM_PATH at a Chromium binary." >&2
+    fi
+}
