@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from stores.connection_selectors import connections_overview
 from stores.models import Store
 
 
@@ -9,6 +10,7 @@ def overview_hub_tab(*, store: Store) -> dict[str, Any]:
     return {
         "product_count": store.products.count(),
         "member_count": store.memberships.count(),
+        **connections_overview(store=store),
     }
 
 

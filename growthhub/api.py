@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
+from stores.api import router as connections_router
 from stores.api_auth import SessionStoreAuth, StoreApiKeyAuth
 from stores.exceptions import ApplicationError
 
@@ -64,3 +65,6 @@ def current_store(request: HttpRequest) -> object:
     "timezone": "America/New_York"}`
     """
     return request.store
+
+
+api.add_router("/oauth/", connections_router)

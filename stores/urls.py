@@ -1,11 +1,20 @@
 from django.urls import path
 
-from stores import views
+from stores import connection_views, views
 
 app_name = "stores"
 
 urlpatterns = [
     path("new/", views.store_create, name="create"),
+    path("connections/", connection_views.connections_page, name="connections"),
+    path("connections/pick/<int:state_id>/", connection_views.connection_pick, name="connection_pick"),
+    path(
+        "connections/<int:connection_id>/disconnect/",
+        connection_views.connection_disconnect_view,
+        name="connection_disconnect",
+    ),
+    path("connections/<slug:platform>/connect/", connection_views.connection_connect, name="connection_connect"),
+    path("connections/<slug:platform>/callback/", connection_views.connection_callback, name="connection_callback"),
     path("<slug:store_slug>/switch/", views.store_switch, name="switch"),
     path("<slug:store_slug>/settings/", views.store_settings, name="settings"),
     path("<slug:store_slug>/members/", views.store_members, name="members"),

@@ -1,0 +1,29 @@
+"""What happens to the work that depends on a platform connection when the connection goes bad or comes back.
+
+``stores.connections`` calls ``connection_dependents_sync`` (named in settings.CONNECTION_STATUS_HANDLERS) inside
+the transaction that changes the connection's status: growth sits above social and ads, so it may hold and
+release their posts and campaigns, while stores may not import them.
+"""
+
+import logging
+
+from platforms.constants import SOCIAL_PLATFORMS
+from social.services import posts_hold_for_connection, posts_release_for_connection
+from stores.models import PlatformConnection
+
+logger = logging.getLogger(__name__)
+
+
+def connection_dependents_sync(*, connection: PlatformConnection, went_bad: bool, reason: str) -> int:
+    """Hold (``went_bad``) or release the scheduled posts that use ``connection``; returns how many changed."""
+    if connection.platform not in SOCIAL_PLATFORMS:
+        return 0
+    if went_bad:
+        changed = posts_hold_for_connection(connection=connection, reason=reason)
+    else:
+        changed = posts_release_for_connection(connection=connection)
+    logger.info(
+        "connection dependents synced",
+        extra={"connection": connection.pk, "platform": connection.platform, "held": went_bad, "changed": changed},
+    )
+    return changed

@@ -1,0 +1,98 @@
+"""Read queries for platform connections. Everything is scoped to a store the caller is a member of."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, PLATFORM_NAMES
+from platforms.registry import PLATFORMS
+from stores.models import ConnectionStatus, OAuthState, PlatformConnection, Store
+
+
+def connections_for_store(*, store: Store) -> QuerySet[PlatformConnection]:
+    """The store's connections that are not disconnected, by platform (one query)."""
+    return (
+        PlatformConnection.objects.filter(store=store)
+        .exclude(status=ConnectionStatus.REVOKED)
+        .order_by("platform", "external_account_name", "ad_account_name", "pk")
+    )
+
+
+def connection_get_for_store(*, store: Store, id: int) -> PlatformConnection:
+    """One connection of ``store``; 404 for another store's connection or none at all."""
+    connection = PlatformConnection.objects.filter(store=store, pk=id).first()
+    if connection is None:
+        raise Http404("No such connection.")
+    return connection
+
+
+def oauth_pending_pick_get(*, user: AbstractBaseUser, store: Store, id: int) -> OAuthState:
+    """A consent of this user and store waiting for an ad account pick; 404 otherwise."""
+    state = OAuthState.objects.filter(
+        pk=id, user=user, store=store, completed_at__isnull=True, used_at__isnull=False
+    ).first()
+    if state is None or not state.pending_tokens_encrypted:
+        raise Http404("No such pending connection.")
+    return state
+
+
+@dataclass(frozen=True)
+class ConnectionHealth:
+    """What the connections manager shows for one connection."""
+
+    connection: PlatformConnection
+    platform_name: str
+    expires_at: dt.datetime | None
+    expires_soon: bool
+    renewable: bool
+    last_call_ok: bool | None  # None: no call recorded yet
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return self.connection.status != ConnectionStatus.ACTIVE
+
+
+def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The connections manager: health of each connection and the platforms not connected yet (one query).
+
+    ``expires_at`` is when the merchant must sign in again: the access token's end where it cannot be renewed,
+    else the refresh token's end (None: renewed indefinitely).
+    """
+    now = now or timezone.now()
+    warn = now + dt.timedelta(days=settings.CONNECTION_EXPIRY_WARNING_DAYS)
+    rows = []
+    for connection in connections_for_store(store=store):
+        renewable = PLATFORMS[connection.platform].refreshable
+        expires_at = connection.access_token_expires_at if not renewable else connection.refresh_token_expires_at
+        ok = None
+        if connection.last_success_at or connection.last_failure_at:
+            ok = (connection.last_success_at or dt.datetime.min.replace(tzinfo=dt.UTC)) >= (
+                connection.last_failure_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+            )
+        rows.append(
+            ConnectionHealth(
+                connection=connection,
+                platform_name=PLATFORM_NAMES[connection.platform],
+                expires_at=expires_at,
+                expires_soon=bool(expires_at and expires_at <= warn),
+                renewable=renewable,
+                last_call_ok=ok,
+            )
+        )
+    connected = {row.connection.platform for row in rows}
+    available = [
+        {"slug": slug, "name": PLATFORM_NAMES[slug], "ads": slug in AD_PLATFORMS, "another": slug in connected}
+        for slug in ALL_PLATFORMS
+        if slug not in connected or slug in AD_PLATFORMS
+    ]
+    return {
+        "connections": rows,
+        "available_platforms": available,
+        "attention_count": sum(1 for row in rows if row.needs_reconnect or row.expires_soon),
+    }

@@ -1,0 +1,133 @@
+"""The connections manager and the OAuth connect / callback / pick / disconnect flow (thin views)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from platforms.constants import PLATFORM_NAMES
+from platforms.registry import PLATFORMS
+from stores.connection_selectors import connection_get_for_store, connections_overview, oauth_pending_pick_get
+from stores.connections import (
+    connection_authorize_begin,
+    connection_authorize_complete,
+    connection_disconnect,
+    connection_pick_ad_account,
+)
+from stores.exceptions import ApplicationError
+from stores.permissions import store_member_required
+
+HUB = "growth:overview"
+
+
+def callback_uri(request: HttpRequest, platform: str) -> str:
+    """The redirect URI registered with the platform: this site's callback for ``platform``."""
+    return request.build_absolute_uri(reverse("stores:connection_callback", kwargs={"platform": platform}))
+
+
+def _safe_target(request: HttpRequest, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse(HUB)
+
+
+@require_GET
+@store_member_required()
+def connections_page(request: HttpRequest) -> HttpResponse:
+    """The full connections manager; htmx gets just the panel."""
+    context = connections_overview(store=request.membership.store)
+    template = "stores/connections.html#connections-panel" if request.htmx else "stores/connections.html"
+    return render(request, template, context)
+
+
+@require_POST
+@store_member_required(write=True)
+def connection_connect(request: HttpRequest, platform: str) -> HttpResponse:
+    """Start a consent (also the reconnect of an expired connection): off to the platform's consent page."""
+    if platform not in PLATFORMS:
+        raise Http404("No such platform.")
+    url = connection_authorize_begin(
+        store=request.membership.store,
+        user=request.user,
+        platform=platform,
+        redirect_uri=callback_uri(request, platform),
+        redirect_target=_safe_target(request, request.POST.get("next", "")),
+    )
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@require_GET
+@login_required
+@ratelimit(key="ip", rate=lambda group, request: settings.OAUTH_CALLBACK_RATE, block=True)
+def connection_callback(request: HttpRequest, platform: str) -> HttpResponse:
+    """The platform sends the merchant back here; every outcome ends on the hub with a message."""
+    if platform not in PLATFORMS:
+        raise Http404("No such platform.")
+    try:
+        result = connection_authorize_complete(
+            user=request.user,
+            platform=platform,
+            params=request.GET.dict(),
+            redirect_uri=callback_uri(request, platform),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(HUB)
+    if result.pending is not None:
+        return redirect("stores:connection_pick", state_id=result.pending.pk)
+    connection = result.connection
+    messages.success(request, f"{PLATFORM_NAMES[platform]} is connected as {connection.external_account_name}.")
+    return redirect(_safe_target(request, result.redirect_target))
+
+
+@require_http_methods(["GET", "POST"])
+@store_member_required(write=True)
+def connection_pick(request: HttpRequest, state_id: int) -> HttpResponse:
+    """Choose which ad account this connection manages, when the login manages several."""
+    store = request.membership.store
+    state = oauth_pending_pick_get(user=request.user, store=store, id=state_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            connection = connection_pick_ad_account(
+                user=request.user, store=store, state_id=state.pk, ad_account_id=request.POST.get("ad_account", "")
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request, f"{PLATFORM_NAMES[connection.platform]} is connected with {connection.ad_account_name}."
+            )
+            return redirect(_safe_target(request, state.redirect_target))
+    return render(
+        request,
+        "stores/connection_pick.html",
+        {"state": state, "platform_name": PLATFORM_NAMES[state.platform], "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@store_member_required(write=True)
+def connection_disconnect_view(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Disconnect: revoke at the platform where it can, wipe the tokens, hold what depends on it."""
+    store = request.membership.store
+    connection = connection_get_for_store(store=store, id=connection_id)
+    revoked = connection_disconnect(connection=connection, user=request.user)
+    name = PLATFORM_NAMES[connection.platform]
+    if revoked:
+        messages.success(request, f"{name} is disconnected and its access revoked.")
+    else:
+        messages.warning(request, f"{name} is disconnected; {name} did not confirm the revoke.")
+    if request.htmx:
+        return render(request, "stores/connections.html#connections-panel", connections_overview(store=store))
+    return redirect("stores:connections")

@@ -1,0 +1,53 @@
+"""Beat tasks that keep platform connections alive; thin wrappers around ``stores.connections``."""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from platforms.errors import RateLimited, Transient
+from stores.connections import (
+    connection_refresh,
+    connections_due_for_refresh,
+    connections_warn_expiring,
+    oauth_states_purge,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(expires=240)
+def connections_refresh_due_task() -> int:
+    """Fan out one refresh per connection whose token expires soon; returns how many were queued."""
+    ids = connections_due_for_refresh()
+    for connection_id in ids:
+        transaction.on_commit(lambda cid=connection_id: connection_refresh_task.delay(cid))
+    return len(ids)
+
+
+@shared_task(
+    autoretry_for=(Transient, RateLimited),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def connection_refresh_task(connection_id: int) -> str:
+    """Renew one connection's token. Idempotent: an inactive connection or one refreshed meanwhile is skipped
+    by the next due check; an unreachable platform is retried with backoff; a refusal marks it expired."""
+    connection = connection_refresh(connection_id=connection_id)
+    outcome = "skipped" if connection is None else connection.status
+    logger.info("connection refresh", extra={"connection": connection_id, "outcome": outcome})
+    return outcome
+
+
+@shared_task(expires=3600)
+def connections_warn_expiring_task() -> int:
+    """Tell owners about tokens that cannot be renewed and run out soon (each token once)."""
+    return connections_warn_expiring()
+
+
+@shared_task(expires=3600)
+def oauth_states_purge_task() -> int:
+    """Drop consents that can no longer complete."""
+    return oauth_states_purge()
