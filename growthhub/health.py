@@ -29,8 +29,9 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
+    # One quick retry: a probe must answer within the orchestrator's timeout, not wait out kombu's backoff.
     with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2, timeout=2)
 
 
 READINESS_CHECKS: dict[str, Callable[[], None]] = {
