@@ -4,6 +4,7 @@ The seed runs as explicit steps, each taking the plan (store, generator seed, pe
 line. The commerce step comes first because the later ones (posts, campaigns, touchpoints) build on its orders.
 """
 
+import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -37,7 +38,7 @@ def _end_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def _progress(desc: str, total: int) -> AbstractContextManager[ProgressBar]:
