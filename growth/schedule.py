@@ -47,3 +47,47 @@ SCHEDULES += [
         why="Abandoned consents keep secrets that are of no use once expired.",
     ),
 ]
+
+# Social publishing and engagement.
+SCHEDULES += [
+    # Every minute: hand due posts to publish tasks; expires before the next run so a backlog does not pile up.
+    Schedule(
+        name="Publish due social posts",
+        task="social.tasks.posts_publish_due_task",
+        every_seconds=60,
+        expires_seconds=55,
+        why="Posts go out within a minute of their time, each exactly once.",
+    ),
+    # Every 5 minutes: pre-flight posts due within SOCIAL_PREFLIGHT_LEAD_MINUTES, holding broken ones early.
+    Schedule(
+        name="Pre-flight upcoming social posts",
+        task="social.tasks.posts_preflight_task",
+        every_seconds=300,
+        expires_seconds=240,
+        why="A post with unreachable media or a bad connection is held before its time so the merchant can fix it.",
+    ),
+    # Every 5 minutes: recover posts left in "publishing" by a dead worker, looking each up before retrying.
+    Schedule(
+        name="Recover posts stuck in publishing",
+        task="social.tasks.publishing_watchdog_task",
+        every_seconds=300,
+        expires_seconds=240,
+        why="A worker or broker lost mid-publish must neither strand a post nor publish it twice.",
+    ),
+    # Hourly at :10: engagement of posts under 7 days old, while their numbers move fastest.
+    Schedule(
+        name="Sync engagement of recent posts",
+        task="social.tasks.engagement_sync_hourly_task",
+        crontab="10 * * * *",
+        expires_seconds=3000,
+        why="Young posts gain most of their engagement in the first days.",
+    ),
+    # Daily at 04:20 UTC: engagement of posts 7 to 30 days old.
+    Schedule(
+        name="Sync engagement of older posts",
+        task="social.tasks.engagement_sync_daily_task",
+        crontab="20 4 * * *",
+        expires_seconds=20 * 3600,
+        why="Older posts still move a little; X's non-public metrics end at 30 days.",
+    ),
+]

@@ -235,6 +235,35 @@ SANDBOX_ACCESS_TOKEN_LIFETIME = env.int("SANDBOX_ACCESS_TOKEN_LIFETIME", default
 SANDBOX_REFRESH_TOKEN_LIFETIME = env.int("SANDBOX_REFRESH_TOKEN_LIFETIME", default=86400 * 60)
 SANDBOX_LONG_LIVED_TOKEN_LIFETIME = env.int("SANDBOX_LONG_LIVED_TOKEN_LIFETIME", default=86400 * 60)
 SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+# Sandbox organic platforms: the seed of each post's hidden quality, the clock engagement is computed at
+# (SANDBOX_NOW, an ISO datetime, or an offset), the daily posting caps per account, how long pulled media
+# "processes", and the per-token request limits the real platforms document.
+SANDBOX_SEED = env.int("SANDBOX_SEED", default=7)
+SANDBOX_NOW = env.str("SANDBOX_NOW", default="")
+SANDBOX_CLOCK_OFFSET_SECONDS = env.int("SANDBOX_CLOCK_OFFSET_SECONDS", default=0)
+SANDBOX_SOCIAL_DAILY_LIMITS = env.json(
+    "SANDBOX_SOCIAL_DAILY_LIMITS", default={"tiktok": 15, "instagram": 100, "pinterest": 100, "x": 100}
+)
+SANDBOX_PUBLISH_PROCESSING_SECONDS = env.float("SANDBOX_PUBLISH_PROCESSING_SECONDS", default=2.0)
+SANDBOX_TIKTOK_INIT_PER_MINUTE = env.int("SANDBOX_TIKTOK_INIT_PER_MINUTE", default=6)
+SANDBOX_TIKTOK_STATUS_PER_MINUTE = env.int("SANDBOX_TIKTOK_STATUS_PER_MINUTE", default=30)
+SANDBOX_X_READS_PER_WINDOW = env.int("SANDBOX_X_READS_PER_WINDOW", default=900)
+
+# Social publishing: status polling of TikTok / Instagram uploads, retries with exponential backoff and jitter,
+# when a post left in "publishing" counts as stuck, how early pre-flight runs, and the optional
+# OpenAI-compatible chat-completions backend for captions (the built-in generator is used when it is unset or
+# fails).
+SOCIAL_STATUS_POLL_SECONDS = env.float("SOCIAL_STATUS_POLL_SECONDS", default=20.0)
+SOCIAL_STATUS_POLL_INTERVAL = env.float("SOCIAL_STATUS_POLL_INTERVAL", default=1.0)
+SOCIAL_PUBLISH_MAX_ATTEMPTS = env.int("SOCIAL_PUBLISH_MAX_ATTEMPTS", default=8)
+SOCIAL_RETRY_BASE_SECONDS = env.float("SOCIAL_RETRY_BASE_SECONDS", default=30.0)
+SOCIAL_RETRY_MAX_SECONDS = env.float("SOCIAL_RETRY_MAX_SECONDS", default=3600.0)
+SOCIAL_PUBLISHING_STUCK_SECONDS = env.int("SOCIAL_PUBLISHING_STUCK_SECONDS", default=600)
+SOCIAL_PREFLIGHT_LEAD_MINUTES = env.int("SOCIAL_PREFLIGHT_LEAD_MINUTES", default=120)
+SOCIAL_LLM_URL = env.str("SOCIAL_LLM_URL", default="")
+SOCIAL_LLM_MODEL = env.str("SOCIAL_LLM_MODEL", default="")
+SOCIAL_LLM_API_KEY = env.str("SOCIAL_LLM_API_KEY", default="")
+SOCIAL_LLM_TIMEOUT = env.float("SOCIAL_LLM_TIMEOUT", default=20.0)
 
 # Celery: Redis when REDIS_URL is set, else the filesystem transport under var/ (single host).
 CELERY_BROKER_DIR = TEST_RUN_DIR / "celery" if TESTING else VAR_DIR / "celery"

@@ -11,3 +11,4 @@ app_name = "sandbox"
 urlpatterns: list = []
 urlpatterns += [path("", include("sandbox.oauth.urls"))]
 urlpatterns += [path("", include("sandbox.ads.urls"))]
+urlpatterns += [path("", include("sandbox.social.urls"))]

@@ -7,5 +7,17 @@ from sandbox.models.core import (
     SandboxFault,
     SandboxToken,
 )
+from sandbox.models.social import SandboxBoard, SandboxMedia, SandboxPost, SandboxPublishJob
 
-__all__ = ["AccountKind", "SandboxAccount", "SandboxApp", "SandboxAuthCode", "SandboxFault", "SandboxToken"]
+__all__ = [
+    "AccountKind",
+    "SandboxAccount",
+    "SandboxApp",
+    "SandboxAuthCode",
+    "SandboxBoard",
+    "SandboxMedia",
+    "SandboxPost",
+    "SandboxPublishJob",
+    "SandboxFault",
+    "SandboxToken",
+]

@@ -1,0 +1,160 @@
+"""What every organic (social) platform client offers the social app: publish, look up, read metrics.
+
+Each client lives in ``platforms/<slug>/content.py`` and speaks its platform's real API; this module holds the
+shapes they share, the platforms' text limits and X's weighted character count.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
+
+
+class MediaKind:
+    IMAGE = "image"
+    VIDEO = "video"
+    CAROUSEL = "carousel"
+
+
+@dataclass(frozen=True)
+class PlatformLimits:
+    """Text and media limits one platform enforces on an organic post."""
+
+    caption: int
+    hashtags: int | None = None
+    title: int | None = None
+    weighted: bool = False  # X: links count 23, wide characters count 2
+    image_types: tuple[str, ...] = ("image/jpeg",)
+    video_types: tuple[str, ...] = ("video/mp4",)
+    max_image_bytes: int = 8 * 1024 * 1024
+    min_aspect: float = 0.5  # width / height
+    max_aspect: float = 2.0
+    carousel: tuple[int, int] | None = None  # (min, max) items
+
+
+LIMITS: dict[str, PlatformLimits] = {
+    # https://developers.tiktok.com/doc/content-posting-api-reference-photo-post: JPEG/WEBP, caption 2200
+    TIKTOK: PlatformLimits(
+        caption=2200, image_types=("image/jpeg", "image/webp"), min_aspect=0.5, max_aspect=1.91, carousel=(1, 35)
+    ),
+    # https://developers.facebook.com/docs/instagram-platform/content-publishing: 2200 chars, 30 hashtags, JPEG
+    INSTAGRAM: PlatformLimits(caption=2200, hashtags=30, min_aspect=0.8, max_aspect=1.91, carousel=(2, 10)),
+    # https://developers.pinterest.com/docs/api/v5/pins-create: title 100, description 500 shown (800 accepted)
+    PINTEREST: PlatformLimits(
+        caption=500, title=100, image_types=("image/jpeg", "image/png", "image/webp"), max_aspect=2.0
+    ),
+    # https://docs.x.com/fundamentals/counting-characters: 280 weighted, every URL counts 23
+    X: PlatformLimits(
+        caption=280,
+        weighted=True,
+        image_types=("image/jpeg", "image/png", "image/webp", "image/gif"),
+        max_image_bytes=5 * 1024 * 1024,
+        min_aspect=0.3,
+        max_aspect=3.0,
+    ),
+}
+
+X_URL_LENGTH = 23
+URL_RE = re.compile(r"https?://[^\s]+")
+HASHTAG_RE = re.compile(r"(?<!\w)#\w+")
+# twitter-text v3 counts these code point ranges as 1, everything else (CJK, emoji) as 2.
+_X_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def x_weighted_length(text: str) -> int:
+    """The length X counts for ``text``: URLs are 23, wide characters 2 (twitter-text's weighting)."""
+    text = unicodedata.normalize("NFC", text)
+    total = 0
+    position = 0
+    for match in URL_RE.finditer(text):
+        total += _x_plain_length(text[position : match.start()]) + X_URL_LENGTH
+        position = match.end()
+    return total + _x_plain_length(text[position:])
+
+
+def _x_plain_length(text: str) -> int:
+    return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _X_LIGHT_RANGES) else 2 for ch in text)
+
+
+def caption_length(platform: str, text: str) -> int:
+    return x_weighted_length(text) if LIMITS[platform].weighted else len(text)
+
+
+def hashtag_count(text: str) -> int:
+    return len(HASHTAG_RE.findall(text))
+
+
+def caption_problems(platform: str, *, caption: str, title: str = "") -> list[str]:
+    """Why ``caption`` (and a Pinterest ``title``) break the platform's limits; empty when they fit."""
+    limits = LIMITS[platform]
+    problems = []
+    if not caption.strip():
+        problems.append("The caption is empty.")
+    length = caption_length(platform, caption)
+    if length > limits.caption:
+        problems.append(f"The caption is {length} characters; the limit is {limits.caption}.")
+    if limits.hashtags is not None and hashtag_count(caption) > limits.hashtags:
+        problems.append(f"The caption has {hashtag_count(caption)} hashtags; the limit is {limits.hashtags}.")
+    if limits.title is not None and len(title) > limits.title:
+        problems.append(f"The title is {len(title)} characters; the limit is {limits.title}.")
+    return problems
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    """One post as a client sends it. ``marker`` is unique per post and travels in the link or the caption, so a
+    post whose create call timed out can be found again."""
+
+    marker: str
+    caption: str
+    media_urls: tuple[str, ...]
+    media_kind: str = MediaKind.IMAGE
+    title: str = ""
+    link: str = ""
+    alt_text: str = ""
+
+    def carries(self, *texts: str) -> bool:
+        """Whether a post the platform holds, given its texts, is this one."""
+        return any(text and (self.marker in text or text.strip() == self.caption.strip()) for text in texts)
+
+
+@dataclass(frozen=True)
+class Published:
+    external_id: str
+    permalink: str = ""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    impressions: int = 0
+    reach: int = 0
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    saves: int = 0
+    clicks: int = 0
+    video_views: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+HandleSink = Callable[[str], None]
+
+
+class OrganicClient(Protocol):
+    """The surface the social app uses; errors are ``platforms.errors`` subclasses."""
+
+    slug: str
+
+    def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
+        """Create the post. ``save_handle`` persists an intermediate id (TikTok publish_id, Instagram container id)
+        before the next step; ``handle`` resumes from one saved earlier."""
+        ...
+
+    def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
+        """The post if the platform already holds it (by handle, else by marker among recent posts)."""
+        ...
+
+    def metrics(self, external_ids: list[str]) -> dict[str, Metrics]: ...

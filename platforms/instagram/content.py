@@ -1,0 +1,141 @@
+"""Instagram Graph API content publishing (image, reel, carousel) and media insights.
+
+Docs: https://developers.facebook.com/docs/instagram-platform/content-publishing (container → publish),
+https://developers.facebook.com/docs/instagram-platform/reference/ig-container (status_code),
+https://developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights (metrics),
+https://developers.facebook.com/docs/instagram-platform/error-codes (codes and subcodes).
+"""
+
+import time
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from platforms.base import PlatformHttp, parse_retry_after, platform_url
+from platforms.constants import INSTAGRAM
+from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+
+LIVE_BASE = "https://graph.instagram.com"
+API_VERSION = "v25.0"
+INSIGHT_METRICS = "reach,likes,comments,saved,shares,views,total_interactions"
+RATE_CODES = {4, 17, 32, 613}
+QUOTA = (9, 2207042)  # 24-hour publishing quota reached: wait, do not give up
+NOT_READY = (9007, 2207027)  # container not FINISHED yet: retry shortly
+
+
+class InstagramContent(PlatformHttp):
+    slug = INSTAGRAM
+
+    def __init__(self, *, access_token: str, account_id: str, session: requests.Session | None = None) -> None:
+        super().__init__(session=session)
+        self.access_token = access_token
+        self.account_id = account_id
+
+    def url(self, path: str) -> str:
+        return platform_url(slug=INSTAGRAM, live_base=LIVE_BASE, path=f"{API_VERSION}/{path}")
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        if response.status_code < 400:
+            return None
+        error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+        code, subcode = error.get("code"), error.get("error_subcode")
+        message = error.get("error_user_msg") or error.get("message") or response.reason
+        kwargs = {"platform": INSTAGRAM, "status": response.status_code, "code": code}
+        if code in (190, 200) or response.status_code == 401:
+            return AuthExpired(message, **kwargs)
+        if (code, subcode) == QUOTA:
+            return RateLimited(message, retry_after=3600.0, **kwargs)
+        if code in RATE_CODES or response.status_code == 429:
+            return RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **kwargs)
+        if (code, subcode) == NOT_READY or error.get("is_transient") or response.status_code >= 500:
+            return Transient(message, **kwargs)
+        return Rejected(message, **kwargs)
+
+    def call(self, method: str, path: str, *, params: dict | None = None, data: dict | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        return self.request(method, self.url(path), headers=headers, params=params, data=data) or {}
+
+    def create_container(self, draft: PostDraft) -> str:
+        if draft.media_kind == MediaKind.CAROUSEL:
+            children = [
+                self.call("POST", f"{self.account_id}/media", data={"image_url": url, "is_carousel_item": "true"})["id"]
+                for url in draft.media_urls
+            ]
+            data = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": draft.caption}
+        elif draft.media_kind == MediaKind.VIDEO:
+            data = {"media_type": "REELS", "video_url": draft.media_urls[0], "caption": draft.caption}
+            data["share_to_feed"] = "true"
+        else:
+            data = {"image_url": draft.media_urls[0], "caption": draft.caption}
+            if draft.alt_text:
+                data["alt_text"] = draft.alt_text
+        return self.call("POST", f"{self.account_id}/media", data=data)["id"]
+
+    def container_status(self, container_id: str) -> str:
+        return self.call("GET", container_id, params={"fields": "status_code,status"}).get("status_code", "")
+
+    def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
+        """Create the container (saved at once), wait until FINISHED, then ``media_publish`` it."""
+        if handle and self.container_status(handle) in ("ERROR", "EXPIRED"):
+            handle = ""  # a container lives 24 h; an old or broken one is replaced, never published
+        if not handle:
+            handle = self.create_container(draft)
+            save_handle(handle)
+        deadline = time.monotonic() + settings.SOCIAL_STATUS_POLL_SECONDS
+        while True:
+            state = self.container_status(handle)
+            if state == "FINISHED":
+                break
+            if state == "PUBLISHED":
+                found = self.find_media(draft)
+                if found:
+                    return found
+            if state in ("ERROR", "EXPIRED"):
+                raise Rejected(f"Instagram could not prepare the media ({state}).", platform=INSTAGRAM)
+            if time.monotonic() >= deadline:
+                raise Transient("Instagram is still preparing the media.", platform=INSTAGRAM, ambiguous=True)
+            time.sleep(settings.SOCIAL_STATUS_POLL_INTERVAL)
+        media_id = self.call("POST", f"{self.account_id}/media_publish", data={"creation_id": handle})["id"]
+        return Published(external_id=str(media_id), permalink=self.permalink(media_id))
+
+    def permalink(self, media_id: str) -> str:
+        return self.call("GET", media_id, params={"fields": "permalink"}).get("permalink", "")
+
+    def find_media(self, draft: PostDraft) -> Published | None:
+        page = self.call(
+            "GET", f"{self.account_id}/media", params={"fields": "id,caption,permalink,timestamp", "limit": 50}
+        )
+        for media in page.get("data") or []:
+            if draft.carries(media.get("caption", "")):
+                return Published(external_id=str(media["id"]), permalink=media.get("permalink", ""))
+        return None
+
+    def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
+        """By container: PUBLISHED means look for the media; otherwise look among recent media by marker."""
+        if handle and self.container_status(handle) not in ("PUBLISHED",):
+            return None
+        return self.find_media(draft)
+
+    def publishing_limit(self) -> dict:
+        data = self.call(
+            "GET", f"{self.account_id}/content_publishing_limit", params={"fields": "quota_usage,config"}
+        ).get("data") or [{}]
+        return data[0]
+
+    def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
+        result = {}
+        for media_id in external_ids:
+            rows = self.call("GET", f"{media_id}/insights", params={"metric": INSIGHT_METRICS}).get("data") or []
+            values = {row["name"]: int((row.get("values") or [{}])[0].get("value") or 0) for row in rows}
+            result[media_id] = Metrics(
+                impressions=values.get("views", 0),
+                reach=values.get("reach", 0),
+                likes=values.get("likes", 0),
+                comments=values.get("comments", 0),
+                shares=values.get("shares", 0),
+                saves=values.get("saved", 0),
+                video_views=values.get("views", 0),
+            )
+        return result

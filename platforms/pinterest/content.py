@@ -1,0 +1,116 @@
+"""Pinterest API v5: boards, pins from an image URL, pin analytics.
+
+Docs: https://developers.pinterest.com/docs/api/v5/boards-list, .../pins-create, .../pins-analytics,
+.../boards_list_pins; spec pinterest/api-description v5/openapi.json 5.23.0.
+"""
+
+import datetime as dt
+from typing import Any
+
+import requests
+from django.utils import timezone
+
+from platforms.base import PlatformHttp, parse_retry_after, platform_url
+from platforms.constants import PINTEREST
+from platforms.content import HandleSink, Metrics, PostDraft, Published
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+
+LIVE_BASE = "https://api.pinterest.com"
+ANALYTICS_METRICS = "IMPRESSION,SAVE,PIN_CLICK,OUTBOUND_CLICK,TOTAL_COMMENTS,TOTAL_REACTIONS"
+
+
+class PinterestContent(PlatformHttp):
+    slug = PINTEREST
+
+    def __init__(
+        self, *, access_token: str, account_id: str = "", board_id: str = "", session: requests.Session | None = None
+    ) -> None:
+        super().__init__(session=session)
+        self.access_token = access_token
+        self.account_id = account_id
+        self.board_id = board_id
+
+    def url(self, path: str) -> str:
+        return platform_url(slug=PINTEREST, live_base=LIVE_BASE, path=f"v5/{path}")
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        status = response.status_code
+        if status < 400:
+            return None
+        message = (body or {}).get("message") if isinstance(body, dict) else None
+        message = message or response.reason
+        code = (body or {}).get("code") if isinstance(body, dict) else None
+        kwargs = {"platform": PINTEREST, "status": status, "code": code}
+        if status in (401, 403):
+            return AuthExpired(message, **kwargs)
+        if status == 429:
+            return RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **kwargs)
+        if status >= 500:
+            return Transient(message, **kwargs)
+        return Rejected(message, **kwargs)
+
+    def call(self, method: str, path: str, *, params: dict | None = None, json: dict | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        return self.request(method, self.url(path), headers=headers, params=params, json=json)
+
+    def boards(self) -> list[dict]:
+        return self.call("GET", "boards", params={"page_size": 100}).get("items") or []
+
+    def target_board(self) -> str:
+        """The board pins go to: the configured one, else the account's first board."""
+        if not self.board_id:
+            boards = self.boards()
+            if not boards:
+                raise Rejected("The Pinterest account has no board to pin to.", platform=PINTEREST)
+            self.board_id = str(boards[0]["id"])
+        return self.board_id
+
+    def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
+        """Create the pin in one call; Pinterest has no intermediate id to save."""
+        payload: dict[str, Any] = {
+            "board_id": self.target_board(),
+            "title": draft.title,
+            "description": draft.caption,
+            "link": draft.link or None,
+            "alt_text": draft.alt_text or None,
+            "media_source": {"source_type": "image_url", "url": draft.media_urls[0]},
+        }
+        if len(draft.media_urls) > 1:
+            payload["media_source"] = {
+                "source_type": "multiple_image_urls",
+                "items": [{"url": url} for url in draft.media_urls],
+            }
+        pin = self.call("POST", "pins", json=payload)
+        return Published(external_id=str(pin["id"]), permalink=f"https://www.pinterest.com/pin/{pin['id']}/")
+
+    def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
+        page = self.call("GET", f"boards/{self.target_board()}/pins", params={"page_size": 100})
+        for pin in page.get("items") or []:
+            if draft.carries(pin.get("link") or "", pin.get("description") or ""):
+                return Published(external_id=str(pin["id"]), permalink=f"https://www.pinterest.com/pin/{pin['id']}/")
+        return None
+
+    def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
+        """Lifetime totals over the last 90 days (the longest range the analytics endpoint serves)."""
+        today = timezone.now().date()
+        params = {
+            "start_date": (today - dt.timedelta(days=89)).isoformat(),
+            "end_date": today.isoformat(),
+            "metric_types": ANALYTICS_METRICS,
+            "app_types": "ALL",
+            "split_field": "NO_SPLIT",
+        }
+        result = {}
+        for pin_id in external_ids:
+            body = self.call("GET", f"pins/{pin_id}/analytics", params=params) or {}
+            totals = body.get("all") or {}
+            summary = totals.get("lifetime_metrics") or totals.get("summary_metrics") or {}
+            result[pin_id] = Metrics(
+                impressions=int(summary.get("IMPRESSION", 0)),
+                reach=int(summary.get("IMPRESSION", 0)),
+                likes=int(summary.get("TOTAL_REACTIONS", 0)),
+                comments=int(summary.get("TOTAL_COMMENTS", 0)),
+                saves=int(summary.get("SAVE", 0)),
+                clicks=int(summary.get("OUTBOUND_CLICK", 0)) + int(summary.get("PIN_CLICK", 0)),
+            )
+        return result

@@ -1,0 +1,169 @@
+"""TikTok Content Posting API (Direct Post, photo and video) and Display API metrics.
+
+Docs: https://developers.tiktok.com/doc/content-posting-api-reference-direct-post (video init),
+https://developers.tiktok.com/doc/content-posting-api-reference-photo-post (photo init),
+https://developers.tiktok.com/doc/content-posting-api-reference-get-video-status (status),
+https://developers.tiktok.com/doc/tiktok-api-v2-video-query (metrics). Every answer is the ``{data, error}``
+envelope; success iff ``error.code == "ok"``.
+"""
+
+import time
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from platforms.base import PlatformHttp, parse_retry_after, platform_url
+from platforms.constants import TIKTOK
+from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+
+LIVE_BASE = "https://open.tiktokapis.com"
+METRIC_FIELDS = "id,title,create_time,share_url,view_count,like_count,comment_count,share_count"
+AUTH_CODES = {"access_token_invalid", "scope_not_authorized", "scope_permission_missed"}
+# The daily posting cap answers with this code; it clears within the day, so it is a rate limit, not a refusal.
+DAILY_CAP_CODE = "spam_risk_too_many_posts"
+
+
+class TikTokContent(PlatformHttp):
+    slug = TIKTOK
+
+    def __init__(self, *, access_token: str, account_id: str = "", session: requests.Session | None = None) -> None:
+        super().__init__(session=session)
+        self.access_token = access_token
+        self.account_id = account_id
+
+    def url(self, path: str) -> str:
+        return platform_url(slug=TIKTOK, live_base=LIVE_BASE, path=path)
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        error = (body or {}).get("error") if isinstance(body, dict) else None
+        code = (error or {}).get("code", "")
+        if response.status_code < 400 and code in ("ok", ""):
+            return None
+        message = (error or {}).get("message") or response.reason or "TikTok refused the request."
+        status = response.status_code
+        if code in AUTH_CODES or status == 401:
+            return AuthExpired(message, platform=TIKTOK, status=status, code=code)
+        if code == DAILY_CAP_CODE:
+            return RateLimited(message, retry_after=3600.0, platform=TIKTOK, status=status, code=code)
+        if status == 429 or code == "rate_limit_exceeded":
+            retry = parse_retry_after(response.headers.get("Retry-After"))
+            return RateLimited(message, retry_after=retry, platform=TIKTOK, status=status, code=code)
+        if status >= 500 or code == "internal_error":
+            return Transient(message, platform=TIKTOK, status=status, code=code)
+        return Rejected(message, platform=TIKTOK, status=status, code=code)
+
+    def call(self, path: str, payload: dict | None = None, *, params: dict | None = None) -> dict:
+        body = self.request(
+            "POST",
+            self.url(path),
+            headers={"Authorization": f"Bearer {self.access_token}", "Content-Type": "application/json"},
+            params=params,
+            json=payload if payload is not None else {},
+        )
+        return (body or {}).get("data") or {}
+
+    def creator_info(self) -> dict:
+        return self.call("v2/post/publish/creator_info/query/")
+
+    def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
+        """Init a Direct Post (photo or video pulled from URL), persist ``publish_id``, poll its status.
+
+        A retried init would create a second post (TikTok has no idempotency), so a saved handle resumes polling.
+        """
+        if not handle:
+            info = self.creator_info()
+            options = info.get("privacy_level_options") or ["SELF_ONLY"]
+            privacy = "PUBLIC_TO_EVERYONE" if "PUBLIC_TO_EVERYONE" in options else options[0]
+            if draft.media_kind == MediaKind.VIDEO:
+                data = self.call(
+                    "v2/post/publish/video/init/",
+                    {
+                        "post_info": {
+                            "title": draft.caption,
+                            "privacy_level": privacy,
+                            "disable_duet": False,
+                            "disable_comment": False,
+                            "disable_stitch": False,
+                            "video_cover_timestamp_ms": 1000,
+                        },
+                        "source_info": {"source": "PULL_FROM_URL", "video_url": draft.media_urls[0]},
+                    },
+                )
+            else:
+                data = self.call(
+                    "v2/post/publish/content/init/",
+                    {
+                        "media_type": "PHOTO",
+                        "post_mode": "DIRECT_POST",
+                        "post_info": {
+                            "title": draft.title or draft.caption[:90],
+                            "description": draft.caption,
+                            "privacy_level": privacy,
+                            "disable_comment": False,
+                            "auto_add_music": True,
+                        },
+                        "source_info": {
+                            "source": "PULL_FROM_URL",
+                            "photo_images": list(draft.media_urls),
+                            "photo_cover_index": 0,
+                        },
+                    },
+                )
+            handle = data["publish_id"]
+            save_handle(handle)
+        return self.wait_for(handle)
+
+    def status(self, publish_id: str) -> dict:
+        return self.call("v2/post/publish/status/fetch/", {"publish_id": publish_id})
+
+    def wait_for(self, publish_id: str) -> Published:
+        """Poll the status until it is final, for at most ``SOCIAL_STATUS_POLL_SECONDS``."""
+        deadline = time.monotonic() + settings.SOCIAL_STATUS_POLL_SECONDS
+        while True:
+            data = self.status(publish_id)
+            state = data.get("status")
+            ids = data.get("publicaly_available_post_id") or []
+            if state == "PUBLISH_COMPLETE" and ids:
+                return Published(external_id=str(ids[0]), permalink=self.permalink(str(ids[0])))
+            if state == "FAILED":
+                raise Rejected(data.get("fail_reason") or "TikTok could not publish the post.", platform=TIKTOK)
+            if time.monotonic() >= deadline:
+                raise Transient(f"TikTok is still processing the post ({state}).", platform=TIKTOK, ambiguous=True)
+            time.sleep(settings.SOCIAL_STATUS_POLL_INTERVAL)
+
+    def permalink(self, video_id: str) -> str:
+        return f"https://www.tiktok.com/@{self.account_id}/video/{video_id}" if self.account_id else ""
+
+    def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
+        if handle:
+            data = self.status(handle)
+            ids = data.get("publicaly_available_post_id") or []
+            if data.get("status") == "PUBLISH_COMPLETE" and ids:
+                return Published(external_id=str(ids[0]), permalink=self.permalink(str(ids[0])))
+            if data.get("status") == "FAILED":
+                return None
+            raise Transient("TikTok is still processing the post.", platform=TIKTOK, ambiguous=True)
+        data = self.call("v2/video/list/", {"max_count": 20}, params={"fields": METRIC_FIELDS})
+        for video in data.get("videos") or []:
+            if draft.carries(video.get("title", ""), video.get("video_description", "")):
+                return Published(external_id=str(video["id"]), permalink=video.get("share_url", ""))
+        return None
+
+    def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
+        result: dict[str, Metrics] = {}
+        for start in range(0, len(external_ids), 20):
+            batch = external_ids[start : start + 20]
+            data = self.call("v2/video/query/", {"filters": {"video_ids": batch}}, params={"fields": METRIC_FIELDS})
+            for video in data.get("videos") or []:
+                views = int(video.get("view_count") or 0)
+                result[str(video["id"])] = Metrics(
+                    impressions=views,
+                    reach=views,
+                    likes=int(video.get("like_count") or 0),
+                    comments=int(video.get("comment_count") or 0),
+                    shares=int(video.get("share_count") or 0),
+                    video_views=views,
+                )
+        return result

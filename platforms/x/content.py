@@ -1,0 +1,183 @@
+"""X API v2: media upload, create post, look up recent posts, public and non-public metrics.
+
+Docs: https://docs.x.com/x-api/posts/creation-of-a-post (POST /2/tweets),
+https://docs.x.com/x-api/media/quickstart/media-upload-chunked (POST /2/media/upload, initialize/append/finalize),
+https://docs.x.com/x-api/users/user-posts-timeline-by-user-id (GET /2/users/{id}/tweets),
+https://docs.x.com/x-api/fundamentals/metrics (public_metrics, non_public_metrics).
+"""
+
+import datetime as dt
+import time
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+from urllib3 import encode_multipart_formdata
+
+from platforms.base import PlatformHttp, default_timeout, platform_url
+from platforms.constants import X
+from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+
+LIVE_BASE = "https://api.x.com"
+CHUNK_BYTES = 4 * 1024 * 1024
+
+
+def retry_after_from_headers(headers: Any) -> float:
+    """X sends the reset as a Unix time: the 24-hour cap's, when exhausted, else the 15-minute window's."""
+    for prefix in ("x-user-limit-24hour", "x-app-limit-24hour", "x-rate-limit"):
+        remaining, reset = headers.get(f"{prefix}-remaining"), headers.get(f"{prefix}-reset")
+        if reset and (remaining in (None, "0") or prefix == "x-rate-limit"):
+            try:
+                return max(0.0, float(reset) - time.time())
+            except ValueError:
+                continue
+    try:
+        return max(0.0, float(headers.get("Retry-After", 60)))
+    except ValueError:
+        return 60.0
+
+
+class XContent(PlatformHttp):
+    slug = X
+
+    def __init__(self, *, access_token: str, account_id: str = "", session: requests.Session | None = None) -> None:
+        super().__init__(session=session)
+        self.access_token = access_token
+        self.account_id = account_id
+
+    def url(self, path: str) -> str:
+        return platform_url(slug=X, live_base=LIVE_BASE, path=f"2/{path}")
+
+    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
+        status = response.status_code
+        if status < 400:
+            return None
+        body = body if isinstance(body, dict) else {}
+        errors = body.get("errors") or []
+        message = body.get("detail") or (errors[0].get("message") if errors else None) or response.reason
+        kwargs = {"platform": X, "status": status, "code": body.get("title")}
+        if status == 401:
+            return AuthExpired(message, **kwargs)
+        if status == 429:
+            return RateLimited(message, retry_after=retry_after_from_headers(response.headers), **kwargs)
+        if status == 403 and "scope" in str(message).lower():
+            return AuthExpired(message, **kwargs)
+        if status >= 500:
+            return Transient(message, **kwargs)
+        return Rejected(message, **kwargs)
+
+    def call(self, method: str, path: str, *, files: dict | None = None, data: Any = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        if files:
+            # multipart/form-data, as X's media endpoints expect
+            data, content_type = encode_multipart_formdata({**(data or {}), **files})
+            headers["Content-Type"] = content_type
+        return self.request(method, self.url(path), headers=headers, data=data, **kwargs) or {}
+
+    def me(self) -> dict:
+        return self.call("GET", "users/me")["data"]
+
+    def fetch_media(self, url: str) -> tuple[bytes, str]:
+        try:
+            response = self.session.get(url, timeout=default_timeout())
+        except requests.RequestException as exc:
+            raise Transient("Could not download the post's media.", platform=X) from exc
+        if response.status_code >= 400:
+            raise Rejected(f"The post's media answered HTTP {response.status_code}.", platform=X)
+        return response.content, response.headers.get("Content-Type", "image/jpeg").split(";")[0]
+
+    def upload(self, url: str, kind: str) -> str:
+        content, content_type = self.fetch_media(url)
+        if kind != MediaKind.VIDEO:
+            data = self.call(
+                "POST",
+                "media/upload",
+                files={"media": ("media", content, content_type)},
+                data={"media_category": "tweet_image"},
+            )
+            return str(data["data"]["id"])
+        init = self.call(
+            "POST",
+            "media/upload/initialize",
+            json={"media_type": content_type, "total_bytes": len(content), "media_category": "tweet_video"},
+        )["data"]
+        media_id = str(init["id"])
+        for index, start in enumerate(range(0, len(content), CHUNK_BYTES)):
+            self.call(
+                "POST",
+                f"media/upload/{media_id}/append",
+                files={"media": ("chunk", content[start : start + CHUNK_BYTES], "application/octet-stream")},
+                data={"segment_index": str(index)},
+            )
+        info = self.call("POST", f"media/upload/{media_id}/finalize")["data"].get("processing_info") or {}
+        deadline = time.monotonic() + settings.SOCIAL_STATUS_POLL_SECONDS
+        while info.get("state") in ("pending", "in_progress"):
+            if time.monotonic() >= deadline:
+                raise Transient("X is still processing the video.", platform=X)
+            time.sleep(min(float(info.get("check_after_secs") or 1), settings.SOCIAL_STATUS_POLL_INTERVAL))
+            info = (
+                self.call("GET", "media/upload", params={"command": "STATUS", "media_id": media_id})["data"].get(
+                    "processing_info"
+                )
+                or {}
+            )
+        if info.get("state") == "failed":
+            raise Rejected("X could not process the video.", platform=X)
+        return media_id
+
+    def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
+        """Upload the media (at most 4 images or 1 video), then create the post. Media ids are reusable, so a saved
+        handle (comma-separated media ids) skips the upload."""
+        media_ids = [m for m in handle.split(",") if m] if handle else []
+        if not media_ids and draft.media_urls:
+            media_ids = [self.upload(url, draft.media_kind) for url in draft.media_urls[:4]]
+            save_handle(",".join(media_ids))
+        payload: dict[str, Any] = {"text": draft.caption}
+        if media_ids:
+            payload["media"] = {"media_ids": media_ids}
+        data = self.call("POST", "tweets", json=payload)["data"]
+        return Published(external_id=str(data["id"]), permalink=self.permalink(str(data["id"])))
+
+    def permalink(self, post_id: str) -> str:
+        return f"https://x.com/{self.account_id or 'i'}/status/{post_id}"
+
+    def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
+        """Among the user's posts of the last two days, the one carrying the draft's marker (in its text or its
+        expanded links: the API shows links as t.co in the text)."""
+        user_id = self.me()["id"]
+        since = (timezone.now() - dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        page = self.call(
+            "GET",
+            f"users/{user_id}/tweets",
+            params={"max_results": 100, "start_time": since, "tweet.fields": "created_at,entities"},
+        )
+        for tweet in page.get("data") or []:
+            urls = [u.get("expanded_url", "") for u in (tweet.get("entities") or {}).get("urls", [])]
+            if draft.carries(tweet.get("text", ""), *urls):
+                return Published(external_id=str(tweet["id"]), permalink=self.permalink(str(tweet["id"])))
+        return None
+
+    def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
+        result = {}
+        for start in range(0, len(external_ids), 100):
+            batch = external_ids[start : start + 100]
+            body = self.call(
+                "GET",
+                "tweets",
+                params={"ids": ",".join(batch), "tweet.fields": "public_metrics,non_public_metrics,created_at"},
+            )
+            for tweet in body.get("data") or []:
+                public = tweet.get("public_metrics") or {}
+                private = tweet.get("non_public_metrics") or {}
+                result[str(tweet["id"])] = Metrics(
+                    impressions=int(public.get("impression_count", 0)),
+                    reach=int(public.get("impression_count", 0)),
+                    likes=int(public.get("like_count", 0)),
+                    comments=int(public.get("reply_count", 0)),
+                    shares=int(public.get("retweet_count", 0)) + int(public.get("quote_count", 0)),
+                    saves=int(public.get("bookmark_count", 0)),
+                    clicks=int(private.get("url_link_clicks", 0)),
+                )
+        return result

@@ -1,0 +1,62 @@
+"""Helpers the organic platform views share: ids, daily caps, the posts an account may see."""
+
+import datetime as dt
+import json
+import secrets
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+
+from sandbox.errors import Failure, SandboxError
+from sandbox.models import SandboxAccount, SandboxPost
+from sandbox.social.engagement import sandbox_now
+
+
+def new_numeric_id() -> str:
+    """Eighteen digits, never starting with 9 (that range is reserved for historical demo posts)."""
+    return str(secrets.randbelow(8 * 10**17) + 10**17)
+
+
+def daily_limit(platform: str) -> int:
+    return int(settings.SANDBOX_SOCIAL_DAILY_LIMITS[platform])
+
+
+def posts_in_last_day(platform: str, account: SandboxAccount) -> int:
+    since = sandbox_now() - dt.timedelta(hours=24)
+    return SandboxPost.objects.filter(platform=platform, account=account, created_at__gt=since).count()
+
+
+def oldest_in_window(platform: str, account: SandboxAccount) -> dt.datetime:
+    since = sandbox_now() - dt.timedelta(hours=24)
+    first = (
+        SandboxPost.objects.filter(platform=platform, account=account, created_at__gt=since)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return (first or sandbox_now()) + dt.timedelta(hours=24)
+
+
+def require_any_scope(request: HttpRequest, *scopes: str) -> None:
+    if not set(scopes) & set(request.sandbox_token.scopes):
+        raise SandboxError(Failure.SCOPE, f"The token does not hold any of the permissions {', '.join(scopes)}.")
+
+
+def json_body(request: HttpRequest) -> dict:
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except ValueError as exc:
+        raise SandboxError(Failure.VALIDATION, "The request body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise SandboxError(Failure.VALIDATION, "The request body must be a JSON object.")
+    return data
+
+
+def iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def ok(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status)

@@ -1,0 +1,10 @@
+"""Business counters of the social agent, exported at /metrics by django-prometheus."""
+
+from prometheus_client import Counter
+
+POSTS_PUBLISHED = Counter("growth_social_posts_published_total", "Posts published to a social platform.", ["platform"])
+PUBLISH_FAILURES = Counter(
+    "growth_social_publish_failures_total",
+    "Publishing attempts that did not publish, by platform and reason.",
+    ["platform", "reason"],
+)

@@ -1,0 +1,43 @@
+"""Services of the social app: planning, the post lifecycle, publishing and engagement sync."""
+
+from social.services.engagement import engagement_sync, posts_due_for_metrics
+from social.services.planning import calendar_plan, calendar_schedule_all
+from social.services.posts import (
+    connection_mark_expired,
+    post_cancel,
+    post_create,
+    post_retry,
+    post_schedule,
+    post_update,
+    posts_hold_for_connection,
+    posts_release_for_connection,
+)
+from social.services.publishing import (
+    PublishResult,
+    post_preflight,
+    post_publish,
+    posts_dispatch_due,
+    posts_preflight_upcoming,
+    publishing_watchdog,
+)
+
+__all__ = [
+    "PublishResult",
+    "calendar_plan",
+    "calendar_schedule_all",
+    "connection_mark_expired",
+    "engagement_sync",
+    "post_cancel",
+    "post_create",
+    "post_preflight",
+    "post_publish",
+    "post_retry",
+    "post_schedule",
+    "post_update",
+    "posts_dispatch_due",
+    "posts_due_for_metrics",
+    "posts_hold_for_connection",
+    "posts_preflight_upcoming",
+    "posts_release_for_connection",
+    "publishing_watchdog",
+]

@@ -1,0 +1,217 @@
+"""The post lifecycle a merchant drives: compose, edit, schedule, cancel, retry; and holding posts whose
+connection went bad (called by the connections flow through growth)."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from platforms.content import caption_problems
+from social.models import MediaKind, PostStatus, SocialPost
+from social.services.transitions import post_transition
+from stores.exceptions import ApplicationError
+from stores.models import ConnectionStatus, PlatformConnection, Product, Store
+
+RECONNECT = "reconnect"  # failure_reason of a post whose token the platform refused
+CONNECTION_HOLD = "connection"  # failure_reason of a post held because its connection went bad
+
+
+def connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
+    """The store's connection posts on ``platform`` go through: an active one first."""
+    connections = PlatformConnection.objects.filter(store=store, platform=platform)
+    return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
+
+
+def connection_mark_expired(*, connection: PlatformConnection, reason: str) -> None:
+    """Record that the platform refused the connection's token: the merchant must reconnect."""
+    PlatformConnection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.EXPIRED, last_error=reason[:500], last_failure_at=timezone.now()
+    )
+    connection.status = ConnectionStatus.EXPIRED
+
+
+def _validate(*, platform: str, caption: str, title: str, media_urls: list[str], media_kind: str) -> None:
+    problems = caption_problems(platform, caption=caption, title=title)
+    if not media_urls:
+        problems.append("Add at least one image or video URL.")
+    if media_kind not in MediaKind.values:
+        problems.append("Choose image, video or carousel.")
+    if problems:
+        raise ApplicationError(" ".join(problems), code="invalid_post")
+
+
+@transaction.atomic
+def post_create(
+    *,
+    store: Store,
+    platform: str,
+    caption: str,
+    media_urls: list[str],
+    actor: AbstractBaseUser | None = None,
+    title: str = "",
+    media_kind: str = MediaKind.IMAGE,
+    link: str = "",
+    hashtags: list[str] | None = None,
+    product: Product | None = None,
+    scheduled_at: dt.datetime | None = None,
+    source: str = "user",
+) -> SocialPost:
+    """A new draft post; with ``scheduled_at`` it is scheduled at once."""
+    if platform not in dict(SocialPost._meta.get_field("platform").choices):
+        raise ApplicationError("Choose TikTok, Instagram, Pinterest or X.", code="invalid_platform")
+    _validate(platform=platform, caption=caption, title=title, media_urls=media_urls, media_kind=media_kind)
+    post = SocialPost.objects.create(
+        store=store,
+        product=product,
+        platform=platform,
+        connection=connection_for(store=store, platform=platform),
+        caption=caption,
+        title=title,
+        media_kind=media_kind,
+        media_urls=media_urls,
+        link=link,
+        hashtags=hashtags or [],
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    post_transition(post=post, to=PostStatus.DRAFT, source=source, actor=actor, reason="Created.")
+    if scheduled_at is not None:
+        post_schedule(post=post, scheduled_at=scheduled_at, actor=actor, source=source)
+    return post
+
+
+@transaction.atomic
+def post_update(
+    *,
+    post: SocialPost,
+    caption: str,
+    title: str = "",
+    media_urls: list[str] | None = None,
+    link: str | None = None,
+    scheduled_at: dt.datetime | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> SocialPost:
+    """Edit a post that has not gone out. A held post is re-queued: the merchant fixed what pre-flight found."""
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if not post.can_edit:
+        raise ApplicationError(f"A {post.get_status_display().lower()} post cannot be edited.", code="not_editable")
+    media_urls = media_urls if media_urls is not None else post.media_urls
+    _validate(platform=post.platform, caption=caption, title=title, media_urls=media_urls, media_kind=post.media_kind)
+    post.caption, post.title, post.media_urls = caption, title, media_urls
+    if link is not None:
+        post.link = link
+    if scheduled_at is not None:
+        post.scheduled_at = scheduled_at
+    post.preflight_checked_at = None
+    post.save(
+        update_fields=["caption", "title", "media_urls", "link", "scheduled_at", "preflight_checked_at", "updated_at"]
+    )
+    if post.status == PostStatus.HELD:
+        post_schedule(post=post, actor=actor, scheduled_at=post.scheduled_at, reason="Edited after a hold.")
+    return post
+
+
+@transaction.atomic
+def post_schedule(
+    *,
+    post: SocialPost,
+    scheduled_at: dt.datetime | None = None,
+    actor: AbstractBaseUser | None = None,
+    source: str = "user",
+    reason: str = "Scheduled.",
+) -> SocialPost:
+    """Queue a draft, held or failed post for ``scheduled_at`` (default: its time, or now when that has passed)."""
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if post.status not in (PostStatus.DRAFT, PostStatus.HELD, PostStatus.FAILED, PostStatus.SCHEDULED):
+        raise ApplicationError(
+            f"A {post.get_status_display().lower()} post cannot be scheduled.", code="not_schedulable"
+        )
+    when = scheduled_at or post.scheduled_at or timezone.now()
+    if post.connection_id is None:
+        post.connection = connection_for(store=post.store, platform=post.platform)
+        post.save(update_fields=["connection"])
+    if post.connection is None:
+        raise ApplicationError(
+            f"Connect {post.get_platform_display()} before scheduling posts to it.", code="no_connection"
+        )
+    return post_transition(
+        post=post,
+        to=PostStatus.SCHEDULED,
+        source=source,
+        actor=actor,
+        reason=reason,
+        scheduled_at=when,
+        next_attempt_at=None,
+        hold_reason="",
+        failure_reason="",
+        preflight_checked_at=None,
+    )
+
+
+@transaction.atomic
+def post_cancel(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if not post.can_cancel:
+        raise ApplicationError(
+            f"A {post.get_status_display().lower()} post cannot be cancelled.", code="not_cancellable"
+        )
+    return post_transition(post=post, to=PostStatus.CANCELLED, source=source, actor=actor, reason="Cancelled.")
+
+
+@transaction.atomic
+def post_retry(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
+    """Queue a failed or held post again, due now; the next attempt looks it up at the platform first."""
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if not post.can_retry:
+        raise ApplicationError(f"A {post.get_status_display().lower()} post cannot be retried.", code="not_retryable")
+    if post.connection is not None and post.connection.status != ConnectionStatus.ACTIVE:
+        raise ApplicationError(
+            f"Reconnect {post.get_platform_display()} first: the connection is {post.connection.status}.",
+            code=RECONNECT,
+        )
+    return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason="Retry requested.")
+
+
+@transaction.atomic
+def posts_hold_for_connection(*, connection: PlatformConnection, reason: str) -> int:
+    """Hold every queued post of a connection that went bad; returns how many were held."""
+    posts = SocialPost.objects.select_for_update().filter(connection=connection, status=PostStatus.SCHEDULED)
+    count = 0
+    for post in posts:
+        post_transition(
+            post=post,
+            to=PostStatus.HELD,
+            source="connection",
+            reason=reason,
+            hold_reason=reason,
+            failure_reason=CONNECTION_HOLD,
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def posts_release_for_connection(*, connection: PlatformConnection) -> int:
+    """After a reconnect, queue again the posts held (or failed) because of the connection."""
+    posts = (
+        SocialPost.objects.select_for_update()
+        .filter(connection=connection)
+        .filter(status__in=[PostStatus.HELD, PostStatus.FAILED])
+    )
+    count = 0
+    now = timezone.now()
+    for post in posts:
+        if post.failure_reason not in (RECONNECT, CONNECTION_HOLD):
+            continue
+        post_transition(
+            post=post,
+            to=PostStatus.SCHEDULED,
+            source="connection",
+            reason="Connection restored.",
+            hold_reason="",
+            failure_reason="",
+            scheduled_at=max(post.scheduled_at or now, now),
+            next_attempt_at=None,
+        )
+        count += 1
+    return count

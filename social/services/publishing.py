@@ -1,0 +1,287 @@
+"""Publishing, exactly once.
+
+1. Claim: one conditional UPDATE moves a due ``scheduled`` post (or one stuck in ``publishing`` past
+   ``SOCIAL_PUBLISHING_STUCK_SECONDS``) to ``publishing`` and counts the attempt; whoever's UPDATE matched owns
+   the attempt, everyone else backs off. The attempt row is written in the same transaction.
+2. Pre-flight again: a post that would fail is held with the reason instead of being sent.
+3. Look before creating: any post that was tried before (or holds a platform handle) is first looked up at the
+   platform, so an attempt whose answer was lost (timeout, worker killed after the call) is recognised.
+4. Create, saving intermediate handles (TikTok publish_id, Instagram container id) in their own commits.
+5. Record the outcome: published; retry later with exponential backoff and jitter (honouring Retry-After);
+   failed with the platform's reason; or failed "reconnect" with the connection marked expired.
+"""
+
+import datetime as dt
+import logging
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from platforms.content import PostDraft, Published
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from social.clients import client_for
+from social.metrics import POSTS_PUBLISHED, PUBLISH_FAILURES
+from social.models import AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
+from social.preflight import preflight_problems
+from social.services.posts import RECONNECT, connection_mark_expired
+from social.services.transitions import post_transition
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    outcome: str  # published, found, retry, failed, held, skipped
+    retry_in: float | None = None
+    detail: str = ""
+
+
+def _due_q(now: dt.datetime) -> Q:
+    return Q(status=PostStatus.SCHEDULED, scheduled_at__lte=now) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def _stuck_q(now: dt.datetime) -> Q:
+    return Q(
+        status=PostStatus.PUBLISHING,
+        publishing_started_at__lt=now - dt.timedelta(seconds=settings.SOCIAL_PUBLISHING_STUCK_SECONDS),
+    )
+
+
+@transaction.atomic
+def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt] | None:
+    now = timezone.now()
+    before = SocialPost.objects.filter(pk=post_id).values_list("status", flat=True).first()
+    claimed = (
+        SocialPost.objects.filter(pk=post_id)
+        .filter(_due_q(now) | _stuck_q(now))
+        .update(
+            status=PostStatus.PUBLISHING,
+            publishing_started_at=now,
+            attempt_count=F("attempt_count") + 1,
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    post = SocialPost.objects.select_related("connection", "store").get(pk=post_id)
+    abandoned = PublishAttempt.objects.filter(post=post, outcome=AttemptOutcome.STARTED).update(
+        outcome=AttemptOutcome.ABANDONED, finished_at=now, error="The worker stopped before recording an answer."
+    )
+    reason = f"Attempt {post.attempt_count}."
+    if abandoned:
+        reason += " The previous attempt was lost; the post is looked up at the platform first."
+    PostEvent.objects.create(
+        store_id=post.store_id,
+        post=post,
+        from_status=before or "",
+        to_status=PostStatus.PUBLISHING,
+        source=source,
+        reason=reason,
+    )
+    attempt = PublishAttempt.objects.create(
+        store_id=post.store_id, post=post, number=post.attempt_count, started_at=now
+    )
+    return post, attempt
+
+
+def draft_for(post: SocialPost) -> PostDraft:
+    return PostDraft(
+        marker=post.marker,
+        caption=post.caption,
+        media_urls=tuple(post.media_urls),
+        media_kind=post.media_kind,
+        title=post.title,
+        link=post.link,
+        alt_text=post.alt_text,
+    )
+
+
+def _save_handle(post_id: int, handle: str) -> None:
+    """Persist the platform's intermediate id at once, in its own commit, before the next call."""
+    SocialPost.objects.filter(pk=post_id).update(platform_handle=handle[:200])
+
+
+def _finish_attempt(
+    attempt: PublishAttempt, outcome: str, *, error: str = "", retry_after: float | None = None
+) -> None:
+    attempt.outcome = outcome
+    attempt.error = error[:2000]
+    attempt.retry_after_seconds = retry_after
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["outcome", "error", "retry_after_seconds", "finished_at"])
+
+
+@transaction.atomic
+def _record_success(post: SocialPost, attempt: PublishAttempt, published: Published, *, found: bool) -> PublishResult:
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    outcome = AttemptOutcome.FOUND if found else AttemptOutcome.PUBLISHED
+    _finish_attempt(attempt, outcome)
+    post_transition(
+        post=post,
+        to=PostStatus.PUBLISHED,
+        source="publisher",
+        reason="Found at the platform: an earlier attempt had published it." if found else "Published.",
+        external_id=published.external_id,
+        permalink=published.permalink[:500],
+        published_at=timezone.now(),
+        last_error="",
+        failure_reason="",
+        next_attempt_at=None,
+    )
+    transaction.on_commit(lambda: POSTS_PUBLISHED.labels(platform=post.platform).inc())
+    return PublishResult("found" if found else "published")
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with full jitter between half and all of the step."""
+    step = min(settings.SOCIAL_RETRY_MAX_SECONDS, settings.SOCIAL_RETRY_BASE_SECONDS * 2 ** max(0, attempt - 1))
+    return step * random.uniform(0.5, 1.0)
+
+
+@transaction.atomic
+def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformError) -> PublishResult:
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if isinstance(error, RateLimited):
+        outcome, delay = (
+            AttemptOutcome.RATE_LIMITED,
+            error.retry_after + random.uniform(0, settings.SOCIAL_RETRY_BASE_SECONDS / 2),
+        )
+    else:
+        outcome = AttemptOutcome.AMBIGUOUS if getattr(error, "ambiguous", False) else AttemptOutcome.TRANSIENT
+        delay = backoff_seconds(post.attempt_count)
+    _finish_attempt(attempt, outcome, error=error.message, retry_after=delay)
+    PUBLISH_FAILURES.labels(platform=post.platform, reason=outcome).inc()
+    if post.attempt_count >= settings.SOCIAL_PUBLISH_MAX_ATTEMPTS:
+        post_transition(
+            post=post,
+            to=PostStatus.FAILED,
+            source="publisher",
+            reason=f"Gave up after {post.attempt_count} attempts: {error.message}",
+            last_error=error.message,
+            failure_reason="gave_up",
+        )
+        return PublishResult("failed", detail=error.message)
+    post_transition(
+        post=post,
+        to=PostStatus.SCHEDULED,
+        source="publisher",
+        reason=f"{attempt.get_outcome_display()}: {error.message} Retrying in {delay:.0f} s.",
+        last_error=error.message,
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+    )
+    return PublishResult("retry", retry_in=delay, detail=error.message)
+
+
+@transaction.atomic
+def _record_failure(post: SocialPost, attempt: PublishAttempt, error: PlatformError) -> PublishResult:
+    post = SocialPost.objects.select_for_update().select_related("connection").get(pk=post.pk)
+    if isinstance(error, AuthExpired):
+        _finish_attempt(attempt, AttemptOutcome.AUTH_EXPIRED, error=error.message)
+        if post.connection is not None:
+            connection_mark_expired(connection=post.connection, reason=error.message)
+        reason, message = RECONNECT, f"Reconnect {post.get_platform_display()}: {error.message}"
+    else:
+        _finish_attempt(attempt, AttemptOutcome.REJECTED, error=error.message)
+        reason, message = "rejected", error.message
+    PUBLISH_FAILURES.labels(platform=post.platform, reason=reason).inc()
+    post_transition(
+        post=post, to=PostStatus.FAILED, source="publisher", reason=message, last_error=message, failure_reason=reason
+    )
+    return PublishResult("failed", detail=message)
+
+
+@transaction.atomic
+def _record_hold(
+    post: SocialPost, attempt: PublishAttempt | None, problems: list[str], *, source: str
+) -> PublishResult:
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    reason = " ".join(problems)
+    if attempt is not None:
+        _finish_attempt(attempt, AttemptOutcome.HELD, error=reason)
+    PUBLISH_FAILURES.labels(platform=post.platform, reason="preflight").inc()
+    post_transition(
+        post=post, to=PostStatus.HELD, source=source, reason=reason, hold_reason=reason, failure_reason="preflight"
+    )
+    return PublishResult("held", detail=reason)
+
+
+def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
+    """Publish one post if it is due and nobody else holds it. Never raises for platform failures.
+
+    Not one transaction: the claim, each saved handle and the outcome commit separately, so a crash between them
+    leaves a trace the next attempt (or the watchdog) acts on without publishing twice.
+    """
+    claim = _claim(post_id, source=source)
+    if claim is None:
+        return PublishResult("skipped")
+    post, attempt = claim
+    needs_lookup = post.attempt_count > 1 or bool(post.platform_handle)
+    problems = preflight_problems(post, check_media=not needs_lookup)
+    if problems:
+        return _record_hold(post, attempt, problems, source="preflight")
+    client = client_for(post.connection)
+    draft = draft_for(post)
+    try:
+        found = client.lookup(draft, handle=post.platform_handle) if needs_lookup else None
+        if found is not None:
+            return _record_success(post, attempt, found, found=True)
+        published = client.publish(
+            draft, handle=post.platform_handle, save_handle=lambda handle: _save_handle(post.pk, handle)
+        )
+    except (RateLimited, Transient) as error:
+        return _record_retry(post, attempt, error)
+    except (AuthExpired, Rejected) as error:
+        return _record_failure(post, attempt, error)
+    try:
+        return _record_success(post, attempt, published, found=False)
+    except IntegrityError:
+        # Another post already holds this platform id: this one was a duplicate attempt of it.
+        logger.exception("published id already recorded", extra={"post": post.pk})
+        raise
+
+
+def posts_dispatch_due(*, limit: int = 500) -> list[int]:
+    """Ids of posts due now (or stuck), oldest first, for the publish task to take one by one."""
+    now = timezone.now()
+    return list(
+        SocialPost.objects.filter(_due_q(now) | _stuck_q(now))
+        .order_by("scheduled_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def post_preflight(*, post: SocialPost) -> list[str]:
+    """Check a scheduled post before its time; hold it with the reasons when it would fail."""
+    problems = preflight_problems(post)
+    if problems and post.status == PostStatus.SCHEDULED:
+        _record_hold(post, None, problems, source="preflight")
+    SocialPost.objects.filter(pk=post.pk).update(preflight_checked_at=timezone.now())
+    return problems
+
+
+def posts_preflight_upcoming() -> dict[str, int]:
+    """Pre-flight every scheduled post due within ``SOCIAL_PREFLIGHT_LEAD_MINUTES`` not checked since its last edit."""
+    horizon = timezone.now() + dt.timedelta(minutes=settings.SOCIAL_PREFLIGHT_LEAD_MINUTES)
+    posts = SocialPost.objects.select_related("connection").filter(
+        status=PostStatus.SCHEDULED, scheduled_at__lte=horizon, preflight_checked_at__isnull=True
+    )
+    checked = held = 0
+    for post in posts:
+        checked += 1
+        held += bool(post_preflight(post=post))
+    return {"checked": checked, "held": held}
+
+
+def publishing_watchdog() -> list[int]:
+    """Posts left in ``publishing`` past the stuck threshold (worker died, broker lost): their ids, to publish again.
+
+    ``post_publish`` claims them like due posts and looks each up at the platform before creating anything.
+    """
+    now = timezone.now()
+    return list(SocialPost.objects.filter(_stuck_q(now)).values_list("id", flat=True))
