@@ -29,7 +29,7 @@ ensure_venv() {
     wanted="$(cat requirements*.txt | .venv/bin/python -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
         echo "Installing $requirements into .venv ..."
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+        .venv/bin/python -m pip install -qq --disable-pip-version-check -r "$requirements"
         echo "$wanted" >"$stamp"
     fi
 }
