@@ -58,7 +58,7 @@ def _consent_error(request: HttpRequest, platform: str, message: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, platform: str) -> HttpResponse:
+def consent(request: HttpRequest, platform: str, version: str = "") -> HttpResponse:
     """The platform's consent page: pick the account to sign in as, then Allow or Deny."""
     data = request.GET if request.method == "GET" else request.POST
     try:
