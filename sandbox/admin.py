@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from sandbox.models import SandboxAccount, SandboxApp, SandboxFault
+from sandbox.services import sandbox_app_revoke_all_tokens
 
 
 @admin.register(SandboxFault)
@@ -23,6 +26,12 @@ class SandboxAppAdmin(admin.ModelAdmin):
     list_display = ["platform", "client_id", "access_token_lifetime", "refresh_token_lifetime"]
     list_filter = ["platform"]
     exclude = ["client_secret"]
+    actions = ["revoke_all_tokens"]
+
+    @admin.action(description="Revoke every token of the selected apps")
+    def revoke_all_tokens(self, request: HttpRequest, queryset: QuerySet[SandboxApp]) -> None:
+        revoked = sum(sandbox_app_revoke_all_tokens(app=app) for app in queryset)
+        self.message_user(request, f"Revoked {revoked} tokens.")
 
 
 @admin.register(SandboxAccount)
