@@ -237,10 +237,11 @@ _QUERY_RE = re.compile(
 )
 _COND_RE = re.compile(
     r"^(?P<field>[\w.]+)\s+(?:(?P<op>=|!=|>=|<=|>|<|LIKE|IN|NOT IN)\s+(?P<value>.+)|"
-    r"BETWEEN\s+'(?P<low>[\d-]+)'\s+AND\s+'(?P<high>[\d-]+)'|DURING\s+(?P<during>\w+))$",
+    r"BETWEEN\s+'(?P<low>[\d-]+)'\s+TO\s+'(?P<high>[\d-]+)'|DURING\s+(?P<during>\w+))$",
     re.IGNORECASE,
 )
 _SEGMENT_SPLIT = re.compile(r"\s+AND\s+(?![^(]*\))(?=(?:[^']*'[^']*')*[^']*$)", re.IGNORECASE)
+_BETWEEN = re.compile(r"BETWEEN\s+('[\d-]+')\s+AND\s+('[\d-]+')", re.IGNORECASE)
 RESOURCES = {
     "campaign": AdObjectKind.CAMPAIGN,
     "campaign_budget": AdObjectKind.BUDGET,
@@ -355,7 +356,8 @@ def run_query(account: SandboxAccount, query: str) -> tuple[list[dict], list[str
     if resource not in RESOURCES:
         raise _query_error(f"The sandbox does not serve FROM {resource}.")
     conditions, date_span = [], None
-    for raw in _SEGMENT_SPLIT.split(match.group("where") or "") if match.group("where") else []:
+    where = _BETWEEN.sub(r"BETWEEN \1 TO \2", match.group("where") or "")
+    for raw in _SEGMENT_SPLIT.split(where) if where else []:
         cond = _COND_RE.match(raw.strip())
         if not cond:
             raise _query_error(f"Cannot parse the condition {raw!r}.")

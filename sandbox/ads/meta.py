@@ -298,11 +298,12 @@ def _page(request: HttpRequest, rows: list[dict]) -> dict:
     return body
 
 
-def _filtered(qs: Any, request: HttpRequest) -> Any:
+def _filtered(qs: Any, request: HttpRequest, kind: str) -> Any:
     filtering = _json_value(request.GET, "filtering") or []
     for rule in filtering:
         field, op, value = rule.get("field"), rule.get("operator"), rule.get("value")
-        column = {"name": "name", "id": "external_id", "campaign.id": "campaign__external_id"}.get(field)
+        campaign_column = "external_id" if kind == AdObjectKind.CAMPAIGN else "campaign__external_id"
+        column = {"name": "name", "id": "external_id", "campaign.id": campaign_column}.get(field)
         if field == "adset.id":
             column = "parent__external_id"
         if column is None:
@@ -330,7 +331,7 @@ def account_edge(request: HttpRequest, account_id: str, edge: str) -> JsonRespon
     qs = SandboxAdObject.objects.filter(account=account, kind=EDGE_KINDS[edge]).select_related(
         "campaign", "parent", "account"
     )
-    qs = _filtered(qs, request).order_by("-created_at", "-pk")
+    qs = _filtered(qs, request, EDGE_KINDS[edge]).order_by("-created_at", "-pk")
     fields = _fields(request)
     return JsonResponse(_page(request, [_node_fields(obj, fields) for obj in qs]))
 
@@ -425,7 +426,7 @@ def _insights(request: HttpRequest, *, account: SandboxAccount, campaigns: list 
     fields = _fields(request, default="spend,impressions,clicks")
     if campaigns is None:
         qs = SandboxAdObject.objects.filter(account=account, kind=AdObjectKind.CAMPAIGN).select_related("account")
-        campaigns = list(_filtered(qs, request).order_by("created_at", "pk"))
+        campaigns = list(_filtered(qs, request, AdObjectKind.CAMPAIGN).order_by("created_at", "pk"))
     daily = str(request.GET.get("time_increment") or "all_days") == "1"
     rows = []
     for campaign in campaigns:

@@ -1,0 +1,17 @@
+"""Business metrics of the ads agent, exported at /metrics by django-prometheus."""
+
+from prometheus_client import Counter, Gauge
+
+CAMPAIGNS_CREATED = Counter(
+    "growth_ad_campaigns_created", "Campaigns created at an ad platform (the whole chain, once each).", ["platform"]
+)
+ACTIVE_CAMPAIGNS = Gauge("growth_active_campaigns", "Campaigns delivering now, across all stores.")
+
+
+def _count_active() -> float:
+    from ads.models import AdCampaign, CampaignStatus
+
+    return float(AdCampaign.objects.filter(status=CampaignStatus.ACTIVE).count())
+
+
+ACTIVE_CAMPAIGNS.set_function(_count_active)

@@ -1,0 +1,594 @@
+"""The campaign lifecycle: create (exactly once, at the platform), pause, resume, change budget, archive, and
+holding campaigns whose connection went bad.
+
+Each change is recorded first (the campaign row holds the desired state, a ``CampaignAction`` says who asked for
+it and why) inside one transaction with the guardrail check, then a task pushes it to the platform. A platform
+refusal undoes the change here and marks the action failed; a dead token marks the connection expired and holds
+its campaigns; transient failures and rate limits are retried by the task.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ads.metrics import CAMPAIGNS_CREATED
+from ads.models import (
+    ActionKind,
+    ActionResult,
+    ActorKind,
+    AdCampaign,
+    AdCreative,
+    AdRule,
+    CampaignAction,
+    CampaignStatus,
+    Objective,
+)
+from ads.services.guardrails import ad_settings_for_store, guardrails_check, guardrails_lock, money
+from platforms.ads_common import SALES, AdsClient, CampaignSpec, ads_client, ads_client_class
+from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
+from platforms.errors import AuthExpired, PlatformError, Rejected
+from stores.exceptions import ApplicationError
+from stores.models import ConnectionStatus, Membership, PlatformConnection, Product, Store
+from stores.permissions import membership_require
+
+logger = logging.getLogger("ads")
+
+LEVEL_FIELDS = {
+    "budget": "external_budget_id",
+    "campaign": "external_campaign_id",
+    "adset": "external_adset_id",
+    "creative": "external_creative_id",
+    "ad": "external_ad_id",
+}
+UTM_SOURCES = {META_ADS: ("meta", "paid_social"), GOOGLE_ADS: ("google", "cpc"), TIKTOK_ADS: ("tiktok", "paid_social")}
+NAME_MAX = 150
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who or what asks for a change: a member, an API key, a rule, a workflow or Growth Hub itself."""
+
+    kind: str
+    user: AbstractBaseUser | None = None
+    membership: Membership | None = None
+    rule: AdRule | None = None
+    label: str = ""
+
+    @classmethod
+    def member(cls, membership: Membership) -> "Actor":
+        return cls(kind=ActorKind.USER, user=membership.user, membership=membership)
+
+    def require_write(self) -> None:
+        if self.membership is not None:
+            membership_require(self.membership, write=True)
+
+
+SYSTEM = Actor(kind=ActorKind.SYSTEM)
+
+
+def campaign_utm_value(campaign: AdCampaign) -> str:
+    """The ``utm_campaign`` of the campaign's landing links, which attribution matches orders on."""
+    return f"gh-ad-{campaign.pk}"
+
+
+def landing_url_for(campaign: AdCampaign, link: str) -> str:
+    source, medium = UTM_SOURCES[campaign.platform]
+    parts = urlsplit(link)
+    query = dict(parse_qsl(parts.query))
+    query |= {"utm_source": source, "utm_medium": medium, "utm_campaign": campaign_utm_value(campaign)}
+    if campaign.creative_id:
+        query["utm_content"] = f"creative-{campaign.creative_id}"
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def _record(
+    campaign: AdCampaign,
+    *,
+    kind: str,
+    actor: Actor,
+    reason: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    result: str = ActionResult.PENDING,
+    error: str = "",
+) -> CampaignAction:
+    return CampaignAction.objects.create(
+        store=campaign.store,
+        campaign=campaign,
+        kind=kind,
+        actor_kind=actor.kind,
+        actor_user=actor.user,
+        rule=actor.rule,
+        actor_label=actor.label[:120],
+        reason=reason[:500],
+        before=before,
+        after=after,
+        result=result,
+        error=error,
+        finished_at=None if result == ActionResult.PENDING else timezone.now(),
+    )
+
+
+def _enqueue_apply(action: CampaignAction) -> None:
+    from ads.tasks import campaign_action_apply_task
+
+    transaction.on_commit(lambda: campaign_action_apply_task.delay(action.pk))
+
+
+def _enqueue_create(campaign: AdCampaign) -> None:
+    from ads.tasks import campaign_create_task
+
+    transaction.on_commit(lambda: campaign_create_task.delay(campaign.pk))
+
+
+def ad_connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
+    connections = PlatformConnection.objects.filter(store=store, platform=platform).exclude(ad_account_id="")
+    return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
+
+
+def _validate_creative(*, platform: str, creative: AdCreative, objective: str, store: Store) -> None:
+    problems = []
+    if not creative.link_url:
+        problems.append("The creative needs a link.")
+    if platform == GOOGLE_ADS and (len(creative.headlines) < 3 or len(creative.descriptions) < 2):
+        problems.append("Google search ads need at least 3 headlines and 2 descriptions.")
+    if platform == TIKTOK_ADS and not creative.video_id:
+        problems.append("TikTok ads need a video id.")
+    if platform == META_ADS and not creative.headlines:
+        problems.append("Meta ads need a headline.")
+    ad_settings = ad_settings_for_store(store=store)
+    if platform == META_ADS and not ad_settings.meta_page_id:
+        problems.append("Set the Facebook page your Meta ads speak as in the ads settings.")
+    if objective == SALES and platform == META_ADS and not ad_settings.meta_pixel_id:
+        problems.append("Sales campaigns on Meta need the Meta pixel id in the ads settings.")
+    if objective == SALES and platform == TIKTOK_ADS and not ad_settings.tiktok_pixel_id:
+        problems.append("Sales campaigns on TikTok need the TikTok pixel id in the ads settings.")
+    if problems:
+        raise ApplicationError(" ".join(problems), code="invalid_creative")
+
+
+def campaign_create(
+    *,
+    store: Store,
+    platform: str,
+    name: str,
+    objective: str,
+    daily_budget_minor: int,
+    creative: AdCreative,
+    actor: Actor,
+    activate: bool = False,
+    product: Product | None = None,
+    start_at: Any = None,
+    end_at: Any = None,
+    source_post_id: int | None = None,
+) -> AdCampaign:
+    """Record a new campaign and have it created at the platform (paused, then activated when ``activate``).
+
+    Refuses (ApplicationError, nothing written) an unconnected platform, an unknown objective, a budget under the
+    platform's minimum or over the guardrails, and a creative the platform cannot run.
+    """
+    actor.require_write()
+    if platform not in AD_PLATFORMS:
+        raise ApplicationError(f"{platform!r} is not an ad platform.", code="invalid_platform")
+    connection = ad_connection_for(store=store, platform=platform)
+    platform_name = PLATFORM_NAMES[platform]
+    if connection is None:
+        raise ApplicationError(f"Connect a {platform_name} ad account first.", code="not_connected")
+    if connection.status != ConnectionStatus.ACTIVE:
+        raise ApplicationError(f"Reconnect {platform_name} first: its connection has expired.", code="reconnect")
+    name = name.strip()
+    if not name or len(name) > NAME_MAX:
+        raise ApplicationError(f"A campaign needs a name of 1 to {NAME_MAX} characters.", code="invalid_name")
+    client = ads_client_class(platform)
+    if objective not in Objective.values:
+        raise ApplicationError("Choose sales, traffic or awareness.", code="invalid_objective")
+    if objective not in client.objectives:
+        raise ApplicationError(f"{platform_name} campaigns here cannot aim for {objective}.", code="invalid_objective")
+    if daily_budget_minor < client.min_daily_budget_minor:
+        raise ApplicationError(
+            f"{platform_name} needs a daily budget of at least {money(client.min_daily_budget_minor, store.currency)}.",
+            code="budget_below_minimum",
+            extra={"minimum_minor": client.min_daily_budget_minor},
+        )
+    if creative.store_id != store.pk:
+        raise ApplicationError("That creative belongs to another store.", code="invalid_creative")
+    _validate_creative(platform=platform, creative=creative, objective=objective, store=store)
+    if end_at and start_at and end_at <= start_at:
+        raise ApplicationError("The end must be after the start.", code="invalid_dates")
+    with transaction.atomic():
+        settings_row = guardrails_lock(store=store)
+        campaign = AdCampaign(
+            store=store,
+            platform=platform,
+            connection=connection,
+            name=name,
+            objective=objective,
+            status=CampaignStatus.DRAFT,
+            activate_on_create=activate,
+            daily_budget_minor=daily_budget_minor,
+            currency=store.currency,
+            start_at=start_at,
+            end_at=end_at,
+            product=product or creative.product,
+            creative=creative,
+            source_post_id=source_post_id,
+            created_by=actor.user,
+        )
+        guardrails_check(
+            settings_row=settings_row, campaign=campaign, daily_budget_minor=daily_budget_minor, will_be_active=activate
+        )
+        campaign.save()
+        after = {"daily_budget_minor": daily_budget_minor, "objective": objective, "activate": activate}
+        _record(campaign, kind=ActionKind.CREATE, actor=actor, reason="", before={}, after=after)
+        _enqueue_create(campaign)
+    return campaign
+
+
+def _client(campaign: AdCampaign) -> AdsClient:
+    connection = campaign.connection
+    return ads_client(campaign.platform, access_token=connection.access_token, account_id=connection.ad_account_id)
+
+
+def _ids(campaign: AdCampaign) -> dict[str, str]:
+    return {level: getattr(campaign, field) for level, field in LEVEL_FIELDS.items() if getattr(campaign, field)}
+
+
+def campaign_spec(campaign: AdCampaign) -> CampaignSpec:
+    creative = campaign.creative
+    ad_settings = ad_settings_for_store(store=campaign.store)
+    pixel = ad_settings.meta_pixel_id if campaign.platform == META_ADS else ad_settings.tiktok_pixel_id
+    return CampaignSpec(
+        name=campaign.platform_name,
+        objective=campaign.objective,
+        daily_budget_minor=campaign.daily_budget_minor,
+        currency=campaign.currency,
+        landing_url=landing_url_for(campaign, creative.link_url),
+        headlines=list(creative.headlines),
+        descriptions=list(creative.descriptions),
+        primary_text=creative.primary_text,
+        image_url=creative.image_url,
+        video_id=creative.video_id,
+        request_key=int(campaign.intent_id.hex[:15], 16),
+        page_id=ad_settings.meta_page_id,
+        pixel_id=pixel,
+        display_name=campaign.store.name,
+    )
+
+
+def _give_up(campaign: AdCampaign, action_kind: str, error: PlatformError) -> None:
+    with transaction.atomic():
+        AdCampaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
+            status=CampaignStatus.ERROR, last_error=error.message[:1000]
+        )
+        CampaignAction.objects.filter(campaign=campaign, kind=action_kind, result=ActionResult.PENDING).update(
+            result=ActionResult.FAILED, error=error.message[:1000], finished_at=timezone.now()
+        )
+
+
+def connection_expired(*, connection: PlatformConnection, reason: str) -> None:
+    """The platform refused the token: mark the connection expired and hold its campaigns."""
+    PlatformConnection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.EXPIRED, last_error=reason[:500], last_failure_at=timezone.now()
+    )
+    connection.status = ConnectionStatus.EXPIRED
+    campaigns_hold_for_connection(connection=connection, reason=reason)
+
+
+def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
+    """Create the campaign's chain at the platform, exactly once.
+
+    Each level's platform id is stored the moment it is known. On any attempt after the first, a level is looked
+    up by its unique name before it is created, until one level is created in this attempt (its children cannot
+    exist yet). Raises Transient / RateLimited for the task to retry; handles Rejected and AuthExpired itself.
+    """
+    campaign = AdCampaign.objects.select_related("connection", "creative", "store").get(pk=campaign_id)
+    if campaign.status != CampaignStatus.DRAFT or campaign.connection.status != ConnectionStatus.ACTIVE:
+        return campaign
+    previous_attempts = campaign.create_attempts
+    AdCampaign.objects.filter(pk=campaign.pk).update(create_attempts=F("create_attempts") + 1)
+    client = _client(campaign)
+    spec = campaign_spec(campaign)
+    ids = _ids(campaign)
+    look_first = previous_attempts > 0
+    try:
+        for level in client.levels:
+            if ids.get(level):
+                continue
+            found = client.find_level(level, spec, ids) if look_first else None
+            if found is None:
+                look_first = False
+                found = client.create_level(level, spec, ids)
+            ids[level] = found
+            AdCampaign.objects.filter(pk=campaign.pk).update(**{LEVEL_FIELDS[level]: found})
+        campaign.refresh_from_db(fields=["activate_on_create", "status"])
+        if campaign.activate_on_create:
+            client.set_active(ids, active=True)
+    except Rejected as error:
+        _give_up(campaign, ActionKind.CREATE, error)
+        return campaign
+    except AuthExpired as error:
+        connection_expired(connection=campaign.connection, reason=error.message)
+        return campaign
+    except PlatformError as error:
+        AdCampaign.objects.filter(pk=campaign.pk).update(last_error=error.message[:1000])
+        raise
+    with transaction.atomic():
+        campaign = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != CampaignStatus.DRAFT:
+            return campaign
+        campaign.status = CampaignStatus.ACTIVE if campaign.activate_on_create else CampaignStatus.PAUSED
+        campaign.last_error = ""
+        campaign.save(update_fields=["status", "last_error", "updated_at"])
+        CampaignAction.objects.filter(campaign=campaign, kind=ActionKind.CREATE, result=ActionResult.PENDING).update(
+            result=ActionResult.APPLIED, finished_at=timezone.now()
+        )
+        if campaign.activate_on_create:
+            _record(
+                campaign,
+                kind=ActionKind.ACTIVATE,
+                actor=SYSTEM,
+                reason="Activated on creation as asked.",
+                before={"status": CampaignStatus.PAUSED},
+                after={"status": CampaignStatus.ACTIVE},
+                result=ActionResult.APPLIED,
+            )
+    CAMPAIGNS_CREATED.labels(platform=campaign.platform).inc()
+    logger.info("ad campaign created", extra={"campaign_id": campaign.pk, "platform": campaign.platform})
+    return campaign
+
+
+def campaign_creation_failed(*, campaign_id: int, error: PlatformError) -> None:
+    """The task gave up retrying: the campaign is in error, with the platform's last message."""
+    _give_up(AdCampaign.objects.get(pk=campaign_id), ActionKind.CREATE, error)
+
+
+def _locked(campaign: AdCampaign, *, guard: bool = False) -> tuple[AdCampaign, Any]:
+    """Lock (guardrails first, always in this order) and reload the campaign. Inside a transaction."""
+    settings_row = guardrails_lock(store=campaign.store) if guard else None
+    fresh = AdCampaign.objects.select_for_update().select_related("store", "connection").get(pk=campaign.pk)
+    return fresh, settings_row
+
+
+def _refuse_transition(campaign: AdCampaign, what: str) -> ApplicationError:
+    if campaign.status == CampaignStatus.HELD:
+        return ApplicationError(
+            f"“{campaign.name}” is held: reconnect {PLATFORM_NAMES[campaign.platform]} first.", code="campaign_held"
+        )
+    return ApplicationError(
+        f"“{campaign.name}” is {campaign.get_status_display().lower()} and cannot be {what}.",
+        code="invalid_transition",
+    )
+
+
+@transaction.atomic
+def campaign_pause(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> CampaignAction:
+    actor.require_write()
+    campaign, _ = _locked(campaign)
+    if campaign.status == CampaignStatus.DRAFT and campaign.activate_on_create:
+        campaign.activate_on_create = False
+        campaign.save(update_fields=["activate_on_create", "updated_at"])
+        return _record(
+            campaign,
+            kind=ActionKind.PAUSE,
+            actor=actor,
+            reason=reason,
+            before={"activate_on_create": True},
+            after={"activate_on_create": False},
+            result=ActionResult.APPLIED,
+        )
+    if campaign.status != CampaignStatus.ACTIVE:
+        raise _refuse_transition(campaign, "paused")
+    campaign.status = CampaignStatus.PAUSED
+    campaign.save(update_fields=["status", "updated_at"])
+    action = _record(
+        campaign,
+        kind=ActionKind.PAUSE,
+        actor=actor,
+        reason=reason,
+        before={"status": CampaignStatus.ACTIVE},
+        after={"status": CampaignStatus.PAUSED},
+    )
+    _enqueue_apply(action)
+    return action
+
+
+@transaction.atomic
+def campaign_resume(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> CampaignAction:
+    """Activate a paused campaign; refused when its budget would take the store over its daily cap."""
+    actor.require_write()
+    campaign, settings_row = _locked(campaign, guard=True)
+    if campaign.status == CampaignStatus.DRAFT and not campaign.activate_on_create:
+        guardrails_check(
+            settings_row=settings_row,
+            campaign=campaign,
+            daily_budget_minor=campaign.daily_budget_minor,
+            will_be_active=True,
+        )
+        campaign.activate_on_create = True
+        campaign.save(update_fields=["activate_on_create", "updated_at"])
+        return _record(
+            campaign,
+            kind=ActionKind.RESUME,
+            actor=actor,
+            reason=reason,
+            before={"activate_on_create": False},
+            after={"activate_on_create": True},
+            result=ActionResult.APPLIED,
+        )
+    if campaign.status != CampaignStatus.PAUSED:
+        raise _refuse_transition(campaign, "resumed")
+    budget = campaign.daily_budget_minor
+    guardrails_check(settings_row=settings_row, campaign=campaign, daily_budget_minor=budget, will_be_active=True)
+    campaign.status = CampaignStatus.ACTIVE
+    campaign.save(update_fields=["status", "updated_at"])
+    action = _record(
+        campaign,
+        kind=ActionKind.RESUME,
+        actor=actor,
+        reason=reason,
+        before={"status": CampaignStatus.PAUSED},
+        after={"status": CampaignStatus.ACTIVE},
+    )
+    _enqueue_apply(action)
+    return action
+
+
+@transaction.atomic
+def campaign_change_budget(
+    *, campaign: AdCampaign, daily_budget_minor: int, actor: Actor, reason: str = ""
+) -> CampaignAction:
+    """Set a new daily budget; refused under the platform minimum, over the per-campaign maximum, or (for an
+    active campaign) when active budgets would pass the store's daily cap."""
+    actor.require_write()
+    campaign, settings_row = _locked(campaign, guard=True)
+    if campaign.status not in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED):
+        raise _refuse_transition(campaign, "given a new budget")
+    minimum = ads_client_class(campaign.platform).min_daily_budget_minor
+    if daily_budget_minor < minimum:
+        raise ApplicationError(
+            f"{PLATFORM_NAMES[campaign.platform]} needs a daily budget of at least "
+            f"{money(minimum, campaign.currency)}.",
+            code="budget_below_minimum",
+            extra={"minimum_minor": minimum},
+        )
+    guardrails_check(
+        settings_row=settings_row,
+        campaign=campaign,
+        daily_budget_minor=daily_budget_minor,
+        will_be_active=campaign.status == CampaignStatus.ACTIVE,
+    )
+    before = {"daily_budget_minor": campaign.daily_budget_minor}
+    campaign.daily_budget_minor = daily_budget_minor
+    campaign.save(update_fields=["daily_budget_minor", "updated_at"])
+    action = _record(
+        campaign,
+        kind=ActionKind.BUDGET,
+        actor=actor,
+        reason=reason,
+        before=before,
+        after={"daily_budget_minor": daily_budget_minor},
+    )
+    _enqueue_apply(action)
+    return action
+
+
+@transaction.atomic
+def campaign_archive(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> CampaignAction:
+    actor.require_write()
+    campaign, _ = _locked(campaign)
+    archivable = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.ERROR)
+    if campaign.status not in archivable:
+        raise _refuse_transition(campaign, "archived")
+    before = {"status": campaign.status}
+    campaign.status = CampaignStatus.ARCHIVED
+    campaign.save(update_fields=["status", "updated_at"])
+    pushed = bool(campaign.external_campaign_id)
+    action = _record(
+        campaign,
+        kind=ActionKind.ARCHIVE,
+        actor=actor,
+        reason=reason,
+        before=before,
+        after={"status": CampaignStatus.ARCHIVED},
+        result=ActionResult.PENDING if pushed else ActionResult.APPLIED,
+    )
+    if pushed:
+        _enqueue_apply(action)
+    return action
+
+
+APPLY: dict[str, Callable[[AdsClient, dict[str, str], CampaignAction], None]] = {
+    ActionKind.PAUSE: lambda client, ids, action: client.set_active(ids, active=False),
+    ActionKind.RESUME: lambda client, ids, action: client.set_active(ids, active=True),
+    ActionKind.BUDGET: lambda client, ids, action: client.set_daily_budget(ids, action.after["daily_budget_minor"]),
+    ActionKind.ARCHIVE: lambda client, ids, action: client.archive(ids),
+}
+
+
+def campaign_action_apply(*, action_id: int) -> CampaignAction:
+    """Push one recorded change to the platform. Idempotent: a finished action is left alone.
+
+    A refusal undoes the change here (the fields in ``before``) and marks the action failed; a dead token marks
+    the connection expired and holds the campaign (the action is pushed again on release); Transient and
+    RateLimited propagate for the task to retry.
+    """
+    action = CampaignAction.objects.select_related("campaign__connection", "campaign__store").get(pk=action_id)
+    campaign = action.campaign
+    if action.result != ActionResult.PENDING or campaign.connection.status != ConnectionStatus.ACTIVE:
+        return action
+    try:
+        APPLY[action.kind](_client(campaign), _ids(campaign), action)
+    except Rejected as error:
+        with transaction.atomic():
+            locked = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
+            for field, value in action.before.items():
+                setattr(locked, field, value)
+            locked.save()
+            action.result, action.error, action.finished_at = ActionResult.FAILED, error.message, timezone.now()
+            action.save(update_fields=["result", "error", "finished_at"])
+        return action
+    except AuthExpired as error:
+        connection_expired(connection=campaign.connection, reason=error.message)
+        return action
+    action.result, action.finished_at = ActionResult.APPLIED, timezone.now()
+    action.save(update_fields=["result", "finished_at"])
+    return action
+
+
+@transaction.atomic
+def campaigns_hold_for_connection(*, connection: PlatformConnection, reason: str) -> int:
+    """Hold every live campaign of a connection that went bad; returns how many. Held campaigns keep their place
+    under the spend cap (if they were active) and nothing is sent for them until the merchant reconnects."""
+    held = 0
+    live = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+    for campaign in AdCampaign.objects.select_for_update().filter(connection=connection, status__in=live):
+        before = {"status": campaign.status}
+        campaign.status_before_hold, campaign.status = campaign.status, CampaignStatus.HELD
+        campaign.hold_reason = reason[:300]
+        campaign.save(update_fields=["status", "status_before_hold", "hold_reason", "updated_at"])
+        _record(
+            campaign,
+            kind=ActionKind.HOLD,
+            actor=SYSTEM,
+            reason=reason,
+            before=before,
+            after={"status": CampaignStatus.HELD},
+            result=ActionResult.APPLIED,
+        )
+        held += 1
+    return held
+
+
+@transaction.atomic
+def campaigns_release_for_connection(*, connection: PlatformConnection) -> int:
+    """After a reconnect: put held campaigns back as they were, resume unfinished creations and push pending
+    changes again. Returns how many were released."""
+    released = 0
+    for campaign in AdCampaign.objects.select_for_update().filter(connection=connection, status=CampaignStatus.HELD):
+        restored = campaign.status_before_hold or CampaignStatus.PAUSED
+        campaign.status, campaign.status_before_hold, campaign.hold_reason = restored, "", ""
+        campaign.save(update_fields=["status", "status_before_hold", "hold_reason", "updated_at"])
+        _record(
+            campaign,
+            kind=ActionKind.RELEASE,
+            actor=SYSTEM,
+            reason="The connection was restored.",
+            before={"status": CampaignStatus.HELD},
+            after={"status": restored},
+            result=ActionResult.APPLIED,
+        )
+        if restored == CampaignStatus.DRAFT:
+            _enqueue_create(campaign)
+        for action in CampaignAction.objects.filter(campaign=campaign, result=ActionResult.PENDING).exclude(
+            kind=ActionKind.CREATE
+        ):
+            _enqueue_apply(action)
+        released += 1
+    return released

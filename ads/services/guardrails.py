@@ -1,0 +1,115 @@
+"""Spend guardrails: a store's daily cap over the budgets of its active campaigns and a per-campaign maximum.
+
+Every change that can raise what a store may spend in a day (activating, resuming, raising a budget, creating a
+campaign that starts active) calls ``guardrails_lock`` first and ``guardrails_check`` before writing, inside one
+transaction. The lock is a ``SELECT ... FOR UPDATE`` of the store's settings row (on SQLite, transactions are
+IMMEDIATE, so writers serialise on the database lock), so two requests racing each see the other's budget.
+"""
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from ads.models import AdCampaign, CampaignStatus, StoreAdSettings
+from stores.exceptions import ApplicationError
+from stores.models import Membership, Store
+from stores.permissions import membership_require
+
+
+def money(minor: int, currency: str) -> str:
+    return f"{currency} {minor / 100:,.2f}"
+
+
+def ad_settings_for_store(*, store: Store) -> StoreAdSettings:
+    """The store's ad settings, created with the defaults on first use."""
+    settings_row, _ = StoreAdSettings.objects.get_or_create(store=store)
+    return settings_row
+
+
+def guardrails_lock(*, store: Store) -> StoreAdSettings:
+    """Lock the store's settings row until the surrounding transaction ends. Call inside ``transaction.atomic``."""
+    ad_settings_for_store(store=store)
+    return StoreAdSettings.objects.select_for_update().get(store=store)
+
+
+def committed_filter() -> Q:
+    """Campaigns whose budget counts against the cap: active, about to be activated, or held while active."""
+    return (
+        Q(status=CampaignStatus.ACTIVE)
+        | Q(status=CampaignStatus.DRAFT, activate_on_create=True)
+        | Q(status=CampaignStatus.HELD, status_before_hold=CampaignStatus.ACTIVE)
+    )
+
+
+def committed_daily_budget(*, store: Store, exclude: AdCampaign | None = None) -> int:
+    qs = AdCampaign.objects.filter(committed_filter(), store=store)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.aggregate(total=Sum("daily_budget_minor"))["total"] or 0
+
+
+def guardrails_check(
+    *, settings_row: StoreAdSettings, campaign: AdCampaign, daily_budget_minor: int, will_be_active: bool
+) -> None:
+    """Refuse (ApplicationError, with the numbers) a budget over the per-campaign maximum, or an active total over
+    the store's daily cap. ``settings_row`` must be the locked row."""
+    currency = campaign.currency or campaign.store.currency
+    maximum = settings_row.max_campaign_daily_budget_minor
+    if daily_budget_minor > maximum:
+        raise ApplicationError(
+            f"A daily budget of {money(daily_budget_minor, currency)} is over this store's per-campaign maximum "
+            f"of {money(maximum, currency)}.",
+            code="campaign_budget_over_maximum",
+            extra={"requested_minor": daily_budget_minor, "maximum_minor": maximum},
+        )
+    if not will_be_active:
+        return
+    others = committed_daily_budget(store=campaign.store, exclude=campaign)
+    cap = settings_row.daily_spend_cap_minor
+    if others + daily_budget_minor > cap:
+        raise ApplicationError(
+            f"Active daily budgets would total {money(others + daily_budget_minor, currency)}, over the store's daily "
+            f"spend cap of {money(cap, currency)} ({money(others, currency)} is already committed to other "
+            f"campaigns; at most {money(max(cap - others, 0), currency)} is left).",
+            code="spend_cap_exceeded",
+            extra={
+                "cap_minor": cap,
+                "committed_minor": others,
+                "requested_minor": daily_budget_minor,
+                "available_minor": max(cap - others, 0),
+            },
+        )
+
+
+@transaction.atomic
+def ad_settings_update(
+    *,
+    store: Store,
+    by: Membership | None,
+    daily_spend_cap_minor: int,
+    max_campaign_daily_budget_minor: int,
+    meta_page_id: str = "",
+    meta_pixel_id: str = "",
+    tiktok_pixel_id: str = "",
+) -> StoreAdSettings:
+    """Change the guardrails (owners and admins) and page / pixel ids. A cap below what active campaigns already
+    commit is refused: pause some first."""
+    if by is not None:
+        membership_require(by, manage=True)
+    if daily_spend_cap_minor < 0 or max_campaign_daily_budget_minor < 0:
+        raise ApplicationError("Caps cannot be negative.", code="invalid_cap")
+    row = guardrails_lock(store=store)
+    committed = committed_daily_budget(store=store)
+    if daily_spend_cap_minor < committed:
+        raise ApplicationError(
+            f"Active campaigns already commit {money(committed, store.currency)} a day; pause some before setting "
+            f"the cap to {money(daily_spend_cap_minor, store.currency)}.",
+            code="cap_below_committed",
+            extra={"committed_minor": committed, "cap_minor": daily_spend_cap_minor},
+        )
+    row.daily_spend_cap_minor = daily_spend_cap_minor
+    row.max_campaign_daily_budget_minor = max_campaign_daily_budget_minor
+    row.meta_page_id = meta_page_id.strip()
+    row.meta_pixel_id = meta_pixel_id.strip()
+    row.tiktok_pixel_id = tiktok_pixel_id.strip()
+    row.save()
+    return row

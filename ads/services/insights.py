@@ -1,0 +1,110 @@
+"""Daily insights: pulled from each platform per connection, upserted one row per campaign per day, and the
+campaign's totals recomputed from its rows.
+
+Days are the store's days. Hourly syncs read yesterday and today; the daily re-sync reads the last 28 days again,
+because conversions are reported late (up to a few days after the click) and land on the day of the spend.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ads.models import AdCampaign, AdInsight, CampaignStatus
+from ads.services.campaigns import _client, connection_expired
+from platforms.errors import AuthExpired
+from stores.models import ConnectionStatus, PlatformConnection
+
+RESYNC_DAYS = 28
+SYNCED_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.ARCHIVED)
+
+
+def connections_with_campaigns() -> list[int]:
+    """Active ad connections that have campaigns at the platform."""
+    return list(
+        PlatformConnection.objects.filter(
+            status=ConnectionStatus.ACTIVE, ad_campaigns__status__in=SYNCED_STATUSES, store__status="active"
+        )
+        .exclude(ad_campaigns__external_campaign_id="")
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def insights_sync_for_connection(*, connection_id: int, days: int, today: dt.date | None = None) -> int:
+    """Read the last ``days`` days (today included) of every campaign on the connection; returns rows written.
+
+    Raises Transient / RateLimited for the task; a dead token marks the connection expired and holds campaigns.
+    """
+    connection = PlatformConnection.objects.select_related("store").get(pk=connection_id)
+    if connection.status != ConnectionStatus.ACTIVE:
+        return 0
+    campaigns = {
+        c.external_campaign_id: c
+        for c in AdCampaign.objects.filter(connection=connection, status__in=SYNCED_STATUSES).exclude(
+            external_campaign_id=""
+        )
+    }
+    if not campaigns:
+        return 0
+    today = today or timezone.now().astimezone(connection.store.tzinfo).date()
+    since = today - dt.timedelta(days=days - 1)
+    sample = next(iter(campaigns.values()))
+    sample.connection = connection
+    try:
+        rows = _client(sample).daily_insights(list(campaigns), since, today)
+    except AuthExpired as error:
+        connection_expired(connection=connection, reason=error.message)
+        return 0
+    return insights_store(campaigns=campaigns, rows=rows)
+
+
+@transaction.atomic
+def insights_store(*, campaigns: dict[str, AdCampaign], rows: list) -> int:
+    """Upsert the rows and recompute the touched campaigns' totals."""
+    now = timezone.now()
+    objects = [
+        AdInsight(
+            store_id=campaigns[row.campaign_id].store_id,
+            campaign=campaigns[row.campaign_id],
+            date=row.date,
+            spend_minor=row.spend_minor,
+            impressions=row.impressions,
+            clicks=row.clicks,
+            purchases=row.purchases,
+            purchase_value_minor=row.purchase_value_minor,
+            synced_at=now,
+        )
+        for row in rows
+        if row.campaign_id in campaigns
+    ]
+    AdInsight.objects.bulk_create(
+        objects,
+        update_conflicts=True,
+        unique_fields=["campaign", "date"],
+        update_fields=["spend_minor", "impressions", "clicks", "purchases", "purchase_value_minor", "synced_at"],
+    )
+    for campaign in campaigns.values():
+        campaign_totals_refresh(campaign=campaign, now=now)
+    return len(objects)
+
+
+def campaign_totals_refresh(*, campaign: AdCampaign, now: dt.datetime | None = None) -> AdCampaign:
+    totals = AdInsight.objects.filter(campaign=campaign).aggregate(
+        spend=Sum("spend_minor"),
+        impressions=Sum("impressions"),
+        clicks=Sum("clicks"),
+        purchases=Sum("purchases"),
+        value=Sum("purchase_value_minor"),
+    )
+    AdCampaign.objects.filter(pk=campaign.pk).update(
+        spend_minor=totals["spend"] or 0,
+        impressions=totals["impressions"] or 0,
+        clicks=totals["clicks"] or 0,
+        purchases=totals["purchases"] or 0,
+        purchase_value_minor=totals["value"] or 0,
+        insights_synced_at=now or timezone.now(),
+    )
+    return campaign

@@ -1,0 +1,87 @@
+"""Celery tasks of the ads agent: thin, idempotent, ids in; each owns its retry policy.
+
+Transient failures and rate limits are retried with exponential backoff; a rate limit waits at least the
+platform's retry-after. Creation retries go through ``campaign_push_creation``, which looks up before creating
+again, so a retry after an ambiguous timeout never makes a second campaign.
+"""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from ads import services
+from ads.services import insights as insight_services
+from ads.services import rules as rule_services
+from platforms.errors import PlatformError, RateLimited, Transient
+
+logger = logging.getLogger("ads")
+
+MAX_RETRIES = 8
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_CAP_SECONDS = 900
+
+
+def retry_delay(error: PlatformError, retries: int) -> float:
+    """Exponential backoff (5 s, 10 s, 20 s ... up to 15 min), never shorter than the platform's retry-after."""
+    backoff = min(BACKOFF_BASE_SECONDS * 2**retries, BACKOFF_CAP_SECONDS)
+    if isinstance(error, RateLimited):
+        return max(backoff, error.retry_after)
+    return backoff
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def campaign_create_task(self, campaign_id: int) -> None:  # noqa: ANN001 - celery's bound task
+    try:
+        services.campaign_push_creation(campaign_id=campaign_id)
+    except (Transient, RateLimited) as error:
+        if self.request.retries >= self.max_retries:
+            services.campaign_creation_failed(campaign_id=campaign_id, error=error)
+            return
+        raise self.retry(exc=error, countdown=retry_delay(error, self.request.retries)) from error
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def campaign_action_apply_task(self, action_id: int) -> None:  # noqa: ANN001
+    try:
+        services.campaign_action_apply(action_id=action_id)
+    except (Transient, RateLimited) as error:
+        if self.request.retries >= self.max_retries:
+            logger.warning("campaign action not applied", extra={"action_id": action_id, "error": error.message})
+            return
+        raise self.retry(exc=error, countdown=retry_delay(error, self.request.retries)) from error
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def connection_insights_sync_task(self, connection_id: int, days: int) -> None:  # noqa: ANN001
+    try:
+        insight_services.insights_sync_for_connection(connection_id=connection_id, days=days)
+    except (Transient, RateLimited) as error:
+        if self.request.retries >= self.max_retries:
+            return
+        raise self.retry(exc=error, countdown=retry_delay(error, self.request.retries)) from error
+
+
+@shared_task
+def ads_insights_sync_today_task() -> int:
+    """Hourly: today's (and yesterday's, which is still settling) numbers of every connection with campaigns."""
+    return _fan_out(days=2)
+
+
+@shared_task
+def ads_insights_resync_task() -> int:
+    """Daily: the last 28 days again, so late conversions land on the day of the click."""
+    return _fan_out(days=insight_services.RESYNC_DAYS)
+
+
+def _fan_out(*, days: int) -> int:
+    ids = insight_services.connections_with_campaigns()
+    for connection_id in ids:
+        connection_insights_sync_task.delay(connection_id, days)
+    return len(ids)
+
+
+@shared_task
+def ad_rules_run_task() -> int:
+    """Hourly: evaluate every enabled rule of every active store and act on what matches."""
+    return rule_services.rules_run_all(now=timezone.now())

@@ -1,0 +1,98 @@
+"""What the three ad platforms' clients share: the campaign spec they build from, the rows they report, and the
+registry the ads app looks a client up in.
+
+Each client creates a campaign as a chain of levels (Meta: campaign, ad set, creative, ad; Google: budget,
+campaign, ad group, ad; TikTok: campaign, ad group, ad). Every level can be looked up by its name, which carries
+the intent id of the Growth Hub campaign, so after an ambiguous failure the caller finds what was created instead
+of creating it twice.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+# Our objectives; each client maps them to its platform's own enum.
+SALES = "sales"
+TRAFFIC = "traffic"
+AWARENESS = "awareness"
+OBJECTIVES = (SALES, TRAFFIC, AWARENESS)
+
+LEVEL_SUFFIX = {"budget": "budget", "adset": "ad set", "creative": "creative", "ad": "ad"}
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """Everything a client needs to create one campaign; money in minor units of ``currency``."""
+
+    name: str
+    objective: str
+    daily_budget_minor: int
+    currency: str
+    landing_url: str
+    headlines: list[str]
+    descriptions: list[str]
+    primary_text: str
+    image_url: str = ""
+    video_id: str = ""
+    countries: list[str] = field(default_factory=lambda: ["US"])
+    request_key: int = 0  # a stable 63-bit number per intent (TikTok's request_id)
+    page_id: str = ""  # Meta page the ad speaks as
+    pixel_id: str = ""  # Meta / TikTok pixel for conversion objectives
+    display_name: str = ""
+    url_tags: str = ""
+
+    def level_name(self, level: str) -> str:
+        """The name of one level of the chain; all of them carry the campaign name (and so the intent id)."""
+        return self.name if level == "campaign" else f"{self.name} · {LEVEL_SUFFIX[level]}"
+
+
+@dataclass(frozen=True)
+class DailyInsight:
+    campaign_id: str
+    date: dt.date
+    spend_minor: int
+    impressions: int
+    clicks: int
+    purchases: int
+    purchase_value_minor: int
+
+
+def major_to_minor(value: str | float | int | None) -> int:
+    """``"12.345"`` → 1235: amounts the platforms report in major units, rounded half up."""
+    if value in (None, ""):
+        return 0
+    return int((Decimal(str(value)) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+class AdsClient(Protocol):
+    slug: str
+    levels: tuple[str, ...]
+    min_daily_budget_minor: int
+    objectives: dict[str, str]
+
+    def create_level(self, level: str, spec: CampaignSpec, ids: dict[str, str]) -> str: ...
+
+    def find_level(self, level: str, spec: CampaignSpec, ids: dict[str, str]) -> str | None: ...
+
+    def set_active(self, ids: dict[str, str], *, active: bool) -> None: ...
+
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None: ...
+
+    def archive(self, ids: dict[str, str]) -> None: ...
+
+    def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]: ...
+
+
+def ads_client(slug: str, *, access_token: str, account_id: str) -> AdsClient:
+    """The client for ``slug`` acting on ad account ``account_id`` with ``access_token``."""
+    return ads_client_class(slug)(access_token=access_token, account_id=account_id)
+
+
+def ads_client_class(slug: str) -> type:
+    """The client class for ``slug``: its levels, minimum budget and objective map, without a token."""
+    from platforms.google_ads.ads import GoogleAdsClient
+    from platforms.meta_ads.ads import MetaAdsClient
+    from platforms.tiktok_ads.ads import TikTokAdsClient
+
+    return {c.slug: c for c in (MetaAdsClient, GoogleAdsClient, TikTokAdsClient)}[slug]
