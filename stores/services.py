@@ -141,8 +141,6 @@ def membership_add(*, store: Store, by: Membership, email: str, role: str) -> Me
             code="user_not_found",
         )
     _lock_store(store)
-    if Membership.objects.filter(store=store, user=user).exists():
-        raise Conflict(f"{user.email} is already a member of {store.name}.", code="already_member")
     try:
         with transaction.atomic():
             membership = Membership.objects.create(store=store, user=user, role=role)

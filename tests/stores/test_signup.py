@@ -196,3 +196,24 @@ def test_totp_can_be_turned_on_from_security_and_is_then_asked_at_sign_in(client
     signed_in = client.post("/accounts/2fa/authenticate/", {"code": _totp_code(secret)})
     assert signed_in["Location"] == "/hub/"
     assert client.get("/hub/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "text"),
+    [
+        pytest.param("text/html", "text/html; charset=utf-8", "Too many requests. Try again in a minute.", id="a page"),
+        pytest.param("application/json", "application/json", '"code": "rate_limited"', id="a JSON client"),
+    ],
+)
+def test_too_many_sign_in_attempts_from_one_address_get_a_429(client, owner, settings, accept, content_type, text):
+    # given a tight limit on sign-in attempts per address
+    settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
+    data = {"login": "owner@northwind.test", "password": "guess"}
+    for _ in range(2):
+        client.post("/accounts/login/", data)
+    # when the address tries once more
+    response = client.post("/accounts/login/", data, headers={"Accept": accept})
+    # then it is told to slow down
+    assert response.status_code == 429
+    assert response["Content-Type"] == content_type
+    assert text in response.content.decode()

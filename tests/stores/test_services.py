@@ -1,0 +1,63 @@
+"""Tenancy services refuse bad input with a clear message and change nothing."""
+
+import pytest
+
+from stores.exceptions import ApplicationError
+from stores.models import Role, Store, StoreApiKey
+from stores.services import api_key_create, store_create_with_owner, store_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "message"),
+    [
+        pytest.param({"name": "  "}, "store_name_required", "A store needs a name.", id="a blank name"),
+        pytest.param(
+            {"name": "x" * 121}, "store_name_too_long", "A store name has at most 120 characters.", id="a long name"
+        ),
+        pytest.param(
+            {"timezone_name": "Mars/Olympus"},
+            "invalid_timezone",
+            "'Mars/Olympus' is not a known time zone.",
+            id="an unknown time zone",
+        ),
+        pytest.param(
+            {"currency": "ÄÖÜ"},
+            "invalid_currency",
+            "'ÄÖÜ' is not a three-letter currency code.",
+            id="a non-ISO currency",
+        ),
+        pytest.param(
+            {"domain": "-shop.example.com"},
+            "invalid_domain",
+            "'-shop.example.com' is not a domain name like shop.example.com.",
+            id="a domain starting with a hyphen",
+        ),
+    ],
+)
+def test_store_update_refuses_bad_values(owner_membership, store, changes, code, message):
+    values = {"name": "Northwind", "currency": "USD", "timezone_name": "UTC", "domain": "", **changes}
+    with pytest.raises(ApplicationError) as exc:
+        store_update(store=store, by=owner_membership, **values)
+    assert (exc.value.code, exc.value.message) == (code, message)
+    store.refresh_from_db()
+    assert (store.name, store.timezone) == ("Northwind Outfitters", "America/New_York")
+
+
+def test_store_create_refuses_a_blank_name_and_creates_nothing(owner):
+    with pytest.raises(ApplicationError) as exc:
+        store_create_with_owner(owner=owner, name=" ")
+    assert exc.value.code == "store_name_required"
+    assert Store.objects.count() == 1
+
+
+def test_a_store_named_only_with_symbols_still_gets_a_slug(owner):
+    assert store_create_with_owner(owner=owner, name="★★★").slug == "store"
+
+
+def test_an_api_key_name_longer_than_80_characters_is_refused(store, owner):
+    with pytest.raises(ApplicationError) as exc:
+        api_key_create(store=store, name="k" * 81, created_by=owner, role=Role.ANALYST)
+    assert exc.value.message == "A key name has at most 80 characters."
+    assert StoreApiKey.objects.count() == 0
