@@ -11,6 +11,8 @@ handler429 = "stores.views.ratelimited"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/hub/", permanent=False)),
+    # Browsers ask for /favicon.ico on every site whatever the page links; answer with the static icon.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
