@@ -7,7 +7,8 @@ release their posts and campaigns, while stores may not import them.
 
 import logging
 
-from platforms.constants import SOCIAL_PLATFORMS
+from ads.services import campaigns_hold_for_connection, campaigns_release_for_connection
+from platforms.constants import AD_PLATFORMS, SOCIAL_PLATFORMS
 from social.services import posts_hold_for_connection, posts_release_for_connection
 from stores.models import PlatformConnection
 
@@ -15,13 +16,22 @@ logger = logging.getLogger(__name__)
 
 
 def connection_dependents_sync(*, connection: PlatformConnection, went_bad: bool, reason: str) -> int:
-    """Hold (``went_bad``) or release the scheduled posts that use ``connection``; returns how many changed."""
-    if connection.platform not in SOCIAL_PLATFORMS:
-        return 0
-    if went_bad:
-        changed = posts_hold_for_connection(connection=connection, reason=reason)
+    """Hold (``went_bad``) or release the scheduled posts or live campaigns that use ``connection``.
+
+    Returns how many changed.
+    """
+    if connection.platform in SOCIAL_PLATFORMS:
+        if went_bad:
+            changed = posts_hold_for_connection(connection=connection, reason=reason)
+        else:
+            changed = posts_release_for_connection(connection=connection)
+    elif connection.platform in AD_PLATFORMS:
+        if went_bad:
+            changed = campaigns_hold_for_connection(connection=connection, reason=reason)
+        else:
+            changed = campaigns_release_for_connection(connection=connection)
     else:
-        changed = posts_release_for_connection(connection=connection)
+        return 0
     logger.info(
         "connection dependents synced",
         extra={"connection": connection.pk, "platform": connection.platform, "held": went_bad, "changed": changed},
