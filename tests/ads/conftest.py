@@ -28,9 +28,9 @@ def own_cache_namespace(settings) -> None:
 
 @pytest.fixture
 def eager_tasks():
-    """Tasks run inline when enqueued (after commit), retries included, without waiting out their countdowns."""
+    """Tasks run inline when enqueued (after commit); a retry runs again at once (eager mode skips countdowns)."""
     previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, False
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
