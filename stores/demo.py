@@ -211,9 +211,14 @@ def _delete_store_rows(model: type[models.Model], store: Store) -> None:
     rows = model.objects.filter(store=store)
     if not rows.exists():
         return
+    # The relations Django's deletion collector follows, hidden ones (related_name="+") included.
+    relations = [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_one or f.one_to_many)
+    ]
     referenced = any(
-        rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": rows}).exists()
-        for rel in model._meta.related_objects
+        rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": rows}).exists() for rel in relations
     )
     if referenced:
         rows.delete()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stores.demo import DEMO_STORE_SLUG, demo_commerce_seed, demo_seed_plan, demo_store_ensure
 from stores.models import Customer, Membership, Order, OrderLine, OrderStatus, Product, Role, Store
-from tests.factories import MembershipFactory, OrderFactory, StoreFactory, UserFactory
+from tests.factories import MembershipFactory, OrderFactory, OrderLineFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -349,3 +349,36 @@ def test_outside_a_transaction_the_seed_commits_and_restores_sqlite_durability(d
     # then the orders are committed and SQLite's durability setting is back to what it was
     assert Order.objects.filter(store=demo_store()).count() == 200
     assert synchronous() == before
+
+
+def test_reset_lets_django_cascade_when_other_rows_point_at_the_demo_rows():
+    # given a seeded demo store and an order line elsewhere that points at one of its products
+    seed("--orders", "50", "--end-date", "2026-11-26")
+    product = Product.objects.filter(store=demo_store()).first()
+    elsewhere = OrderLineFactory(order=OrderFactory(store=StoreFactory(slug="contoso")), product=product)
+    # when the demo store is reset and seeded again
+    seed("--orders", "60", "--end-date", "2026-11-26", "--reset")
+    # then the other store's line stays and lost only its link to the deleted product
+    elsewhere.refresh_from_db()
+    assert (elsewhere.product_id, elsewhere.title) == (None, product.title)
+    assert Order.objects.filter(store=demo_store()).count() == 60
+
+
+def test_reset_on_a_fresh_install_just_seeds():
+    # given no demo store yet
+    # when the seed runs with --reset
+    output = seed("--orders", "40", "--end-date", "2026-11-26", "--reset")
+    # then the store is created and seeded
+    assert "40 orders" in output
+    assert Order.objects.filter(store=demo_store()).count() == 40
+
+
+def test_the_commerce_step_runs_without_a_progress_bar():
+    # given a plan for a small store
+    store = demo_store_ensure(email="demo@example.com", password="demo-password-1")
+    plan = demo_seed_plan(store=store, seed=3, orders=30, end=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    # when the commerce step runs with no progress factory
+    summary = demo_commerce_seed(plan=plan)
+    # then it writes the orders all the same
+    assert Order.objects.filter(store=store).count() == 30
+    assert " 30 orders " in summary
