@@ -32,6 +32,10 @@ SeedStep = Callable[..., str]
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("commerce", demo_commerce_seed),
 ]
+# --reset runs these in order, so the data of later steps goes before the orders it points at.
+RESET_STEPS: list[Callable[..., None]] = [
+    demo_store_reset,
+]
 
 
 def _end_date(value: str) -> dt.date:
@@ -68,7 +72,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{store.name} already has orders; nothing seeded.")
             else:
                 if options["reset"]:
-                    demo_store_reset(store=store)
+                    for reset in RESET_STEPS:
+                        reset(store=store)
                 end = timezone.now()
                 if options["end_date"] is not None:
                     next_day = options["end_date"] + dt.timedelta(days=1)
