@@ -4,6 +4,7 @@ Each client lives in ``platforms/<slug>/content.py`` and speaks its platform's r
 shapes they share, the platforms' text limits and X's weighted character count.
 """
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -115,6 +116,7 @@ class PostDraft:
     title: str = ""
     link: str = ""
     alt_text: str = ""
+    since: dt.datetime | None = None  # no earlier attempt started before this: look-ups search from here
 
     def carries(self, *texts: str) -> bool:
         """Whether a post the platform holds, given its texts, is this one."""

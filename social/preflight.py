@@ -39,7 +39,7 @@ def media_problems(post: SocialPost, *, session: requests.Session | None = None)
     elif len(urls) != 1 and post.media_kind == MediaKind.VIDEO:
         problems.append("A video post needs exactly one video.")
     session = session or build_session()
-    timeout = (settings.PLATFORM_HTTP_CONNECT_TIMEOUT, settings.PLATFORM_HTTP_READ_TIMEOUT)
+    timeout = (settings.PLATFORM_HTTP_CONNECT_TIMEOUT, settings.SOCIAL_MEDIA_CHECK_TIMEOUT)
     for url in urls:
         if not url.startswith(("http://", "https://")):
             problems.append(f"{url} is not a web address the platform can fetch.")

@@ -78,14 +78,16 @@ class InstagramContent(PlatformHttp):
 
     def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
         """Create the container (saved at once), wait until FINISHED, then ``media_publish`` it."""
-        if handle and self.container_status(handle) in ("ERROR", "EXPIRED"):
+        state = self.container_status(handle) if handle else ""
+        if state in ("ERROR", "EXPIRED"):
             handle = ""  # a container lives 24 h; an old or broken one is replaced, never published
         if not handle:
             handle = self.create_container(draft)
             save_handle(handle)
+            state = ""
         deadline = time.monotonic() + settings.SOCIAL_STATUS_POLL_SECONDS
         while True:
-            state = self.container_status(handle)
+            state = state or self.container_status(handle)
             if state == "FINISHED":
                 break
             if state == "PUBLISHED":
@@ -97,16 +99,19 @@ class InstagramContent(PlatformHttp):
             if time.monotonic() >= deadline:
                 raise Transient("Instagram is still preparing the media.", platform=INSTAGRAM, ambiguous=True)
             time.sleep(settings.SOCIAL_STATUS_POLL_INTERVAL)
+            state = ""
         media_id = self.call("POST", f"{self.account_id}/media_publish", data={"creation_id": handle})["id"]
-        return Published(external_id=str(media_id), permalink=self.permalink(media_id))
+        # The permalink (a shortcode) comes with the metrics sync, not here: one call fewer that can fail.
+        return Published(external_id=str(media_id))
 
     def permalink(self, media_id: str) -> str:
         return self.call("GET", media_id, params={"fields": "permalink"}).get("permalink", "")
 
     def find_media(self, draft: PostDraft) -> Published | None:
-        page = self.call(
-            "GET", f"{self.account_id}/media", params={"fields": "id,caption,permalink,timestamp", "limit": 50}
-        )
+        params = {"fields": "id,caption,permalink,timestamp", "limit": 100}
+        if draft.since:
+            params["since"] = int(draft.since.timestamp())
+        page = self.call("GET", f"{self.account_id}/media", params=params)
         for media in page.get("data") or []:
             if draft.carries(media.get("caption", "")):
                 return Published(external_id=str(media["id"]), permalink=media.get("permalink", ""))
@@ -129,7 +134,9 @@ class InstagramContent(PlatformHttp):
         for media_id in external_ids:
             rows = self.call("GET", f"{media_id}/insights", params={"metric": INSIGHT_METRICS}).get("data") or []
             values = {row["name"]: int((row.get("values") or [{}])[0].get("value") or 0) for row in rows}
+            node = self.call("GET", media_id, params={"fields": "permalink,like_count,comments_count"})
             result[media_id] = Metrics(
+                extra={"permalink": node.get("permalink", "")},
                 impressions=values.get("views", 0),
                 reach=values.get("reach", 0),
                 likes=values.get("likes", 0),

@@ -19,6 +19,10 @@ LIVE_BASE = "https://api.pinterest.com"
 ANALYTICS_METRICS = "IMPRESSION,SAVE,PIN_CLICK,OUTBOUND_CLICK,TOTAL_COMMENTS,TOTAL_REACTIONS"
 
 
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 class PinterestContent(PlatformHttp):
     slug = PINTEREST
 
@@ -84,11 +88,19 @@ class PinterestContent(PlatformHttp):
         return Published(external_id=str(pin["id"]), permalink=f"https://www.pinterest.com/pin/{pin['id']}/")
 
     def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
-        page = self.call("GET", f"boards/{self.target_board()}/pins", params={"page_size": 100})
-        for pin in page.get("items") or []:
-            if draft.carries(pin.get("link") or "", pin.get("description") or ""):
-                return Published(external_id=str(pin["id"]), permalink=f"https://www.pinterest.com/pin/{pin['id']}/")
-        return None
+        params: dict[str, Any] = {"page_size": 250}
+        while True:
+            page = self.call("GET", f"boards/{self.target_board()}/pins", params=params)
+            items = page.get("items") or []
+            for pin in items:
+                if draft.carries(pin.get("link") or "", pin.get("description") or ""):
+                    return Published(
+                        external_id=str(pin["id"]), permalink=f"https://www.pinterest.com/pin/{pin['id']}/"
+                    )
+            older = bool(items and draft.since and (items[-1].get("created_at") or "") < _iso(draft.since))
+            if not page.get("bookmark") or older:
+                return None
+            params["bookmark"] = page["bookmark"]
 
     def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
         """Lifetime totals over the last 90 days (the longest range the analytics endpoint serves)."""

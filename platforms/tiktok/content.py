@@ -70,8 +70,11 @@ class TikTokContent(PlatformHttp):
     def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
         """Init a Direct Post (photo or video pulled from URL), persist ``publish_id``, poll its status.
 
-        A retried init would create a second post (TikTok has no idempotency), so a saved handle resumes polling.
+        A retried init would create a second post (TikTok has no idempotency), so a saved handle resumes polling;
+        only a handle TikTok reports FAILED is replaced by a new init.
         """
+        if handle and self.status(handle).get("status") == "FAILED":
+            handle = ""
         if not handle:
             info = self.creator_info()
             options = info.get("privacy_level_options") or ["SELF_ONLY"]
@@ -145,11 +148,19 @@ class TikTokContent(PlatformHttp):
             if data.get("status") == "FAILED":
                 return None
             raise Transient("TikTok is still processing the post.", platform=TIKTOK, ambiguous=True)
-        data = self.call("v2/video/list/", {"max_count": 20}, params={"fields": METRIC_FIELDS})
-        for video in data.get("videos") or []:
-            if draft.carries(video.get("title", ""), video.get("video_description", "")):
-                return Published(external_id=str(video["id"]), permalink=video.get("share_url", ""))
-        return None
+        since = int(draft.since.timestamp()) if draft.since else 0
+        cursor = 0
+        while True:
+            body = {"max_count": 20, **({"cursor": cursor} if cursor else {})}
+            data = self.call("v2/video/list/", body, params={"fields": METRIC_FIELDS})
+            videos = data.get("videos") or []
+            for video in videos:
+                if draft.carries(video.get("title", ""), video.get("video_description", "")):
+                    return Published(external_id=str(video["id"]), permalink=video.get("share_url", ""))
+            older = videos and int(videos[-1].get("create_time") or 0) < since
+            if not data.get("has_more") or older or not since:
+                return None
+            cursor = int(data.get("cursor") or 0)
 
     def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
         result: dict[str, Metrics] = {}

@@ -144,20 +144,25 @@ class XContent(PlatformHttp):
         return f"https://x.com/{self.account_id or 'i'}/status/{post_id}"
 
     def lookup(self, draft: PostDraft, *, handle: str = "") -> Published | None:
-        """Among the user's posts of the last two days, the one carrying the draft's marker (in its text or its
-        expanded links: the API shows links as t.co in the text)."""
+        """Among the user's posts since the first attempt (else two days), the one carrying the draft's marker in
+        its text or its expanded links (the API shows links as t.co in the text)."""
         user_id = self.me()["id"]
-        since = (timezone.now() - dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        page = self.call(
-            "GET",
-            f"users/{user_id}/tweets",
-            params={"max_results": 100, "start_time": since, "tweet.fields": "created_at,entities"},
-        )
-        for tweet in page.get("data") or []:
-            urls = [u.get("expanded_url", "") for u in (tweet.get("entities") or {}).get("urls", [])]
-            if draft.carries(tweet.get("text", ""), *urls):
-                return Published(external_id=str(tweet["id"]), permalink=self.permalink(str(tweet["id"])))
-        return None
+        since = (draft.since or timezone.now() - dt.timedelta(days=2)).astimezone(dt.UTC)
+        params = {
+            "max_results": 100,
+            "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "tweet.fields": "created_at,entities",
+        }
+        while True:
+            page = self.call("GET", f"users/{user_id}/tweets", params=params)
+            for tweet in page.get("data") or []:
+                urls = [u.get("expanded_url", "") for u in (tweet.get("entities") or {}).get("urls", [])]
+                if draft.carries(tweet.get("text", ""), *urls):
+                    return Published(external_id=str(tweet["id"]), permalink=self.permalink(str(tweet["id"])))
+            next_token = (page.get("meta") or {}).get("next_token")
+            if not next_token:
+                return None
+            params["pagination_token"] = next_token
 
     def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
         result = {}

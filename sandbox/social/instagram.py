@@ -107,9 +107,11 @@ def _create_container(request: HttpRequest, account: SandboxAccount) -> JsonResp
 def _list_media(request: HttpRequest, account: SandboxAccount) -> JsonResponse:
     require_any_scope(request, *READ_SCOPES)
     limit = min(int(request.GET.get("limit") or 25), 100)
-    posts = SandboxPost.objects.filter(platform=INSTAGRAM, account=account, deleted_at__isnull=True).order_by(
-        "-created_at"
-    )[:limit]
+    posts = SandboxPost.objects.filter(platform=INSTAGRAM, account=account, deleted_at__isnull=True)
+    since = request.GET.get("since", "")
+    if since.isdigit():
+        posts = posts.filter(created_at__gte=dt.datetime.fromtimestamp(int(since), tz=dt.UTC))
+    posts = posts.order_by("-created_at")[:limit]
     return JsonResponse({"data": [_media_node(post) for post in posts], "paging": {}})
 
 

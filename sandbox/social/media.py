@@ -7,6 +7,7 @@
 import hashlib
 import io
 import re
+from functools import lru_cache
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,7 @@ VIDEO_NAME = re.compile(r"^[\w-]+\.mp4$")
 FORMATS = {"jpg": ("JPEG", "image/jpeg"), "png": ("PNG", "image/png"), "webp": ("WEBP", "image/webp")}
 
 
+@lru_cache(maxsize=64)
 def render_image(name: str, width: int, height: int, extension: str) -> tuple[bytes, str]:
     digest = hashlib.sha256(name.encode()).digest()
     image = Image.new("RGB", (width, height), (digest[0], digest[1], digest[2]))
@@ -28,6 +30,7 @@ def render_image(name: str, width: int, height: int, extension: str) -> tuple[by
     return buffer.getvalue(), content_type
 
 
+@lru_cache(maxsize=16)
 def render_video(name: str) -> bytes:
     """An ISO base media header (ftyp + free box) padded to 64 KiB: enough for type and size checks."""
     ftyp = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"

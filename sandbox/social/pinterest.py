@@ -81,8 +81,12 @@ def board_pins(request: HttpRequest, board_id: str) -> JsonResponse:
     if board is None:
         raise SandboxError(Failure.NOT_FOUND, "Board not found.")
     size = min(int(request.GET.get("page_size") or 25), 250)
-    pins = board.pins.filter(deleted_at__isnull=True).select_related("account", "board").order_by("-created_at")
-    return JsonResponse({"items": [_pin_json(p) for p in pins[:size]], "bookmark": None})
+    pins = board.pins.filter(deleted_at__isnull=True).select_related("account", "board").order_by("-created_at", "-id")
+    bookmark = request.GET.get("bookmark", "")
+    offset = int(bookmark) if bookmark.isdigit() else 0
+    page = list(pins[offset : offset + size + 1])
+    more = str(offset + size) if len(page) > size else None
+    return JsonResponse({"items": [_pin_json(p) for p in page[:size]], "bookmark": more})
 
 
 @api_endpoint(PINTEREST)

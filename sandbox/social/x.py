@@ -251,11 +251,15 @@ def user_tweets(request: HttpRequest, user_id: str) -> JsonResponse:
     start = parse_datetime(request.GET.get("start_time", "") or "")
     if start is not None:
         posts = posts.filter(created_at__gte=start)
-    page = list(posts.order_by("-created_at")[:max_results])
-    data = [_tweet_json(p, fields, author=p.account_id == request.sandbox_token.account_id) for p in page]
+    token = request.GET.get("pagination_token", "")
+    offset = int(token) if token.isdigit() else 0
+    page = list(posts.order_by("-created_at", "-id")[offset : offset + max_results + 1])
+    data = [_tweet_json(p, fields, author=p.account_id == request.sandbox_token.account_id) for p in page[:max_results]]
     meta = {"result_count": len(data)}
     if data:
         meta.update({"newest_id": data[0]["id"], "oldest_id": data[-1]["id"]})
+    if len(page) > max_results:
+        meta["next_token"] = str(offset + max_results)
     return JsonResponse({"data": data, "meta": meta} if data else {"meta": meta})
 
 

@@ -45,8 +45,9 @@ def _store_snapshot(post: SocialPost, metrics: Metrics, *, at: dt.datetime) -> N
         "video_views": metrics.video_views,
     }
     PostMetrics.objects.create(store_id=post.store_id, post=post, captured_at=at, **values)
+    extra = {"permalink": metrics.extra["permalink"][:500]} if metrics.extra.get("permalink") else {}
     SocialPost.objects.filter(pk=post.pk).update(
-        **values, engagement_rate=engagement_rate(metrics), metrics_synced_at=at
+        **values, **extra, engagement_rate=engagement_rate(metrics), metrics_synced_at=at
     )
 
 

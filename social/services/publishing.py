@@ -4,9 +4,11 @@
    ``SOCIAL_PUBLISHING_STUCK_SECONDS``) to ``publishing`` and counts the attempt; whoever's UPDATE matched owns
    the attempt, everyone else backs off. The attempt row is written in the same transaction.
 2. Pre-flight again: a post that would fail is held with the reason instead of being sent.
-3. Look before creating: any post that was tried before (or holds a platform handle) is first looked up at the
-   platform, so an attempt whose answer was lost (timeout, worker killed after the call) is recognised.
-4. Create, saving intermediate handles (TikTok publish_id, Instagram container id) in their own commits.
+3. Look before creating: a post whose earlier attempt got no answer (a timeout, a worker killed after the call)
+   is first looked up at the platform. A 5xx or 429 is an answer: the platform did not act.
+4. Create, saving intermediate handles (TikTok publish_id, Instagram container id, X media ids) in their own
+   commits; a later attempt resumes from the handle (polls the publish_id, publishes the container) instead of
+   creating again.
 5. Record the outcome: published; retry later with exponential backoff and jitter (honouring Retry-After);
    failed with the platform's reason; or failed "reconnect" with the connection marked expired.
 """
@@ -33,6 +35,12 @@ from social.services.transitions import post_transition
 logger = logging.getLogger(__name__)
 
 
+# Platform clocks and ours differ a little: look-ups search from a bit before the first attempt.
+LOOKUP_SLACK = dt.timedelta(minutes=10)
+# Outcomes after which the post may exist at the platform although we hold no id for it: look before creating.
+UNCERTAIN = (AttemptOutcome.AMBIGUOUS, AttemptOutcome.ABANDONED, AttemptOutcome.STARTED)
+
+
 @dataclass(frozen=True)
 class PublishResult:
     outcome: str  # published, found, retry, failed, held, skipped
@@ -54,7 +62,8 @@ def _stuck_q(now: dt.datetime) -> Q:
 
 
 @transaction.atomic
-def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt] | None:
+def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt, bool] | None:
+    """Own the next attempt of a due (or stuck) post; also says whether an earlier attempt may have created it."""
     now = timezone.now()
     before = SocialPost.objects.filter(pk=post_id).values_list("status", flat=True).first()
     claimed = (
@@ -87,7 +96,10 @@ def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt] | 
     attempt = PublishAttempt.objects.create(
         store_id=post.store_id, post=post, number=post.attempt_count, started_at=now
     )
-    return post, attempt
+    uncertain = PublishAttempt.objects.filter(post=post, outcome__in=UNCERTAIN).exclude(pk=attempt.pk).exists()
+    first = PublishAttempt.objects.filter(post=post).order_by("number").values_list("started_at", flat=True).first()
+    post.first_attempt_at = first
+    return post, attempt, uncertain
 
 
 def draft_for(post: SocialPost) -> PostDraft:
@@ -99,6 +111,7 @@ def draft_for(post: SocialPost) -> PostDraft:
         title=post.title,
         link=post.link,
         alt_text=post.alt_text,
+        since=(first - LOOKUP_SLACK) if (first := getattr(post, "first_attempt_at", None)) else None,
     )
 
 
@@ -220,9 +233,8 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
     claim = _claim(post_id, source=source)
     if claim is None:
         return PublishResult("skipped")
-    post, attempt = claim
-    needs_lookup = post.attempt_count > 1 or bool(post.platform_handle)
-    problems = preflight_problems(post, check_media=not needs_lookup)
+    post, attempt, needs_lookup = claim
+    problems = preflight_problems(post, check_media=post.attempt_count == 1)
     if problems:
         return _record_hold(post, attempt, problems, source="preflight")
     client = client_for(post.connection)

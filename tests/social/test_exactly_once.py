@@ -1,0 +1,127 @@
+"""Exactly once under failure: a sandbox that fails calls at random, and a worker killed mid-publish."""
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
+from sandbox.models import SandboxFault, SandboxPost
+from social.models import AttemptOutcome, PostStatus, SocialPost
+from social.services import post_create, post_publish, posts_dispatch_due, publishing_watchdog
+from social.services import publishing as publishing_module
+from tests.social.conftest import media_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def schedule(store, platform, n):
+    return post_create(
+        store=store,
+        platform=platform,
+        caption=f"Trail day {n}: the Merino Trail Sock keeps up. #merino",
+        title=f"Merino Trail Sock {n}" if platform == PINTEREST else "",
+        media_urls=[media_url(platform)],
+        link=f"https://shop.example.com/p/sock?utm_content=fault{n}",
+        scheduled_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+
+
+def publish_in_worker_thread(post_id):
+    try:
+        return post_publish(post_id=post_id)
+    finally:
+        connection.close()
+
+
+def run_publisher_until_idle(*, workers=16, max_rounds=200):
+    """What beat and a pool of workers do: hand every due post to a worker, again until nothing is due.
+
+    Each round also hands every post to two workers at once, as a duplicated delivery would.
+    """
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in range(max_rounds):
+            due = posts_dispatch_due()
+            if not due:
+                return
+            list(pool.map(publish_in_worker_thread, due + due))
+
+
+def test_two_hundred_posts_under_faults_end_published_exactly_once(store, connections, settings):
+    # given a sandbox failing 30 % of calls with a 5xx, 10 % with a 429 and some calls timing out after acting
+    settings.SANDBOX_SOCIAL_DAILY_LIMITS = {TIKTOK: 1000, INSTAGRAM: 1000, PINTEREST: 1000, X: 1000}
+    settings.SOCIAL_PUBLISH_MAX_ATTEMPTS = 1000
+    settings.PLATFORM_HTTP_READ_TIMEOUT = 0.2
+    SandboxFault.objects.create(
+        platform="",
+        error_rate=0.30,
+        rate_limit_rate=0.10,
+        retry_after_seconds=0,
+        timeout_rate=0.04,
+        timeout_seconds=0.4,
+        seed=20261126,
+    )
+    posts = [schedule(store, platform, n) for platform in (TIKTOK, INSTAGRAM, PINTEREST, X) for n in range(50)]
+
+    # when the publisher works through them
+    run_publisher_until_idle()
+
+    # then all 200 are published, the sandbox holds exactly 200 posts, each ours exactly once
+    statuses = list(SocialPost.objects.order_by().values_list("status", flat=True).distinct())
+    assert statuses == [PostStatus.PUBLISHED]
+    assert SandboxPost.objects.count() == 200
+    ours = set(SocialPost.objects.values_list("platform", "external_id"))
+    theirs = set(SandboxPost.objects.values_list("platform", "external_id"))
+    assert ours == theirs
+    assert len(posts) == 200
+    outcomes = set(
+        SocialPost.objects.values_list("attempts__outcome", flat=True)
+    )  # the run did meet failures and timeouts
+    assert {AttemptOutcome.TRANSIENT, AttemptOutcome.RATE_LIMITED, AttemptOutcome.AMBIGUOUS} <= outcomes
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [TIKTOK, INSTAGRAM, PINTEREST, X],
+    ids=["on TikTok", "on Instagram", "on Pinterest", "on X"],
+)
+def test_a_worker_killed_after_the_platform_call_does_not_publish_twice(store, connections, settings, platform):
+    # given a post whose worker dies after the platform created it and before the database recorded that
+    post = schedule(store, platform, 1)
+    killed = mock.patch.object(publishing_module, "_record_success", side_effect=SystemExit("worker killed"))
+    with killed, pytest.raises(SystemExit):
+        post_publish(post_id=post.pk)
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHING
+    assert SandboxPost.objects.filter(platform=platform).count() == 1
+
+    # when the watchdog finds it stuck and the publish task runs again
+    settings.SOCIAL_PUBLISHING_STUCK_SECONDS = 0
+    stuck = publishing_watchdog()
+    result = post_publish(post_id=post.pk)
+
+    # then it is found at the platform, recorded as published, and not created a second time
+    post.refresh_from_db()
+    assert stuck == [post.pk]
+    assert result.outcome == "found"
+    assert post.status == PostStatus.PUBLISHED
+    assert SandboxPost.objects.filter(platform=platform).count() == 1
+    assert post.external_id == SandboxPost.objects.get(platform=platform).external_id
+    assert list(post.attempts.values_list("outcome", flat=True)) == [AttemptOutcome.ABANDONED, AttemptOutcome.FOUND]
+
+
+def test_a_post_still_publishing_recently_is_not_taken_by_another_worker(store, connections):
+    # given a post another worker claimed a moment ago
+    post = schedule(store, X, 1)
+    SocialPost.objects.filter(pk=post.pk).update(status=PostStatus.PUBLISHING, publishing_started_at=timezone.now())
+
+    # when the watchdog and a second publish run
+    stuck = publishing_watchdog()
+    result = post_publish(post_id=post.pk)
+
+    # then nobody touches it and nothing reaches the platform
+    assert (stuck, result.outcome) == ([], "skipped")
+    assert SandboxPost.objects.count() == 0
