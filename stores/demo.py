@@ -568,10 +568,11 @@ def _write_chunk(
                 click_ids[click_param] = CLICK_ID_PREFIX[click_param] + token
                 query += f"&{click_param}={click_ids[click_param]}"
             landing = f"{landing}?{query}"
+        click_json = json.dumps(click_ids) if click_ids else "{}"
         rows.append(
             (ids[Order] + lo + j, store_id, str(1001 + lo + j), ids[Customer] + c if c >= 0 else None,
              column["total"][j], column["refunded"][j], DEMO_CURRENCY, STATUS_VALUES[column["status"][j]],
-             created[j], landing, referrer, source, medium, campaign, content, term, json.dumps(click_ids),
+             created[j], landing, referrer, source, medium, campaign, content, term, click_json,
              visitors[j] if column["tracked"][j] else "")
         )  # fmt: skip
     _insert(Order, ORDER_FIELDS, rows)
