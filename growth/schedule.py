@@ -90,4 +90,28 @@ SCHEDULES += [
         expires_seconds=20 * 3600,
         why="Older posts still move a little; X's non-public metrics end at 30 days.",
     ),
+    # Hourly at :15: today's and yesterday's ad insights, so rules and the hub see spend within the hour.
+    Schedule(
+        name="Sync today's ad insights",
+        task="ads.tasks.ads_insights_sync_today_task",
+        crontab="15 * * * *",
+        expires_seconds=3000,
+        why="Spend moves through the day; rules and guardrail reports read today's numbers.",
+    ),
+    # Daily at 05:30 UTC: the last 28 days of ad insights again, after every platform closed yesterday.
+    Schedule(
+        name="Re-sync 28 days of ad insights",
+        task="ads.tasks.ads_insights_resync_task",
+        crontab="30 5 * * *",
+        expires_seconds=20 * 3600,
+        why="Conversions are reported for days after the click; they must land on the day of the spend.",
+    ),
+    # Hourly at :25 (after the insights sync): automated ad rules.
+    Schedule(
+        name="Run automated ad rules",
+        task="ads.tasks.ad_rules_run_task",
+        crontab="25 * * * *",
+        expires_seconds=3000,
+        why="Rules pause losers and scale winners on fresh numbers; a missed hour is skipped, not piled up.",
+    ),
 ]
