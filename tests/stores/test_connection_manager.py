@@ -244,3 +244,106 @@ def test_a_member_of_another_store_cannot_disconnect(client, store):
     assert response.status_code == 404
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.ACTIVE
+
+
+def _pending(owner, store, *, used_at=None) -> OAuthState:
+    state = OAuthState(
+        state="pending-1",
+        user=owner,
+        store=store,
+        platform="meta_ads",
+        expires_at=timezone.now() + dt.timedelta(minutes=10),
+        used_at=used_at or timezone.now(),
+        pending_account={
+            "id": "10200000000000001",
+            "name": "Nora Northwind",
+            "granted_at": timezone.now().isoformat(),
+            "ad_accounts": [
+                {"id": "act_1000001", "name": "Northwind US", "currency": "USD"},
+                {"id": "act_1000002", "name": "Northwind EU", "currency": "EUR"},
+            ],
+        },
+    )
+    state.pending_tokens = json.dumps(
+        {"access_token": "at-1", "refresh_token": "", "expires_in": 3600, "refresh_expires_in": None, "scopes": []}
+    )
+    state.save()
+    return state
+
+
+def test_picking_an_ad_account_not_offered_saves_nothing(owner_client, owner, store):
+    # given a consent waiting for a pick
+    state = _pending(owner, store)
+
+    # when the merchant posts an ad account that was not offered
+    response = owner_client.post(reverse("stores:connection_pick", args=[state.pk]), {"ad_account": "act_9"})
+
+    # then the picker says so and nothing is saved
+    assert response.status_code == 400
+    assert "Pick one of the ad accounts listed." in response.content.decode()
+    assert PlatformConnection.objects.count() == 0
+
+
+def test_picking_after_the_choice_expired_saves_nothing(owner_client, owner, store):
+    state = _pending(owner, store, used_at=timezone.now() - dt.timedelta(hours=1))
+    response = owner_client.post(reverse("stores:connection_pick", args=[state.pk]), {"ad_account": "act_1000001"})
+    assert response.status_code == 400
+    assert "This choice expired. Connect again." in response.content.decode()
+    assert PlatformConnection.objects.count() == 0
+
+
+def test_a_pick_saves_the_chosen_ad_account_with_its_currency(owner_client, owner, store):
+    state = _pending(owner, store)
+    response = owner_client.post(reverse("stores:connection_pick", args=[state.pk]), {"ad_account": "act_1000002"})
+    assert response.status_code == 302
+    connection = PlatformConnection.objects.get()
+    assert (connection.ad_account_id, connection.ad_account_currency) == ("act_1000002", "EUR")
+    assert connection.access_token == "at-1"
+    state.refresh_from_db()
+    assert state.pending_tokens_encrypted == ""
+    assert owner_client.get(reverse("stores:connection_pick", args=[state.pk])).status_code == 404
+
+
+def test_connect_over_htmx_redirects_the_browser(owner_client, settings):
+    settings.SANDBOX_BASE_URL = "http://sandbox.test/sandbox"
+    response = owner_client.post(reverse("stores:connection_connect", args=["x"]), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("http://sandbox.test/sandbox/x/i/oauth2/authorize?")
+
+
+def test_disconnect_over_htmx_answers_the_panel(owner_client, store, settings):
+    # given an Instagram connection (Instagram offers no revoke)
+    connection = connect_store(store, "instagram")
+
+    # when it is disconnected from the panel
+    response = owner_client.post(
+        reverse("stores:connection_disconnect", args=[connection.pk]), headers={"HX-Request": "true"}
+    )
+
+    # then the panel comes back without it, and the merchant is told the platform could not confirm a revoke
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="connection-{connection.pk}"' not in page
+    assert "Instagram is disconnected; Instagram did not confirm the revoke." in page
+    assert list(connection.events.values_list("kind", flat=True)) == ["disconnected", "revoke_failed"]
+
+
+def test_the_beat_task_queues_one_refresh_per_due_connection(store, monkeypatch, django_capture_on_commit_callbacks):
+    # given one connection expiring in 5 minutes and one in a day
+    from stores import tasks
+
+    due = connect_store(store, "x")
+    connect_store(store, "pinterest")
+    PlatformConnection.objects.filter(pk=due.pk).update(
+        access_token_expires_at=timezone.now() + dt.timedelta(minutes=5)
+    )
+    PlatformConnection.objects.exclude(pk=due.pk).update(access_token_expires_at=timezone.now() + dt.timedelta(days=1))
+    queued = []
+    monkeypatch.setattr(tasks.connection_refresh_task, "delay", queued.append)
+
+    # when beat runs the task, then only the due connection is queued
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.connections_refresh_due_task() == 1
+    assert queued == [due.pk]
+    assert tasks.connections_warn_expiring_task() == 0
+    assert tasks.oauth_states_purge_task() == 0
