@@ -17,6 +17,7 @@ from ads.services.campaigns import (
     campaigns_hold_for_connection,
     campaigns_release_for_connection,
     connection_expired,
+    creative_create,
 )
 from ads.services.guardrails import (
     ad_settings_for_store,
@@ -44,4 +45,5 @@ __all__ = [
     "campaigns_release_for_connection",
     "committed_daily_budget",
     "connection_expired",
+    "creative_create",
 ]

@@ -592,3 +592,49 @@ def campaigns_release_for_connection(*, connection: PlatformConnection) -> int:
             _enqueue_apply(action)
         released += 1
     return released
+
+
+@transaction.atomic
+def creative_create(
+    *,
+    store: Store,
+    name: str,
+    link_url: str,
+    headlines: list[str],
+    descriptions: list[str] | None = None,
+    primary_text: str = "",
+    image_url: str = "",
+    video_id: str = "",
+    product: Product | None = None,
+    by: Membership | None = None,
+) -> AdCreative:
+    """A creative for this store's campaigns; the platform-specific requirements are checked when it is used."""
+    if by is not None:
+        membership_require(by, write=True)
+    name = name.strip()
+    headlines = [h.strip() for h in headlines if h and h.strip()]
+    descriptions = [d.strip() for d in descriptions or [] if d and d.strip()]
+    problems = []
+    if not name or len(name) > 200:
+        problems.append("Give the creative a name of 1 to 200 characters.")
+    if urlsplit(link_url).scheme not in ("http", "https") or not urlsplit(link_url).netloc:
+        problems.append("The link must be an http(s) URL.")
+    if image_url and urlsplit(image_url).scheme not in ("http", "https"):
+        problems.append("The image must be an http(s) URL.")
+    if not headlines:
+        problems.append("Add at least one headline.")
+    if problems:
+        raise ApplicationError(" ".join(problems), code="invalid_creative")
+    if product is not None and product.store_id != store.pk:
+        raise ApplicationError("That product belongs to another store.", code="invalid_product")
+    return AdCreative.objects.create(
+        store=store,
+        name=name,
+        link_url=link_url,
+        headlines=headlines,
+        descriptions=descriptions,
+        primary_text=primary_text.strip(),
+        image_url=image_url,
+        video_id=video_id.strip(),
+        product=product,
+    )

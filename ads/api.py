@@ -1,0 +1,172 @@
+"""The ads JSON API, mounted at /api/ads/: campaigns (create, list, change status or budget) and creatives."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from ads import selectors, services
+from ads.models import ActorKind, CampaignStatus
+from ads.services import Actor
+from stores.exceptions import ApplicationError
+
+router = Router(tags=["ads"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor(kind=ActorKind.API, user=request.api_user, label="API")
+
+
+class CampaignIn(Schema):
+    name: str = Field(..., examples=["Merino socks – spring"])
+    platform: str = Field(..., examples=["meta_ads"], description="meta_ads, google_ads or tiktok_ads")
+    objective: str = Field("sales", examples=["sales"], description="sales, traffic or awareness")
+    daily_budget: int = Field(..., examples=[5000], description="minor units of the store currency (5000 = 50.00)")
+    creative_ids: list[int] = Field(..., examples=[[12]], description="one creative of this store")
+    activate: bool = Field(False, description="start delivering once created (subject to the spend cap)")
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "name": "Merino socks – spring",
+                "platform": "meta_ads",
+                "objective": "sales",
+                "daily_budget": 5000,
+                "creative_ids": [12],
+            }
+        }
+    }
+
+
+class CampaignPatch(Schema):
+    status: str | None = Field(None, examples=["paused"], description="active, paused or archived")
+    daily_budget: int | None = Field(None, examples=[7500], description="minor units")
+
+    model_config = {"json_schema_extra": {"example": {"status": "paused"}}}
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    platform: str
+    objective: str
+    status: str
+    daily_budget: int = Field(..., alias="daily_budget_minor")
+    currency: str
+    spend: int = Field(..., alias="spend_minor")
+    purchases: int
+    purchase_value: int = Field(..., alias="purchase_value_minor")
+    roas: float | None
+    external_campaign_id: str
+    created_at: dt.datetime
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "id": 7,
+                "name": "Merino socks – spring",
+                "platform": "meta_ads",
+                "objective": "sales",
+                "status": "paused",
+                "daily_budget": 5000,
+                "currency": "USD",
+                "spend": 0,
+                "purchases": 0,
+                "purchase_value": 0,
+                "roas": None,
+                "external_campaign_id": "120200000000001",
+                "created_at": "2026-03-01T12:00:00Z",
+            }
+        }
+    }
+
+
+class CreativeIn(Schema):
+    name: str = Field(..., examples=["Merino socks"])
+    link_url: str = Field(..., examples=["https://shop.example.com/products/merino-socks"])
+    headlines: list[str] = Field(..., examples=[["Merino Trail Socks", "Soft on long hikes", "Free returns"]])
+    descriptions: list[str] = Field(default_factory=list, examples=[["Warm merino.", "Ships tomorrow."]])
+    primary_text: str = Field("", examples=["Our best-selling socks are back."])
+    image_url: str = ""
+    video_id: str = ""
+
+
+class CreativeOut(Schema):
+    id: int
+    name: str
+    link_url: str
+    headlines: list[str]
+    descriptions: list[str]
+
+
+@router.post("/campaigns", response={201: CampaignOut}, summary="Create a campaign (paused unless activate)")
+def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, object]:
+    """Records the campaign and creates it at the platform in the background, exactly once.
+
+    Example body: `{"name": "Merino socks – spring", "platform": "meta_ads", "objective": "sales",
+    "daily_budget": 5000, "creative_ids": [12]}`. Refusals (budget under the platform minimum or over the
+    guardrails, unconnected platform, unusable creative) answer 400 with `{"detail", "code"}` and create nothing.
+    """
+    if len(payload.creative_ids) != 1:
+        raise ApplicationError("Give exactly one creative id.", code="invalid_creative")
+    creative = selectors.creative_get_for_store(store=request.store, id=payload.creative_ids[0])
+    campaign = services.campaign_create(
+        store=request.store,
+        platform=payload.platform,
+        name=payload.name,
+        objective=payload.objective,
+        daily_budget_minor=payload.daily_budget,
+        creative=creative,
+        actor=_actor(request),
+        activate=payload.activate,
+    )
+    return 201, campaign
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="The store's campaigns, newest first")
+@paginate(PageNumberPagination, page_size=50)
+def list_campaigns(request: HttpRequest) -> object:
+    """Paginated (`?page=2`); a fixed number of queries per page."""
+    return selectors.campaigns_for_store(store=request.store)
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="One campaign")
+def get_campaign(request: HttpRequest, campaign_id: int) -> object:
+    return selectors.campaign_get_for_store(store=request.store, id=campaign_id)
+
+
+@router.patch("/campaigns/{campaign_id}", response=CampaignOut, summary="Pause, resume, archive or change budget")
+def patch_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> object:
+    """Example bodies: `{"status": "paused"}`, `{"status": "active"}`, `{"daily_budget": 7500}`.
+
+    Raising a budget or resuming is refused (400, code `spend_cap_exceeded`, with the numbers) when the store's
+    active daily budgets would pass its cap.
+    """
+    campaign = selectors.campaign_get_for_store(store=request.store, id=campaign_id)
+    actor = _actor(request)
+    if payload.status is None and payload.daily_budget is None:
+        raise ApplicationError("Give a status or a daily_budget.", code="nothing_to_change")
+    if payload.daily_budget is not None and payload.daily_budget != campaign.daily_budget_minor:
+        services.campaign_change_budget(campaign=campaign, daily_budget_minor=payload.daily_budget, actor=actor)
+    if payload.status is not None:
+        campaign.refresh_from_db()
+        changes = {
+            CampaignStatus.PAUSED: services.campaign_pause,
+            CampaignStatus.ACTIVE: services.campaign_resume,
+            CampaignStatus.ARCHIVED: services.campaign_archive,
+        }
+        if payload.status not in changes:
+            raise ApplicationError("status is active, paused or archived.", code="invalid_status")
+        if payload.status != campaign.status:
+            changes[payload.status](campaign=campaign, actor=actor, reason="Changed through the API.")
+    return selectors.campaign_get_for_store(store=request.store, id=campaign_id)
+
+
+@router.post("/creatives", response={201: CreativeOut}, summary="Create a creative to use in campaigns")
+def create_creative(request: HttpRequest, payload: CreativeIn) -> tuple[int, object]:
+    """Example body: `{"name": "Merino socks", "link_url": "https://shop.example.com/products/merino-socks",
+    "headlines": ["Merino Trail Socks", "Soft on long hikes", "Free returns"], "descriptions": ["Warm merino.",
+    "Ships tomorrow."], "primary_text": "Back in stock."}`"""
+    creative = services.creative_create(store=request.store, **payload.dict())
+    return 201, creative
