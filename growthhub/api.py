@@ -5,6 +5,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
 from ads.api import router as ads_router
+from social.api import router as social_router
 from stores.api import router as connections_router
 from stores.api_auth import SessionStoreAuth, StoreApiKeyAuth
 from stores.exceptions import ApplicationError
@@ -69,4 +70,5 @@ def current_store(request: HttpRequest) -> object:
 
 
 api.add_router("/oauth/", connections_router)
+api.add_router("/social/", social_router)
 api.add_router("/ads/", ads_router)

@@ -1,0 +1,198 @@
+"""The social agent's JSON API under /api/social/: plan a calendar, publish a post now, list posts."""
+
+import datetime as dt
+from typing import Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from social.selectors import post_get_for_store, posts_list, product_get_for_store
+from social.services import calendar_plan, calendar_schedule_all, post_schedule
+
+router = Router(tags=["social"])
+
+Platform = Literal["tiktok", "instagram", "pinterest", "x"]
+
+
+EXAMPLE_LINK = (
+    "https://shop.example.com/p/sock?utm_source=x&utm_medium=social&utm_campaign=sock-20261201&utm_content=gh1a2b3c4d"
+)
+
+
+class PostOut(Schema):
+    id: int
+    platform: str
+    status: str
+    title: str
+    caption: str
+    hashtags: list[str]
+    link: str
+    media_urls: list[str]
+    scheduled_at: dt.datetime | None
+    published_at: dt.datetime | None
+    external_id: str
+    permalink: str
+    hold_reason: str
+    last_error: str
+    product_id: int | None
+    calendar_id: int | None
+    impressions: int
+    likes: int
+    comments: int
+    shares: int
+    saves: int
+    clicks: int
+    engagement_rate: float
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "id": 42,
+                "platform": "x",
+                "status": "scheduled",
+                "title": "",
+                "caption": f"Meet Merino Trail Sock. Shop now: {EXAMPLE_LINK} #merino #hiking",
+                "hashtags": ["merino", "hiking"],
+                "link": EXAMPLE_LINK,
+                "media_urls": ["http://localhost:8000/sandbox/media/p00001-1200x675.jpg"],
+                "scheduled_at": "2026-12-01T14:45:00Z",
+                "published_at": None,
+                "external_id": "",
+                "permalink": "",
+                "hold_reason": "",
+                "last_error": "",
+                "product_id": 7,
+                "calendar_id": 3,
+                "impressions": 0,
+                "likes": 0,
+                "comments": 0,
+                "shares": 0,
+                "saves": 0,
+                "clicks": 0,
+                "engagement_rate": 0.0,
+            }
+        }
+    }
+
+
+class CalendarIn(Schema):
+    product_id: int
+    days: int = Field(7, ge=1, le=31)
+    posts_per_day: int = Field(1, ge=1, le=4)
+    platforms: list[Platform] = Field(..., min_length=1)
+    start_date: dt.date | None = None
+    schedule: bool = Field(False, description="Schedule every post at once instead of leaving drafts to review.")
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "product_id": 7,
+                "days": 7,
+                "posts_per_day": 2,
+                "platforms": ["instagram", "x"],
+                "start_date": "2026-12-01",
+                "schedule": False,
+            }
+        }
+    }
+
+
+class CalendarOut(Schema):
+    id: int
+    name: str
+    status: str
+    generator: str
+    utm_campaign: str
+    start_date: dt.date
+    days: int
+    posts_per_day: int
+    platforms: list[str]
+    posts: list[PostOut]
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "id": 3,
+                "name": "Merino Trail Sock · 7 days from Dec 01",
+                "status": "draft",
+                "generator": "builtin",
+                "utm_campaign": "merino-trail-sock-20261201",
+                "start_date": "2026-12-01",
+                "days": 7,
+                "posts_per_day": 2,
+                "platforms": ["instagram", "x"],
+                "posts": ["…28 posts as in GET /api/social/posts…"],
+            }
+        }
+    }
+
+
+class PostFilters(Schema):
+    status: str = ""
+    platform: str = ""
+
+
+@router.post("/calendar", response={201: CalendarOut}, summary="Plan a content calendar for a product")
+def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
+    """Plans days × posts_per_day posts on each platform (drafts for review, or scheduled with `schedule: true`).
+
+    Example request: `{"product_id": 7, "days": 7, "posts_per_day": 2, "platforms": ["instagram", "x"]}`
+    """
+    product = product_get_for_store(store=request.store, id=payload.product_id)
+    with transaction.atomic():
+        calendar = calendar_plan(
+            store=request.store,
+            product=product,
+            days=payload.days,
+            posts_per_day=payload.posts_per_day,
+            platforms=list(payload.platforms),
+            start_date=payload.start_date,
+            actor=request.api_user,
+            source="api",
+        )
+        if payload.schedule:
+            calendar_schedule_all(calendar=calendar, actor=request.api_user, source="api")
+    calendar.refresh_from_db()
+    calendar.posts_list = list(calendar.posts.order_by("platform", "scheduled_at"))
+    return Status(
+        201,
+        {
+            **{f: getattr(calendar, f) for f in CalendarOut.model_fields if f != "posts"},
+            "posts": calendar.posts_list,
+        },
+    )
+
+
+@router.post("/publish/{post_id}", response={202: PostOut}, summary="Publish a post now")
+def publish_now(request: HttpRequest, post_id: int) -> Status:
+    """Queues a draft, held, failed or scheduled post to go out now, exactly once; answers at once (202) and the
+    post's status moves to `publishing` and `published` as the worker runs.
+
+    Example response: a post as in `GET /api/social/posts` with `"status": "scheduled"`.
+    """
+    from social.tasks import post_publish_task
+
+    post = post_get_for_store(store=request.store, id=post_id)
+    with transaction.atomic():
+        post = post_schedule(
+            post=post,
+            scheduled_at=dt.datetime.now(tz=dt.UTC),
+            actor=request.api_user,
+            source="api",
+            reason="Publish now requested.",
+        )
+        transaction.on_commit(lambda: post_publish_task.delay(post.pk))
+    return Status(202, post)
+
+
+@router.get("/posts", response=list[PostOut], summary="List posts")
+@paginate(PageNumberPagination, page_size=50)
+def list_posts(request: HttpRequest, filters: Query[PostFilters]) -> object:
+    """The store's posts, newest first, 50 a page (`?page=2`); filter with `?status=failed&platform=x`.
+
+    Example response: `{"items": [{"id": 42, "platform": "x", "status": "published", ...}], "count": 120}`
+    """
+    return posts_list(store=request.store, status=filters.status, platform=filters.platform)
