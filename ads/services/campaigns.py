@@ -638,3 +638,44 @@ def creative_create(
         video_id=video_id.strip(),
         product=product,
     )
+
+
+@transaction.atomic
+def campaign_create_with_creative(
+    *,
+    store: Store,
+    actor: Actor,
+    platform: str,
+    name: str,
+    objective: str,
+    daily_budget_minor: int,
+    activate: bool,
+    link_url: str,
+    headlines: list[str],
+    descriptions: list[str],
+    primary_text: str,
+    image_url: str = "",
+    video_id: str = "",
+) -> AdCampaign:
+    """The new-campaign form: its creative and the campaign, both or neither."""
+    creative = creative_create(
+        store=store,
+        name=name,
+        link_url=link_url,
+        headlines=headlines,
+        descriptions=descriptions,
+        primary_text=primary_text,
+        image_url=image_url,
+        video_id=video_id,
+        by=actor.membership,
+    )
+    return campaign_create(
+        store=store,
+        platform=platform,
+        name=name,
+        objective=objective,
+        daily_budget_minor=daily_budget_minor,
+        creative=creative,
+        actor=actor,
+        activate=activate,
+    )
