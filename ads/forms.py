@@ -25,13 +25,13 @@ class CampaignForm(forms.Form):
     objective = forms.ChoiceField(choices=Objective.choices)
     daily_budget = MoneyField(label="Daily budget")
     activate = forms.BooleanField(required=False, label="Start delivering once created")
-    link_url = forms.URLField(label="Landing page", max_length=2000)
+    link_url = forms.URLField(label="Landing page", max_length=2000, assume_scheme="https")
     headlines = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="One per line (Google needs 3).")
     descriptions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="One per line (Google needs 2)."
     )
     primary_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    image_url = forms.URLField(required=False, max_length=2000)
+    image_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
     video_id = forms.CharField(required=False, max_length=64, help_text="TikTok needs a video id.")
 
     def lines(self, name: str) -> list[str]:
