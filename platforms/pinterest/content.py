@@ -103,10 +103,11 @@ class PinterestContent(PlatformHttp):
             params["bookmark"] = page["bookmark"]
 
     def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
-        """Lifetime totals over the last 90 days (the longest range the analytics endpoint serves)."""
+        """Lifetime totals (the analytics endpoint serves ranges starting within 90 days; we ask for 80 so a few
+        days of clock difference never make the request invalid; posts are synced for 30 days only)."""
         today = timezone.now().date()
         params = {
-            "start_date": (today - dt.timedelta(days=89)).isoformat(),
+            "start_date": (today - dt.timedelta(days=80)).isoformat(),
             "end_date": today.isoformat(),
             "metric_types": ANALYTICS_METRICS,
             "app_types": "ALL",
