@@ -168,7 +168,11 @@ def demo_store_ensure(*, email: str, password: str) -> Store:
     Refuses when the slug is taken by a store the demo user does not own: the seed never writes into a real shop.
     """
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
+    # Whoever already holds the address (a sign-up may have picked another username) is the demo user.
+    user = user_model.objects.filter(email__iexact=email).order_by("pk").first()
+    created = user is None
+    if user is None:
+        user = user_model.objects.create(username=email, email=email)
     if created or not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -254,6 +255,16 @@ def test_a_second_run_restores_the_demo_password_and_keeps_one_owner(settings):
     assert membership.user.check_password(settings.DEMO_USER_PASSWORD)
     assert Membership.objects.filter(store=membership.store).count() == 1
     assert EmailAddress.objects.filter(email=settings.DEMO_USER_EMAIL).count() == 1
+
+
+def test_a_demo_address_that_signed_up_under_another_username_becomes_the_demo_user(settings):
+    # given someone who signed up with the demo address and got another username
+    user = UserFactory(email=settings.DEMO_USER_EMAIL, username="demo")
+    # when the seed runs
+    seed("--orders", "30", "--end-date", "2026-11-26")
+    # then that user owns the demo store, and no second user holds the address
+    assert Membership.objects.get(store=demo_store()).user == user
+    assert get_user_model().objects.filter(email=settings.DEMO_USER_EMAIL).count() == 1
 
 
 def test_the_seed_refuses_a_northwind_store_that_belongs_to_someone_else():
