@@ -393,3 +393,16 @@ def test_the_commerce_step_runs_without_a_progress_bar():
     # then it writes the orders all the same
     assert Order.objects.filter(store=store).count() == 30
     assert " 30 orders " in summary
+
+
+def test_rows_created_after_the_seed_get_fresh_ids():
+    # given a seeded store whose rows were written with ids allocated by the seed
+    seed("--orders", "40", "--end-date", "2026-11-26")
+    store = demo_store()
+    top = Order.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # when the webhook later records an order with a line, and a product is added
+    line = OrderLineFactory(order=OrderFactory(store=store, external_id="web-1"), store=store)
+    # then they get ids after the seeded ones instead of colliding with them
+    assert line.order.pk > top
+    assert line.pk > OrderLine.objects.exclude(pk=line.pk).order_by("-pk").values_list("pk", flat=True).first()
+    assert line.product.pk > Product.objects.exclude(pk=line.product.pk).order_by("-pk").first().pk
