@@ -1,5 +1,6 @@
 """Each platform's own error bodies, so that clients (ours and the platforms' SDKs) see the real shapes."""
 
+import time
 import uuid
 from enum import StrEnum
 
@@ -136,6 +137,14 @@ def error_response(platform: str, error: SandboxError) -> JsonResponse:
             }
         elif failure is Failure.RATE_LIMIT:
             body = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
+            # X states when the window resets (Unix seconds) instead of Retry-After alone.
+            headers.update(
+                {
+                    "x-rate-limit-limit": "0",
+                    "x-rate-limit-remaining": "0",
+                    "x-rate-limit-reset": str(int(time.time()) + error.retry_after),
+                }
+            )
         else:
             titles = {
                 Failure.AUTH: "Unauthorized",

@@ -227,7 +227,17 @@ def tweet(request: HttpRequest, tweet_id: str) -> JsonResponse:
         raise SandboxError(Failure.SCOPE, "Missing scope tweet.read.")
     fields = _fields(request)
     if post is None:
-        raise SandboxError(Failure.NOT_FOUND, f"Could not find tweet with id: [{tweet_id}].")
+        # X answers a missing (or deleted) post with 200 and a resource-not-found error, not a 404.
+        error = {
+            "value": tweet_id,
+            "detail": f"Could not find tweet with id: [{tweet_id}].",
+            "title": "Not Found Error",
+            "resource_type": "tweet",
+            "parameter": "id",
+            "resource_id": tweet_id,
+            "type": "https://api.twitter.com/2/problems/resource-not-found",
+        }
+        return JsonResponse({"errors": [error]})
     return with_limits(
         JsonResponse({"data": _tweet_json(post, fields, author=post.account_id == token.account_id)}), "t", 900
     )
