@@ -94,11 +94,34 @@ def celery_worker_process(transactional_db, live_server, settings, celery_worker
     worker.purge()
 
 
+def _test_run_is_over(run_dir, *, now: float) -> bool:
+    """A run folder left by a run that was killed: its pytest process is gone, or it is more than six hours old."""
+    pid, _, worker = run_dir.name.partition("-")
+    if worker == "main" and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return now - run_dir.stat().st_mtime > 6 * 3600
+
+
 def pytest_unconfigure(config):
-    """Remove this run's database file and broker folder (see ``TEST_RUN_DIR`` in settings)."""
+    """Remove this run's database file and broker folder (see ``TEST_RUN_DIR`` in settings), and those of runs
+    that were killed before they could clean up."""
     import shutil
+    import time
 
     from django.conf import settings
 
-    if settings.configured and getattr(settings, "TEST_RUN_DIR", None):
-        shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)
+    if not (settings.configured and getattr(settings, "TEST_RUN_DIR", None)):
+        return
+    shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)
+    now = time.time()
+    for run_dir in settings.TEST_RUN_DIR.parent.glob("*-*"):
+        try:
+            if run_dir.is_dir() and _test_run_is_over(run_dir, now=now):
+                shutil.rmtree(run_dir, ignore_errors=True)
+        except FileNotFoundError:
+            continue  # another run removed it meanwhile
