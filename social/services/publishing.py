@@ -168,6 +168,9 @@ def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformErro
     else:
         outcome = AttemptOutcome.AMBIGUOUS if getattr(error, "ambiguous", False) else AttemptOutcome.TRANSIENT
         delay = backoff_seconds(post.attempt_count)
+        if outcome == AttemptOutcome.AMBIGUOUS:
+            # The unanswered request may still be running at the platform: look it up only once it has settled.
+            delay = max(delay, settings.SOCIAL_AMBIGUOUS_SETTLE_SECONDS)
     _finish_attempt(attempt, outcome, error=error.message, retry_after=delay)
     PUBLISH_FAILURES.labels(platform=post.platform, reason=outcome).inc()
     if post.attempt_count >= settings.SOCIAL_PUBLISH_MAX_ATTEMPTS:
@@ -193,7 +196,7 @@ def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformErro
 
 @transaction.atomic
 def _record_failure(post: SocialPost, attempt: PublishAttempt, error: PlatformError) -> PublishResult:
-    post = SocialPost.objects.select_for_update().select_related("connection").get(pk=post.pk)
+    post = SocialPost.objects.select_for_update(of=("self",)).select_related("connection").get(pk=post.pk)
     if isinstance(error, AuthExpired):
         _finish_attempt(attempt, AttemptOutcome.AUTH_EXPIRED, error=error.message)
         if post.connection is not None:
