@@ -6,6 +6,7 @@ ig-user/content_publishing_limit, instagram-media/insights, error-codes.
 """
 
 import datetime as dt
+import json
 import re
 import uuid
 
@@ -68,7 +69,9 @@ def _create_container(request: HttpRequest, account: SandboxAccount) -> JsonResp
     media_type = (data.get("media_type") or "IMAGE").upper()
     is_item = str(data.get("is_carousel_item", "")).lower() == "true"
     if media_type == "CAROUSEL":
-        children = [c for c in (data.get("children") or "").split(",") if c]
+        raw = (data.get("children") or "").strip()
+        # A comma-separated list, or a JSON array as the Graph SDKs send list parameters.
+        children = [str(c) for c in json.loads(raw)] if raw.startswith("[") else [c for c in raw.split(",") if c]
         if not 2 <= len(children) <= 10:
             raise invalid("A carousel needs 2 to 10 children.")
         found = SandboxPublishJob.objects.filter(
@@ -112,7 +115,9 @@ def _list_media(request: HttpRequest, account: SandboxAccount) -> JsonResponse:
     if since.isdigit():
         posts = posts.filter(created_at__gte=dt.datetime.fromtimestamp(int(since), tz=dt.UTC))
     posts = posts.order_by("-created_at")[:limit]
-    return JsonResponse({"data": [_media_node(post) for post in posts], "paging": {}})
+    fields = ["id", *[f for f in request.GET.get("fields", "").split(",") if f]]
+    nodes = [_media_node(post) for post in posts]
+    return JsonResponse({"data": [{f: node[f] for f in fields if f in node} for node in nodes], "paging": {}})
 
 
 def _media_node(post: SandboxPost) -> dict:
