@@ -1,32 +1,19 @@
-"""Engagement that grows over hours and days from each post's hidden quality.
+"""The sandbox's clock for engagement, over the shared model in ``platforms.social_engagement``.
 
-Deterministic: a post's quality comes from a hash of (seed, platform, id), and every count is a function of the
-time elapsed since it was published, so re-reading gives the same numbers and a test can move the clock
-(``SANDBOX_NOW``, an ISO datetime, or ``SANDBOX_CLOCK_OFFSET_SECONDS``).
-
-Ids in the reserved historical range (``9`` + the publish time as ten digits of Unix seconds + five digits) are
-answered for any account without a stored post: the demo seeds a year of such posts on the app's side only, and
-their engagement here is still derived from the id alone, so syncing them works like for any other post.
+Engagement is computed at ``sandbox_now()``: ``SANDBOX_NOW`` (an ISO datetime) when set, else the time plus
+``SANDBOX_CLOCK_OFFSET_SECONDS``, so a test (or the demo) can move the clock.
 """
 
 import datetime as dt
-import hashlib
-import math
-import re
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
+from platforms import social_engagement
+from platforms.social_engagement import Engagement, historical_published_at
 
-HISTORICAL_ID = re.compile(r"^9(\d{10})\d{5}$")
-
-# Audience a typical post of each platform reaches once it has run its course.
-BASE_REACH = {TIKTOK: 4200, INSTAGRAM: 1600, PINTEREST: 1100, X: 800}
-# How fast the audience arrives (hours to ~63 %).
-RISE_HOURS = {TIKTOK: 30.0, INSTAGRAM: 14.0, PINTEREST: 72.0, X: 6.0}
+__all__ = ["Engagement", "engagement", "historical_published_at", "sandbox_now"]
 
 
 def sandbox_now() -> dt.datetime:
@@ -38,50 +25,15 @@ def sandbox_now() -> dt.datetime:
     return timezone.now() + dt.timedelta(seconds=getattr(settings, "SANDBOX_CLOCK_OFFSET_SECONDS", 0))
 
 
-def historical_published_at(external_id: str) -> dt.datetime | None:
-    match = HISTORICAL_ID.match(external_id)
-    if not match:
-        return None
-    return dt.datetime.fromtimestamp(int(match.group(1)), tz=dt.UTC)
-
-
-def quality(platform: str, external_id: str) -> float:
-    """A post's hidden quality, between about 0.25 and 4, log-normally spread around 1."""
-    digest = hashlib.sha256(f"{settings.SANDBOX_SEED}:{platform}:{external_id}".encode()).digest()
-    u1 = (int.from_bytes(digest[:8], "big") + 1) / 2**64
-    u2 = int.from_bytes(digest[8:16], "big") / 2**64
-    normal = math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
-    return max(0.25, min(4.0, math.exp(0.55 * normal)))
-
-
-@dataclass(frozen=True)
-class Engagement:
-    impressions: int
-    reach: int
-    likes: int
-    comments: int
-    shares: int
-    saves: int
-    clicks: int
-    video_views: int
-
-
 def engagement(
     platform: str, external_id: str, published_at: dt.datetime, *, video: bool = False, at: dt.datetime | None = None
 ) -> Engagement:
-    """Totals at ``at`` (default ``sandbox_now()``); zero before publishing."""
-    hours = max(0.0, ((at or sandbox_now()) - published_at).total_seconds() / 3600)
-    q = quality(platform, external_id)
-    grown = (1 - math.exp(-hours / RISE_HOURS[platform])) * (1 + 0.04 * math.log1p(hours / 24))
-    impressions = int(BASE_REACH[platform] * q * grown)
-    rate = 0.035 * math.sqrt(q)  # better posts are also liked more by those who see them
-    return Engagement(
-        impressions=impressions,
-        reach=int(impressions * 0.82),
-        likes=int(impressions * rate),
-        comments=int(impressions * rate * 0.08),
-        shares=int(impressions * rate * 0.12),
-        saves=int(impressions * rate * (0.4 if platform == PINTEREST else 0.15)),
-        clicks=int(impressions * 0.011 * q),
-        video_views=int(impressions * 0.9) if video or platform == TIKTOK else 0,
+    """Totals at ``at`` (default ``sandbox_now()``) with the sandbox's seed."""
+    return social_engagement.engagement(
+        platform,
+        external_id,
+        published_at,
+        at=at or sandbox_now(),
+        seed=social_engagement.engagement_seed(),
+        video=video,
     )
