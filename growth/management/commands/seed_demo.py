@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from social.demo import demo_social_reset, demo_social_seed
 from stores.demo import (
     DemoSeedPlan,
     ProgressBar,
@@ -31,9 +32,11 @@ SeedStep = Callable[..., str]
 # In order: each step may read what the steps before it wrote.
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("commerce", demo_commerce_seed),
+    ("social", demo_social_seed),
 ]
 # --reset runs these in order, so the data of later steps goes before the orders it points at.
 RESET_STEPS: list[Callable[..., None]] = [
+    demo_social_reset,
     demo_store_reset,
 ]
 
