@@ -175,6 +175,7 @@ class ActionKind(models.TextChoices):
     RESUME = "resume", "Resume"
     BUDGET = "budget", "Change budget"
     ARCHIVE = "archive", "Archive"
+    COMPLETE = "complete", "Complete"  # reached its end date; the platform stops delivery by itself
     HOLD = "hold", "Hold"
     RELEASE = "release", "Release"
     NOTIFY = "notify", "Notify"

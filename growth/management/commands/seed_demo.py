@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from ads.demo import demo_ads_reset, demo_ads_seed
 from social.demo import demo_social_reset, demo_social_seed
 from stores.demo import (
     DemoSeedPlan,
@@ -26,17 +27,22 @@ from stores.demo import (
     demo_store_has_orders,
     demo_store_reset,
 )
+from stores.demo_connections import demo_connections_reset, demo_connections_seed
 from stores.exceptions import ApplicationError
 
 SeedStep = Callable[..., str]
 # In order: each step may read what the steps before it wrote.
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("commerce", demo_commerce_seed),
+    ("connections", demo_connections_seed),
     ("social", demo_social_seed),
+    ("ads", demo_ads_seed),
 ]
 # --reset runs these in order, so the data of later steps goes before the orders it points at.
 RESET_STEPS: list[Callable[..., None]] = [
     demo_social_reset,
+    demo_ads_reset,
+    demo_connections_reset,
     demo_store_reset,
 ]
 
