@@ -25,18 +25,20 @@ CHUNK_BYTES = 4 * 1024 * 1024
 
 
 def retry_after_from_headers(headers: Any) -> float:
-    """X sends the reset as a Unix time: the 24-hour cap's, when exhausted, else the 15-minute window's."""
+    """X states the reset as a Unix time: the 24-hour cap's when exhausted, else the 15-minute window's. A
+    Retry-After, when also sent, is a floor: the reset time is rounded down to the second."""
+    try:
+        floor = max(0.0, float(headers.get("Retry-After", 0)))
+    except ValueError:
+        floor = 0.0
     for prefix in ("x-user-limit-24hour", "x-app-limit-24hour", "x-rate-limit"):
         remaining, reset = headers.get(f"{prefix}-remaining"), headers.get(f"{prefix}-reset")
         if reset and (remaining in (None, "0") or prefix == "x-rate-limit"):
             try:
-                return max(0.0, float(reset) - time.time())
+                return max(floor, float(reset) - time.time())
             except ValueError:
                 continue
-    try:
-        return max(0.0, float(headers.get("Retry-After", 60)))
-    except ValueError:
-        return 60.0
+    return floor or 60.0
 
 
 class XContent(PlatformHttp):
