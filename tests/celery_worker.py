@@ -9,7 +9,6 @@ The worker runs ``celery -A growthhub worker --pool=solo`` against the test data
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -113,24 +112,16 @@ class CeleryWorker:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stop(self, *, graceful: bool = False) -> None:
-        """Stop the worker; by default at once (SIGKILL), as a test's effects are awaited before it ends.
+    def stop(self) -> None:
+        """Stop the worker at once (SIGKILL); a test awaits its effects before it ends.
 
-        A killed worker's task in hand is cut off and its database transaction rolled back. ``graceful=True``
-        asks for Celery's warm shutdown instead, which lets that task finish (it takes a few seconds on the
-        filesystem broker, whose loop polls with a 2 s timeout).
+        A task still in hand is cut off and its database transaction rolled back, as when a worker host dies.
+        (Celery's warm shutdown would take seconds here: the filesystem broker's loop polls with a 2 s timeout.)
         """
         if self.process is None:
             return
         if self.process.poll() is None:
-            if graceful:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-            else:
-                self.process.kill()
+            self.process.kill()
             self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
         self.process = None
 

@@ -8,7 +8,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from growth.schedule import SCHEDULES
 from growth.services import MANAGED_PREFIX
 from growth.tasks import schedules_sync_task
-from tests.celery_worker import database_url_for
+from tests.celery_worker import CeleryWorker, database_url_for
 
 pytestmark = pytest.mark.celery_worker
 
@@ -52,25 +52,28 @@ def test_a_rolled_back_transaction_enqueues_nothing_for_the_worker(celery_worker
     assert "Task growth.tasks.schedules_sync_task[" not in celery_worker_process.log()
 
 
-@pytest.mark.parametrize("graceful", [False, True], ids=["killed at once", "after a warm shutdown"])
-def test_a_stopped_worker_is_gone_and_its_queue_left_empty(celery_worker_process, graceful):
+def test_a_stopped_worker_is_gone_and_its_queue_left_empty(celery_worker_process):
     # given a running worker
     assert celery_worker_process.alive
     # when it is stopped
-    celery_worker_process.stop(graceful=graceful)
+    celery_worker_process.stop()
     # then its process is gone and nothing waits in the run's queue
     assert not celery_worker_process.alive
     assert celery_worker_process.purge() == 0
 
 
-def test_the_worker_gets_the_test_database_and_the_runs_own_queue(celery_worker_process):
-    # given the test database this process uses
-    env = celery_worker_process.environment()
+def test_the_worker_gets_the_test_database_and_the_runs_own_queue(transactional_db):
+    # given a worker prepared in a test that uses the test database
+    worker = CeleryWorker()
+    # when its environment is built
+    env = worker.environment()
     # then the worker is pointed at the same database, the run's folder and the run's queue, never the demo's
     assert env["DATABASE_URL"] == database_url_for(settings.DATABASES["default"])
+    assert "test" in env["DATABASE_URL"]
     assert env["GROWTHHUB_TEST_RUN_DIR"] == str(settings.TEST_RUN_DIR)
-    assert celery_worker_process.queue == f"test-{settings.TEST_RUN_DIR.name}"
-    assert celery_worker_process.queue != "celery"
+    assert worker.queue == f"test-{settings.TEST_RUN_DIR.name}"
+    assert worker.queue != "celery"
+    assert not worker.alive
 
 
 @pytest.mark.parametrize(
