@@ -28,8 +28,8 @@ from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, 
 from social.clients import client_for
 from social.metrics import POSTS_PUBLISHED, PUBLISH_FAILURES
 from social.models import AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
-from social.preflight import preflight_problems
-from social.services.posts import RECONNECT, connection_mark_expired
+from social.preflight import connection_problems, preflight_problems
+from social.services.posts import CONNECTION_HOLD, RECONNECT, connection_mark_expired
 from social.services.transitions import post_transition
 
 logger = logging.getLogger(__name__)
@@ -220,9 +220,11 @@ def _record_hold(
     reason = " ".join(problems)
     if attempt is not None:
         _finish_attempt(attempt, AttemptOutcome.HELD, error=reason)
-    PUBLISH_FAILURES.labels(platform=post.platform, reason="preflight").inc()
+    # A hold caused by the connection is released by a reconnect; any other waits for the merchant's edit.
+    code = CONNECTION_HOLD if connection_problems(post) else "preflight"
+    PUBLISH_FAILURES.labels(platform=post.platform, reason=code).inc()
     post_transition(
-        post=post, to=PostStatus.HELD, source=source, reason=reason, hold_reason=reason, failure_reason="preflight"
+        post=post, to=PostStatus.HELD, source=source, reason=reason, hold_reason=reason, failure_reason=code
     )
     return PublishResult("held", detail=reason)
 

@@ -180,3 +180,20 @@ def test_retry_is_refused_while_the_connection_is_expired(store, connections):
     post.refresh_from_db()
     assert refusal.value.code == "reconnect"
     assert post.status == PostStatus.FAILED
+
+
+def test_a_post_held_by_pre_flight_for_an_expired_connection_is_released_by_the_reconnect(store, connections):
+    # given a post due soon whose connection expired
+    post = due(store, X, scheduled_at=timezone.now() + dt.timedelta(minutes=20))
+    type(connections[X]).objects.filter(pk=connections[X].pk).update(status=ConnectionStatus.EXPIRED)
+    posts_preflight_upcoming()
+    post.refresh_from_db()
+    assert (post.status, post.failure_reason) == (PostStatus.HELD, "connection")
+
+    # when the merchant reconnects
+    type(connections[X]).objects.filter(pk=connections[X].pk).update(status=ConnectionStatus.ACTIVE)
+    released = posts_release_for_connection(connection=connections[X])
+
+    # then the post is queued again
+    post.refresh_from_db()
+    assert (released, post.status) == (1, PostStatus.SCHEDULED)
