@@ -142,19 +142,18 @@ def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
     Example request: `{"product_id": 7, "days": 7, "posts_per_day": 2, "platforms": ["instagram", "x"]}`
     """
     product = product_get_for_store(store=request.store, id=payload.product_id)
-    with transaction.atomic():
-        calendar = calendar_plan(
-            store=request.store,
-            product=product,
-            days=payload.days,
-            posts_per_day=payload.posts_per_day,
-            platforms=list(payload.platforms),
-            start_date=payload.start_date,
-            actor=request.api_user,
-            source="api",
-        )
-        if payload.schedule:
-            calendar_schedule_all(calendar=calendar, actor=request.api_user, source="api")
+    calendar = calendar_plan(
+        store=request.store,
+        product=product,
+        days=payload.days,
+        posts_per_day=payload.posts_per_day,
+        platforms=list(payload.platforms),
+        start_date=payload.start_date,
+        actor=request.api_user,
+        source="api",
+    )
+    if payload.schedule:
+        calendar_schedule_all(calendar=calendar, actor=request.api_user, source="api")
     calendar.refresh_from_db()
     calendar.posts_list = list(calendar.posts.order_by("platform", "scheduled_at"))
     return Status(

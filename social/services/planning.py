@@ -101,7 +101,6 @@ def _slots(*, store: Store, platform: str, start: dt.date, days: int, per_day: i
     return slots
 
 
-@transaction.atomic
 def calendar_plan(
     *,
     store: Store,
@@ -114,7 +113,8 @@ def calendar_plan(
     name: str = "",
     source: str = "user",
 ) -> ContentCalendar:
-    """Plan a calendar of draft posts for review: days × posts_per_day on each platform."""
+    """Plan a calendar of draft posts for review: days × posts_per_day on each platform. One transaction for the
+    rows; the optional text backend is called before it."""
     platforms = [p for p in SOCIAL_PLATFORMS if p in set(platforms)]
     if product.store_id != store.pk:
         raise ApplicationError("That product is not in this store.", code="not_found")
@@ -131,7 +131,41 @@ def calendar_plan(
     campaign = slugify(f"{product.title[:50]}-{start:%Y%m%d}")[:70] or f"calendar-{start:%Y%m%d}"
     brief = _brief(product)
     count = days * posts_per_day
+    # The optional text backend is asked before the transaction opens: no row is locked while it thinks.
     wordings = llm_wordings(brief, platforms=platforms, count=count)
+    with transaction.atomic():
+        return _calendar_create(
+            store=store,
+            product=product,
+            brief=brief,
+            platforms=platforms,
+            days=days,
+            posts_per_day=posts_per_day,
+            start=start,
+            campaign=campaign,
+            wordings=wordings,
+            actor=actor,
+            name=name,
+            source=source,
+        )
+
+
+def _calendar_create(
+    *,
+    store: Store,
+    product: Product,
+    brief: ProductBrief,
+    platforms: list[str],
+    days: int,
+    posts_per_day: int,
+    start: dt.date,
+    campaign: str,
+    wordings: dict | None,
+    actor: AbstractBaseUser | None,
+    name: str,
+    source: str,
+) -> ContentCalendar:
+    count = days * posts_per_day
     markers = [new_marker() for _ in range(count * len(platforms))]
     planned = plan_posts(
         brief,
