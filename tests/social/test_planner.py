@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -36,6 +36,9 @@ briefs = st.builds(
 
 @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(brief=briefs, days=st.integers(1, 7), per_day=st.integers(1, 4))
+@example(brief=ProductBrief(title="漢" * 220, description="word " * 900, tags=("t" * 60,) * 40), days=2, per_day=4)
+@example(brief=ProductBrief(title="Sock", description="Soft. " * 600, price="24.00 USD"), days=7, per_day=4)
+@example(brief=ProductBrief(title="", description=""), days=7, per_day=4)
 def test_for_any_product_text_every_generated_post_fits_its_platform(brief, days, per_day):
     # given any product text and plan shape
     platforms = list(SOCIAL_PLATFORMS)
