@@ -247,7 +247,7 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
     try:
         found = client.lookup(draft, handle=post.platform_handle) if needs_lookup else None
         if found is not None:
-            return _record_success(post, attempt, found, found=True)
+            return _record_success_once(post, attempt, found, found=True)
         published = client.publish(
             draft, handle=post.platform_handle, save_handle=lambda handle: _save_handle(post.pk, handle)
         )
@@ -255,12 +255,23 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
         return _record_retry(post, attempt, error)
     except (AuthExpired, Rejected) as error:
         return _record_failure(post, attempt, error)
+    return _record_success_once(post, attempt, published, found=False)
+
+
+def _record_success_once(
+    post: SocialPost, attempt: PublishAttempt, published: Published, *, found: bool
+) -> PublishResult:
+    """Record the success unless another post already holds that platform id (a look-up matched a twin post by
+    its text): then this post is failed with the reason rather than claiming someone else's post."""
     try:
-        return _record_success(post, attempt, published, found=False)
+        return _record_success(post, attempt, published, found=found)
     except IntegrityError:
-        # Another post already holds this platform id: this one was a duplicate attempt of it.
-        logger.exception("published id already recorded", extra={"post": post.pk})
-        raise
+        logger.warning("platform id already recorded for another post", extra={"post": post.pk})
+        error = Rejected(
+            f"The platform's post {published.external_id} is already recorded for another post with the same text.",
+            platform=post.platform,
+        )
+        return _record_failure(post, attempt, error)
 
 
 def posts_dispatch_due(*, limit: int = 500) -> list[int]:

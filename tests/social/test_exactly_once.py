@@ -129,3 +129,25 @@ def test_a_post_still_publishing_recently_is_not_taken_by_another_worker(store, 
     # then nobody touches it and nothing reaches the platform
     assert (stuck, result.outcome) == ([], "skipped")
     assert SandboxPost.objects.count() == 0
+
+
+def test_a_look_up_that_matches_another_posts_id_fails_this_post_instead_of_claiming_it(store, connections):
+    # given an X post published, and a second post whose earlier attempt went unanswered
+    first = schedule(store, X, 1)
+    post_publish(post_id=first.pk)
+    first.refresh_from_db()
+    second = schedule(store, X, 2)
+    SocialPost.objects.filter(pk=second.pk).update(attempt_count=1)
+    second.attempts.create(store=store, number=1, outcome=AttemptOutcome.AMBIGUOUS, started_at=timezone.now())
+
+    # when its look-up answers the first post's id
+    with mock.patch("platforms.x.content.XContent.lookup", return_value=publishing_module.Published(first.external_id)):
+        result = post_publish(post_id=second.pk)
+
+    # then the second post fails with the reason and the first keeps its id
+    second.refresh_from_db()
+    assert (result.outcome, second.status, second.external_id) == ("failed", PostStatus.FAILED, "")
+    assert (
+        second.last_error
+        == f"The platform's post {first.external_id} is already recorded for another post with the same text."
+    )
