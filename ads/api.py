@@ -25,6 +25,9 @@ class CampaignIn(Schema):
     daily_budget: int = Field(..., examples=[5000], description="minor units of the store currency (5000 = 50.00)")
     creative_ids: list[int] = Field(..., examples=[[12]], description="one creative of this store")
     activate: bool = Field(False, description="start delivering once created (subject to the spend cap)")
+    end_date: dt.date | None = Field(
+        None, examples=["2026-12-31"], description="last day it runs (store's calendar); none = until stopped"
+    )
 
     model_config = {
         "json_schema_extra": {
@@ -59,6 +62,7 @@ class CampaignOut(Schema):
     purchase_value: int = Field(..., alias="purchase_value_minor")
     roas: float | None
     external_campaign_id: str
+    end_at: dt.datetime | None
     created_at: dt.datetime
 
     model_config = {
@@ -76,6 +80,7 @@ class CampaignOut(Schema):
                 "purchase_value": 0,
                 "roas": None,
                 "external_campaign_id": "120200000000001",
+                "end_at": "2027-01-01T05:00:00Z",
                 "created_at": "2026-03-01T12:00:00Z",
             }
         }
@@ -120,6 +125,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, obj
         creative=creative,
         actor=_actor(request),
         activate=payload.activate,
+        end_at=services.campaign_end_for(store=request.store, last_day=payload.end_date),
     )
     return 201, campaign
 

@@ -25,6 +25,9 @@ class CampaignForm(forms.Form):
     objective = forms.ChoiceField(choices=Objective.choices)
     daily_budget = MoneyField(label="Daily budget")
     activate = forms.BooleanField(required=False, label="Start delivering once created")
+    last_day = forms.DateField(
+        required=False, label="Last day", help_text="Optional: it stops by itself after this day (YYYY-MM-DD)."
+    )
     link_url = forms.URLField(label="Landing page", max_length=2000, assume_scheme="https")
     headlines = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="One per line (Google needs 3).")
     descriptions = forms.CharField(

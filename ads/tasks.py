@@ -85,3 +85,9 @@ def _fan_out(*, days: int) -> int:
 def ad_rules_run_task() -> int:
     """Hourly: evaluate every enabled rule of every active store and act on what matches."""
     return rule_services.rules_run_all(now=timezone.now())
+
+
+@shared_task
+def ads_campaigns_complete_task() -> int:
+    """Every 10 minutes: campaigns past their end date become completed, freeing their budget under the cap."""
+    return services.campaigns_complete_due(now=timezone.now())

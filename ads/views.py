@@ -46,6 +46,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             primary_text=data["primary_text"],
             image_url=data["image_url"],
             video_id=data["video_id"],
+            last_day=data["last_day"],
         )
         messages.success(request, f"“{campaign.name}” is being created at the platform, paused until it is ready.")
         return redirect("ads:campaign", campaign_id=campaign.pk)

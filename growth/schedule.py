@@ -106,6 +106,15 @@ SCHEDULES += [
         expires_seconds=20 * 3600,
         why="Conversions are reported for days after the click; they must land on the day of the spend.",
     ),
+    # Every 10 minutes: campaigns whose end date passed become completed (the platforms stop delivery by
+    # themselves at the end sent with the campaign), so their budget leaves the spend cap promptly.
+    Schedule(
+        name="Complete ad campaigns past their end date",
+        task="ads.tasks.ads_campaigns_complete_task",
+        every_seconds=600,
+        expires_seconds=540,
+        why="A campaign that reached its end no longer delivers; its budget should not hold room under the cap.",
+    ),
     # Hourly at :25 (after the insights sync): automated ad rules.
     Schedule(
         name="Run automated ad rules",

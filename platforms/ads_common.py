@@ -41,6 +41,8 @@ class CampaignSpec:
     pixel_id: str = ""  # Meta / TikTok pixel for conversion objectives
     display_name: str = ""
     url_tags: str = ""
+    end_at: dt.datetime | None = None  # delivery stops by itself here (aware); None = runs until stopped
+    timezone: str = "UTC"  # the advertiser's zone, for platforms that take local dates (Google)
 
     def level_name(self, level: str) -> str:
         """The name of one level of the chain; all of them carry the campaign name (and so the intent id)."""

@@ -10,6 +10,7 @@ from ads.services.campaigns import (
     campaign_create,
     campaign_create_with_creative,
     campaign_creation_failed,
+    campaign_end_for,
     campaign_pause,
     campaign_push_creation,
     campaign_resume,
@@ -25,6 +26,7 @@ from ads.services.guardrails import (
     ad_settings_update,
     committed_daily_budget,
 )
+from ads.services.lifecycle import campaign_complete, campaigns_complete_due
 
 __all__ = [
     "SYSTEM",
@@ -35,14 +37,17 @@ __all__ = [
     "campaign_action_apply",
     "campaign_archive",
     "campaign_change_budget",
+    "campaign_complete",
     "campaign_create",
     "campaign_create_with_creative",
+    "campaign_end_for",
     "campaign_creation_failed",
     "campaign_pause",
     "campaign_push_creation",
     "campaign_resume",
     "campaign_spec",
     "campaign_utm_value",
+    "campaigns_complete_due",
     "campaigns_hold_for_connection",
     "campaigns_release_for_connection",
     "committed_daily_budget",

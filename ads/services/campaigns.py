@@ -7,6 +7,7 @@ refusal undoes the change here and marks the action failed; a dead token marks t
 its campaigns; transient failures and rate limits are retried by the task.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,6 +155,13 @@ def _validate_creative(*, platform: str, creative: AdCreative, objective: str, s
         raise ApplicationError(" ".join(problems), code="invalid_creative")
 
 
+def campaign_end_for(*, store: Store, last_day: dt.date | None) -> dt.datetime | None:
+    """A campaign that runs through ``last_day`` (the store's calendar) ends at the store's next midnight."""
+    if last_day is None:
+        return None
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=store.tzinfo)
+
+
 def campaign_create(
     *,
     store: Store,
@@ -202,6 +210,8 @@ def campaign_create(
     _validate_creative(platform=platform, creative=creative, objective=objective, store=store)
     if end_at and start_at and end_at <= start_at:
         raise ApplicationError("The end must be after the start.", code="invalid_dates")
+    if end_at and end_at <= timezone.now():
+        raise ApplicationError("The end date must be in the future.", code="invalid_dates")
     with transaction.atomic():
         settings_row = guardrails_lock(store=store)
         campaign = AdCampaign(
@@ -259,6 +269,8 @@ def campaign_spec(campaign: AdCampaign) -> CampaignSpec:
         page_id=ad_settings.meta_page_id,
         pixel_id=pixel,
         display_name=campaign.store.name,
+        end_at=campaign.end_at,
+        timezone=campaign.store.timezone,
     )
 
 
@@ -656,6 +668,7 @@ def campaign_create_with_creative(
     primary_text: str,
     image_url: str = "",
     video_id: str = "",
+    last_day: dt.date | None = None,
 ) -> AdCampaign:
     """The new-campaign form: its creative and the campaign, both or neither."""
     creative = creative_create(
@@ -678,4 +691,5 @@ def campaign_create_with_creative(
         creative=creative,
         actor=actor,
         activate=activate,
+        end_at=campaign_end_for(store=store, last_day=last_day),
     )

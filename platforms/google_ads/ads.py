@@ -13,6 +13,7 @@ have no idempotency key: names are unique per customer, and each level is looked
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Any
 
 import requests
@@ -69,6 +70,13 @@ class GoogleAdsHttp(PlatformHttp):
         if response.status_code >= 500:
             return Transient(message, **kwargs)
         return Rejected(message, **kwargs)
+
+
+def end_date_time(end_at: dt.datetime, zone: str) -> str:
+    """A campaign end as Google takes it: the last second of the last serving day, in the account's time zone
+    (``yyyy-mm-dd hh:mm:ss``; search campaigns end at the end of a day)."""
+    last_day = (end_at - dt.timedelta(seconds=1)).astimezone(zoneinfo.ZoneInfo(zone)).date()
+    return f"{last_day.isoformat()} 23:59:59"
 
 
 def _gaql_string(value: str) -> str:
@@ -149,6 +157,8 @@ class GoogleAdsClient:
                 },
                 "containsEuPoliticalAdvertising": "DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING",
             }
+            if spec.end_at is not None:
+                create["endDateTime"] = end_date_time(spec.end_at, spec.timezone)
             return _id_of(self._mutate("campaigns", {"create": create}))
         if level == "adset":
             create = {

@@ -102,6 +102,8 @@ class MetaAdsClient:
                 "targeting": {"geo_locations": {"countries": spec.countries}, "age_min": 18, "age_max": 65},
                 "status": "PAUSED",
             }
+            if spec.end_at is not None:
+                data["end_time"] = spec.end_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
             if spec.objective == SALES:
                 data["promoted_object"] = {"pixel_id": spec.pixel_id, "custom_event_type": "PURCHASE"}
             return self._post(f"{self.account}/adsets", data)["id"]

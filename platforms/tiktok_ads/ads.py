@@ -29,6 +29,7 @@ RATE_LIMIT_CODE = 40100
 US_LOCATION_ID = "6252001"
 LOCATION_IDS = {"US": US_LOCATION_ID, "GB": "2635167", "CA": "6251999", "AU": "2077456", "DE": "2921044"}
 REPORT_PAGE_SIZE = 1000
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # schedule times are UTC+0
 
 
 class TikTokBusinessHttp(PlatformHttp):
@@ -103,14 +104,16 @@ class TikTokAdsClient:
                 "location_ids": [LOCATION_IDS.get(c, US_LOCATION_ID) for c in spec.countries],
                 "budget_mode": "BUDGET_MODE_DAY",
                 "budget": spec.daily_budget_minor / 100,
-                "schedule_type": "SCHEDULE_FROM_NOW",
-                "schedule_start_time": timezone.now().strftime("%Y-%m-%d %H:%M:%S"),
+                "schedule_type": "SCHEDULE_FROM_NOW" if spec.end_at is None else "SCHEDULE_START_END",
+                "schedule_start_time": timezone.now().astimezone(dt.UTC).strftime(TIME_FORMAT),
                 "optimization_goal": goal,
                 "billing_event": billing,
                 "bid_type": "BID_TYPE_NO_BID",
                 "operation_status": "ENABLE",
                 "request_id": str(spec.request_key + 1),
             }
+            if spec.end_at is not None:
+                body["schedule_end_time"] = spec.end_at.astimezone(dt.UTC).strftime(TIME_FORMAT)
             if spec.objective == SALES:
                 body |= {"pixel_id": spec.pixel_id, "optimization_event": "SHOPPING"}
             return self._post("adgroup/create/", body)["adgroup_id"]

@@ -1,5 +1,6 @@
 """What the three ad platforms' sandbox endpoints share: object ids, ownership checks and delivery history."""
 
+import datetime as dt
 import secrets
 from urllib.parse import urlsplit, urlunsplit
 
@@ -174,6 +175,21 @@ def require(data: dict, *names: str) -> None:
     for name in names:
         if data.get(name) in (None, "", [], {}):
             raise SandboxError(Failure.VALIDATION, f"The parameter {name} is required.")
+
+
+def parse_end_time(value: object, *, zone: dt.tzinfo = dt.UTC, name: str = "end_time") -> str:
+    """An end time as the client sent it (ISO 8601 with or without an offset, ``yyyy-mm-dd hh:mm:ss`` read in
+    ``zone``, or Unix seconds), as an aware ISO string; refused when malformed or not in the future."""
+    text = str(value).strip()
+    try:
+        when = dt.datetime.fromtimestamp(int(text), dt.UTC) if text.isdigit() else dt.datetime.fromisoformat(text)
+    except (ValueError, OverflowError) as exc:
+        raise SandboxError(Failure.VALIDATION, f"Invalid parameter: {name} is not a valid date and time.") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=zone)
+    if when <= timezone.now():
+        raise SandboxError(Failure.VALIDATION, f"Invalid parameter: {name} must be in the future.")
+    return when.astimezone(dt.UTC).isoformat()
 
 
 def to_int(value: object, name: str) -> int:

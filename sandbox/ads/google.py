@@ -10,6 +10,7 @@ Docs: https://developers.google.com/google-ads/api/rest/reference/rest/v25/custo
 import datetime as dt
 import re
 import uuid
+import zoneinfo
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +18,15 @@ from django.http import HttpRequest, JsonResponse
 
 from platforms.constants import GOOGLE_ADS
 from sandbox.ads import market
-from sandbox.ads.common import ad_account_for, create_object, object_in, require, to_int, update_object
+from sandbox.ads.common import (
+    ad_account_for,
+    create_object,
+    object_in,
+    parse_end_time,
+    require,
+    to_int,
+    update_object,
+)
 from sandbox.endpoint import api_endpoint, rate_limit, request_payload
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount
@@ -81,6 +90,20 @@ def _status(value: str | None, default: str = "PAUSED") -> str:
     return status
 
 
+def _end_date_time(account: SandboxAccount, value: str) -> str:
+    """``endDateTime`` (``yyyy-mm-dd hh:mm:ss`` in the account's time zone) as an aware ISO time."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", str(value)):
+        raise SandboxError(
+            Failure.VALIDATION,
+            "The string date time's format should be yyyy-mm-dd hh:mm:ss.",
+            code="INVALID_STRING_DATE_TIME_SECONDS",
+        )
+    zone = zoneinfo.ZoneInfo(account.timezone_name or "UTC")
+    # The campaign serves through the last second named.
+    end = dt.datetime.fromisoformat(value).replace(tzinfo=zone) + dt.timedelta(seconds=1)
+    return parse_end_time(end.isoformat(), name="endDateTime")
+
+
 def _budget_micros(value: Any) -> int:
     micros = to_int(value, "amountMicros")
     if micros < MIN_BUDGET_MICROS or micros % MICROS_PER_MINOR:
@@ -127,6 +150,7 @@ def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool)
         ):
             raise SandboxError(Failure.VALIDATION, "A campaign with this name already exists.", code="DUPLICATE_NAME")
         status = _status(data.get("status"))
+        end_time = _end_date_time(account, data["endDateTime"]) if data.get("endDateTime") else ""
         if validate_only:
             return None
         return create_object(
@@ -140,6 +164,7 @@ def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool)
                 "advertisingChannelType": data["advertisingChannelType"],
                 "networkSettings": data.get("networkSettings") or {},
                 "startDateTime": data.get("startDateTime", ""),
+                **({"end_time": end_time, "endDateTime": data["endDateTime"]} if end_time else {}),
             },
         )
     if kind == AdObjectKind.ADSET:

@@ -25,6 +25,7 @@ from sandbox.ads.common import (
     is_on,
     object_for_token,
     object_in,
+    parse_end_time,
     require,
     to_int,
     update_object,
@@ -152,6 +153,7 @@ def _create_adset(account: SandboxAccount, data: dict) -> dict:
         )
     budget = _budget(data, required=campaign.daily_budget_minor is None)
     status = _status(data, CREATE_STATUSES)
+    end_time = parse_end_time(data["end_time"]) if data.get("end_time") else ""
     if _validate_only(data):
         return {"success": True}
     obj = create_object(
@@ -167,6 +169,7 @@ def _create_adset(account: SandboxAccount, data: dict) -> dict:
             "billing_event": data["billing_event"],
             "optimization_goal": data["optimization_goal"],
             "destination_type": data.get("destination_type") or "",
+            **({"end_time": end_time} if end_time else {}),
         },
     )
     return {"id": obj.external_id}
@@ -356,6 +359,10 @@ def node(request: HttpRequest, node_id: str) -> JsonResponse:
         changes["daily_budget_minor"] = _budget(data, required=True)
     if data.get("name"):
         changes["name"] = data["name"]
+    if data.get("end_time"):
+        if obj.kind != AdObjectKind.ADSET:
+            raise SandboxError(Failure.VALIDATION, "Invalid parameter: end_time is set on ad sets.")
+        changes["data"] = {**obj.data, "end_time": parse_end_time(data["end_time"])}
     if not changes:
         raise SandboxError(Failure.VALIDATION, "No field to update was given.")
     with transaction.atomic():

@@ -17,7 +17,7 @@ from django.http import HttpRequest, JsonResponse
 
 from platforms.constants import TIKTOK_ADS
 from sandbox.ads import market
-from sandbox.ads.common import ad_account_for, create_object, object_in, require, update_object
+from sandbox.ads.common import ad_account_for, create_object, object_in, parse_end_time, require, update_object
 from sandbox.endpoint import api_endpoint, rate_limit, request_payload
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount
@@ -153,6 +153,13 @@ def adgroup_create(request: HttpRequest) -> JsonResponse:
     if budget is None and campaign.daily_budget_minor is None:
         raise SandboxError(Failure.VALIDATION, "budget: the ad group needs a daily budget when its campaign has none.")
     status = _operation_status(data)
+    schedule = data.get("schedule_type") or "SCHEDULE_FROM_NOW"
+    if schedule not in ("SCHEDULE_FROM_NOW", "SCHEDULE_START_END"):
+        raise SandboxError(Failure.VALIDATION, "schedule_type: must be SCHEDULE_FROM_NOW or SCHEDULE_START_END.")
+    end_time = ""
+    if schedule == "SCHEDULE_START_END":
+        require(data, "schedule_start_time", "schedule_end_time")
+        end_time = parse_end_time(data["schedule_end_time"], name="schedule_end_time")
     with transaction.atomic():
         obj = _replayed(account, AdObjectKind.ADSET, data.get("request_id", "")) or create_object(
             account=account,
@@ -167,6 +174,8 @@ def adgroup_create(request: HttpRequest) -> JsonResponse:
                 "optimization_goal": data["optimization_goal"],
                 "pixel_id": data.get("pixel_id") or "",
                 "billing_event": data["billing_event"],
+                "schedule_type": schedule,
+                **({"end_time": end_time} if end_time else {}),
             },
         )
     return ok({"adgroup_id": obj.external_id})

@@ -1,0 +1,57 @@
+"""Campaigns reaching their end date.
+
+The end is sent to the platform when the campaign is created (Meta's ad set ``end_time``, Google's campaign
+``endDateTime``, TikTok's ad group ``schedule_end_time``), so delivery stops there by itself; here the campaign
+is marked completed once its end has passed, which frees its budget under the store's daily cap. Insights keep
+syncing for completed campaigns, since late conversions still arrive for a few days.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ads.models import ActionKind, ActionResult, AdCampaign, CampaignAction, CampaignStatus
+from ads.services.campaigns import SYSTEM
+
+COMPLETABLE = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+
+
+def campaigns_due_to_complete(*, now: dt.datetime) -> list[int]:
+    """Active or paused campaigns whose end has passed. Held ones wait for their release; drafts for creation."""
+    return list(
+        AdCampaign.objects.filter(status__in=COMPLETABLE, end_at__isnull=False, end_at__lte=now)
+        .order_by("end_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def campaign_complete(*, campaign_id: int, now: dt.datetime | None = None) -> bool:
+    """Mark one campaign completed (its end has passed) and log it; False when it no longer qualifies."""
+    now = now or timezone.now()
+    campaign = AdCampaign.objects.select_for_update().select_related("store").filter(pk=campaign_id).first()
+    if campaign is None or campaign.status not in COMPLETABLE or campaign.end_at is None or campaign.end_at > now:
+        return False
+    before = campaign.status
+    campaign.status = CampaignStatus.COMPLETED
+    campaign.save(update_fields=["status", "updated_at"])
+    ended = timezone.localtime(campaign.end_at, campaign.store.tzinfo)
+    CampaignAction.objects.create(
+        store_id=campaign.store_id,
+        campaign=campaign,
+        kind=ActionKind.COMPLETE,
+        actor_kind=SYSTEM.kind,
+        reason=f"Reached its end date ({ended:%Y-%m-%d %H:%M %Z}); the platform stopped delivery.",
+        before={"status": before},
+        after={"status": CampaignStatus.COMPLETED},
+        result=ActionResult.APPLIED,
+        finished_at=now,
+    )
+    return True
+
+
+def campaigns_complete_due(*, now: dt.datetime | None = None) -> int:
+    """Complete every campaign whose end has passed, each in its own transaction; returns how many."""
+    now = now or timezone.now()
+    return sum(campaign_complete(campaign_id=pk, now=now) for pk in campaigns_due_to_complete(now=now))
