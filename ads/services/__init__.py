@@ -18,8 +18,8 @@ from ads.services.campaigns import (
     campaign_utm_value,
     campaigns_hold_for_connection,
     campaigns_release_for_connection,
-    connection_expired,
     creative_create,
+    platform_failed,
 )
 from ads.services.guardrails import (
     ad_settings_for_store,
@@ -51,6 +51,6 @@ __all__ = [
     "campaigns_hold_for_connection",
     "campaigns_release_for_connection",
     "committed_daily_budget",
-    "connection_expired",
+    "platform_failed",
     "creative_create",
 ]

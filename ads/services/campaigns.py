@@ -35,6 +35,7 @@ from ads.services.guardrails import ad_settings_for_store, guardrails_check, gua
 from platforms.ads_common import SALES, AdsClient, CampaignSpec, ads_client, ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
 from platforms.errors import AuthExpired, PlatformError, Rejected
+from stores.connections import connection_record_failure, connection_record_success
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Product, Store
 from stores.permissions import membership_require
@@ -284,13 +285,15 @@ def _give_up(campaign: AdCampaign, action_kind: str, error: PlatformError) -> No
         )
 
 
-def connection_expired(*, connection: PlatformConnection, reason: str) -> None:
-    """The platform refused the token: mark the connection expired and hold its campaigns."""
-    PlatformConnection.objects.filter(pk=connection.pk).update(
-        status=ConnectionStatus.EXPIRED, last_error=reason[:500], last_failure_at=timezone.now()
-    )
-    connection.status = ConnectionStatus.EXPIRED
-    campaigns_hold_for_connection(connection=connection, reason=reason)
+def platform_failed(*, connection: PlatformConnection, error: PlatformError) -> None:
+    """Record a failed platform call on the connection's health. A refused token (AuthExpired) marks it expired
+    through ``stores.connections``, which records the event, tells the owners and, through growth, holds the
+    connection's campaigns and posts; a refusal of the request itself (Rejected) says nothing about the
+    connection, which answered."""
+    if isinstance(error, Rejected):
+        connection_record_success(connection=connection)
+        return
+    connection_record_failure(connection=connection, error=error)
 
 
 def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
@@ -323,14 +326,17 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
         if campaign.activate_on_create:
             client.set_active(ids, active=True)
     except Rejected as error:
+        platform_failed(connection=campaign.connection, error=error)
         _give_up(campaign, ActionKind.CREATE, error)
         return campaign
     except AuthExpired as error:
-        connection_expired(connection=campaign.connection, reason=error.message)
+        platform_failed(connection=campaign.connection, error=error)
         return campaign
     except PlatformError as error:
         AdCampaign.objects.filter(pk=campaign.pk).update(last_error=error.message[:1000])
+        platform_failed(connection=campaign.connection, error=error)
         raise
+    connection_record_success(connection=campaign.connection)
     with transaction.atomic():
         campaign = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != CampaignStatus.DRAFT:
@@ -538,6 +544,7 @@ def campaign_action_apply(*, action_id: int) -> CampaignAction:
     try:
         APPLY[action.kind](_client(campaign), _ids(campaign), action)
     except Rejected as error:
+        platform_failed(connection=campaign.connection, error=error)
         with transaction.atomic():
             locked = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
             for field, value in action.before.items():
@@ -547,8 +554,12 @@ def campaign_action_apply(*, action_id: int) -> CampaignAction:
             action.save(update_fields=["result", "error", "finished_at"])
         return action
     except AuthExpired as error:
-        connection_expired(connection=campaign.connection, reason=error.message)
+        platform_failed(connection=campaign.connection, error=error)
         return action
+    except PlatformError as error:
+        platform_failed(connection=campaign.connection, error=error)
+        raise
+    connection_record_success(connection=campaign.connection)
     action.result, action.finished_at = ActionResult.APPLIED, timezone.now()
     action.save(update_fields=["result", "finished_at"])
     return action
