@@ -2,8 +2,8 @@
 
 The worker runs ``celery -A growthhub worker --pool=solo`` against the test database (a file on SQLite, the
 ``test_*`` database on PostgreSQL) and the run's own broker folder or Redis queue, which settings derive from
-``GROWTHHUB_TEST_RUN_DIR``. Settings a test overrides in its own process do NOT reach the worker; pass them in
-``extra_env`` when starting a dedicated worker instead.
+``GROWTHHUB_TEST_RUN_DIR``. Settings a test overrides in its own process do NOT reach the worker; hand them over as
+environment variables (``extra_env``, or the ``celery_worker_env`` fixture that ``celery_worker_process`` uses).
 """
 
 from __future__ import annotations
