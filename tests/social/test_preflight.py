@@ -40,7 +40,6 @@ def test_a_post_without_a_connection_or_scope_cannot_go_out(store):
         "two videos in one post",
         "a non-web address",
         "an unreachable host",
-        "an image over the size limit",
     ],
 )
 def test_media_problems_name_the_reason(store, sandbox_url, platform, kind, names, problem):
