@@ -106,6 +106,9 @@ class AdCampaign(models.Model):
     external_creative_id = models.CharField(max_length=64, blank=True)
     external_ad_id = models.CharField(max_length=64, blank=True)
     create_attempts = models.PositiveIntegerField(default=0)
+    # The chain level whose create was sent and not answered (a timeout, a 5xx, a worker lost mid-call): it may
+    # exist at the platform, so it is looked up by name before being created again.
+    unconfirmed_level = models.CharField(max_length=16, blank=True)
     last_error = models.TextField(blank=True)
     spend_minor = models.BigIntegerField(default=0)
     impressions = models.BigIntegerField(default=0)

@@ -30,15 +30,26 @@ def retry_delay(error: PlatformError, retries: int) -> float:
     return backoff
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
-def campaign_create_task(self, campaign_id: int) -> None:  # noqa: ANN001 - celery's bound task
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def campaign_create_task(self, campaign_id: int, stalled: int = 0) -> None:  # noqa: ANN001 - celery's bound task
+    """Create a campaign's chain; ``stalled`` counts the attempts in a row that stored nothing new.
+
+    The retry budget (MAX_RETRIES) applies to those only: a chain of four levels under a flaky platform may need
+    more attempts in all, each storing one more level, and must not be given up while it progresses. Attempts are
+    still bounded: at most (levels + 1) x (MAX_RETRIES + 1).
+    """
     try:
         services.campaign_push_creation(campaign_id=campaign_id)
-    except (Transient, RateLimited) as error:
-        if self.request.retries >= self.max_retries:
-            services.campaign_creation_failed(campaign_id=campaign_id, error=error)
+    except services.CreationInterrupted as stop:
+        stalled = 0 if stop.progressed else stalled + 1
+        if stalled > MAX_RETRIES:
+            services.campaign_creation_failed(campaign_id=campaign_id, error=stop.error)
             return
-        raise self.retry(exc=error, countdown=retry_delay(error, self.request.retries)) from error
+        raise self.retry(
+            kwargs={"campaign_id": campaign_id, "stalled": stalled},
+            exc=stop.error,
+            countdown=retry_delay(stop.error, stalled),
+        ) from stop.error
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)

@@ -7,211 +7,448 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('stores', '0003_connection_health_oauth_state'),
+        ("stores", "0003_connection_health_oauth_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdCreative',
+            name="AdCreative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('headlines', models.JSONField(default=list)),
-                ('descriptions', models.JSONField(default=list)),
-                ('primary_text', models.TextField(blank=True)),
-                ('link_url', models.URLField(max_length=2000)),
-                ('image_url', models.URLField(blank=True, max_length=2000)),
-                ('video_id', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='stores.product')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ad_creatives', to='stores.store')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("headlines", models.JSONField(default=list)),
+                ("descriptions", models.JSONField(default=list)),
+                ("primary_text", models.TextField(blank=True)),
+                ("link_url", models.URLField(max_length=2000)),
+                ("image_url", models.URLField(blank=True, max_length=2000)),
+                ("video_id", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="stores.product",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ad_creatives", to="stores.store"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AdCampaign',
+            name="AdCampaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('meta_ads', 'Meta Ads'), ('google_ads', 'Google Ads'), ('tiktok_ads', 'TikTok Ads')], max_length=16)),
-                ('intent_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('objective', models.CharField(choices=[('sales', 'Sales'), ('traffic', 'Traffic'), ('awareness', 'Awareness')], default='sales', max_length=16)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('archived', 'Archived'), ('error', 'Error'), ('held', 'Held')], default='draft', max_length=16)),
-                ('status_before_hold', models.CharField(blank=True, choices=[('draft', 'Draft'), ('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('archived', 'Archived'), ('error', 'Error'), ('held', 'Held')], max_length=16)),
-                ('hold_reason', models.CharField(blank=True, max_length=300)),
-                ('activate_on_create', models.BooleanField(default=False)),
-                ('daily_budget_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('start_at', models.DateTimeField(blank=True, null=True)),
-                ('end_at', models.DateTimeField(blank=True, null=True)),
-                ('source_post_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('external_budget_id', models.CharField(blank=True, max_length=64)),
-                ('external_campaign_id', models.CharField(blank=True, max_length=64)),
-                ('external_adset_id', models.CharField(blank=True, max_length=64)),
-                ('external_creative_id', models.CharField(blank=True, max_length=64)),
-                ('external_ad_id', models.CharField(blank=True, max_length=64)),
-                ('create_attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('spend_minor', models.BigIntegerField(default=0)),
-                ('impressions', models.BigIntegerField(default=0)),
-                ('clicks', models.BigIntegerField(default=0)),
-                ('purchases', models.BigIntegerField(default=0)),
-                ('purchase_value_minor', models.BigIntegerField(default=0)),
-                ('insights_synced_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ad_campaigns', to='stores.platformconnection')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='stores.product')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ad_campaigns', to='stores.store')),
-                ('creative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ads.adcreative')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[("meta_ads", "Meta Ads"), ("google_ads", "Google Ads"), ("tiktok_ads", "TikTok Ads")],
+                        max_length=16,
+                    ),
+                ),
+                ("intent_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "objective",
+                    models.CharField(
+                        choices=[("sales", "Sales"), ("traffic", "Traffic"), ("awareness", "Awareness")],
+                        default="sales",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("completed", "Completed"),
+                            ("archived", "Archived"),
+                            ("error", "Error"),
+                            ("held", "Held"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status_before_hold",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("completed", "Completed"),
+                            ("archived", "Archived"),
+                            ("error", "Error"),
+                            ("held", "Held"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("hold_reason", models.CharField(blank=True, max_length=300)),
+                ("activate_on_create", models.BooleanField(default=False)),
+                ("daily_budget_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("start_at", models.DateTimeField(blank=True, null=True)),
+                ("end_at", models.DateTimeField(blank=True, null=True)),
+                ("source_post_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("external_budget_id", models.CharField(blank=True, max_length=64)),
+                ("external_campaign_id", models.CharField(blank=True, max_length=64)),
+                ("external_adset_id", models.CharField(blank=True, max_length=64)),
+                ("external_creative_id", models.CharField(blank=True, max_length=64)),
+                ("external_ad_id", models.CharField(blank=True, max_length=64)),
+                ("create_attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("spend_minor", models.BigIntegerField(default=0)),
+                ("impressions", models.BigIntegerField(default=0)),
+                ("clicks", models.BigIntegerField(default=0)),
+                ("purchases", models.BigIntegerField(default=0)),
+                ("purchase_value_minor", models.BigIntegerField(default=0)),
+                ("insights_synced_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ad_campaigns",
+                        to="stores.platformconnection",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="stores.product",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ad_campaigns", to="stores.store"
+                    ),
+                ),
+                (
+                    "creative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ads.adcreative",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AdInsight',
+            name="AdInsight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('spend_minor', models.BigIntegerField(default=0)),
-                ('impressions', models.BigIntegerField(default=0)),
-                ('clicks', models.BigIntegerField(default=0)),
-                ('purchases', models.BigIntegerField(default=0)),
-                ('purchase_value_minor', models.BigIntegerField(default=0)),
-                ('synced_at', models.DateTimeField()),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='insights', to='ads.adcampaign')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stores.store')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("spend_minor", models.BigIntegerField(default=0)),
+                ("impressions", models.BigIntegerField(default=0)),
+                ("clicks", models.BigIntegerField(default=0)),
+                ("purchases", models.BigIntegerField(default=0)),
+                ("purchase_value_minor", models.BigIntegerField(default=0)),
+                ("synced_at", models.DateTimeField()),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="insights", to="ads.adcampaign"
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'date'],
+                "ordering": ["campaign", "date"],
             },
         ),
         migrations.CreateModel(
-            name='AdRule',
+            name="AdRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('enabled', models.BooleanField(default=True)),
-                ('platform', models.CharField(blank=True, choices=[('meta_ads', 'Meta Ads'), ('google_ads', 'Google Ads'), ('tiktok_ads', 'TikTok Ads')], help_text='empty = all', max_length=16)),
-                ('metric', models.CharField(choices=[('spend', 'Spend'), ('roas', 'ROAS'), ('cpa', 'CPA'), ('ctr', 'CTR %'), ('conversions', 'Conversions')], max_length=16)),
-                ('operator', models.CharField(choices=[('lt', '<'), ('lte', '≤'), ('gt', '>'), ('gte', '≥')], max_length=4)),
-                ('threshold', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('window_days', models.PositiveSmallIntegerField(default=7)),
-                ('min_spend_minor', models.BigIntegerField(default=0)),
-                ('action', models.CharField(choices=[('pause', 'Pause'), ('resume', 'Resume'), ('budget_up', 'Raise budget by %'), ('budget_down', 'Lower budget by %'), ('notify', 'Notify')], max_length=16)),
-                ('change_percent', models.PositiveSmallIntegerField(default=0)),
-                ('cooldown_hours', models.PositiveIntegerField(default=24)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ad_rules', to='stores.store')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True,
+                        choices=[("meta_ads", "Meta Ads"), ("google_ads", "Google Ads"), ("tiktok_ads", "TikTok Ads")],
+                        help_text="empty = all",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("spend", "Spend"),
+                            ("roas", "ROAS"),
+                            ("cpa", "CPA"),
+                            ("ctr", "CTR %"),
+                            ("conversions", "Conversions"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "operator",
+                    models.CharField(choices=[("lt", "<"), ("lte", "≤"), ("gt", ">"), ("gte", "≥")], max_length=4),
+                ),
+                ("threshold", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("window_days", models.PositiveSmallIntegerField(default=7)),
+                ("min_spend_minor", models.BigIntegerField(default=0)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("pause", "Pause"),
+                            ("resume", "Resume"),
+                            ("budget_up", "Raise budget by %"),
+                            ("budget_down", "Lower budget by %"),
+                            ("notify", "Notify"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("change_percent", models.PositiveSmallIntegerField(default=0)),
+                ("cooldown_hours", models.PositiveIntegerField(default=24)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ad_rules", to="stores.store"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AdRuleRun',
+            name="AdRuleRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField()),
-                ('evaluated', models.PositiveIntegerField(default=0)),
-                ('matched', models.PositiveIntegerField(default=0)),
-                ('results', models.JSONField(default=list)),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='ads.adrule')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stores.store')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ran_at", models.DateTimeField()),
+                ("evaluated", models.PositiveIntegerField(default=0)),
+                ("matched", models.PositiveIntegerField(default=0)),
+                ("results", models.JSONField(default=list)),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="runs", to="ads.adrule"
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
+                ),
             ],
             options={
-                'ordering': ['-ran_at', '-pk'],
+                "ordering": ["-ran_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignAction',
+            name="CampaignAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('create', 'Create'), ('activate', 'Activate'), ('pause', 'Pause'), ('resume', 'Resume'), ('budget', 'Change budget'), ('archive', 'Archive'), ('hold', 'Hold'), ('release', 'Release'), ('notify', 'Notify')], max_length=16)),
-                ('actor_kind', models.CharField(choices=[('user', 'A member'), ('api', 'The API'), ('rule', 'A rule'), ('workflow', 'A workflow'), ('system', 'Growth Hub')], max_length=16)),
-                ('actor_label', models.CharField(blank=True, max_length=120)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('before', models.JSONField(blank=True, default=dict)),
-                ('after', models.JSONField(blank=True, default=dict)),
-                ('result', models.CharField(choices=[('pending', 'Pending'), ('applied', 'Applied'), ('failed', 'Failed'), ('refused', 'Refused')], default='pending', max_length=16)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='ads.adcampaign')),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='ads.adrule')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stores.store')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create"),
+                            ("activate", "Activate"),
+                            ("pause", "Pause"),
+                            ("resume", "Resume"),
+                            ("budget", "Change budget"),
+                            ("archive", "Archive"),
+                            ("hold", "Hold"),
+                            ("release", "Release"),
+                            ("notify", "Notify"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("user", "A member"),
+                            ("api", "The API"),
+                            ("rule", "A rule"),
+                            ("workflow", "A workflow"),
+                            ("system", "Growth Hub"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=120)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("before", models.JSONField(blank=True, default=dict)),
+                ("after", models.JSONField(blank=True, default=dict)),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("applied", "Applied"),
+                            ("failed", "Failed"),
+                            ("refused", "Refused"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="ads.adcampaign"
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="ads.adrule",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="stores.store"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StoreAdSettings',
+            name="StoreAdSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('daily_spend_cap_minor', models.BigIntegerField(default=50000, help_text='minor units, e.g. 50000 = 500.00')),
-                ('max_campaign_daily_budget_minor', models.BigIntegerField(default=20000)),
-                ('meta_page_id', models.CharField(blank=True, help_text='the Facebook page Meta ads speak as', max_length=64)),
-                ('meta_pixel_id', models.CharField(blank=True, max_length=64)),
-                ('tiktok_pixel_id', models.CharField(blank=True, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('store', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='ad_settings', to='stores.store')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "daily_spend_cap_minor",
+                    models.BigIntegerField(default=50000, help_text="minor units, e.g. 50000 = 500.00"),
+                ),
+                ("max_campaign_daily_budget_minor", models.BigIntegerField(default=20000)),
+                (
+                    "meta_page_id",
+                    models.CharField(blank=True, help_text="the Facebook page Meta ads speak as", max_length=64),
+                ),
+                ("meta_pixel_id", models.CharField(blank=True, max_length=64)),
+                ("tiktok_pixel_id", models.CharField(blank=True, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "store",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ad_settings", to="stores.store"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'store ad settings',
-                'verbose_name_plural': 'store ad settings',
+                "verbose_name": "store ad settings",
+                "verbose_name_plural": "store ad settings",
             },
         ),
         migrations.AddIndex(
-            model_name='adcampaign',
-            index=models.Index(fields=['store', 'status'], name='ads_adcampa_store_i_289cb6_idx'),
+            model_name="adcampaign",
+            index=models.Index(fields=["store", "status"], name="ads_adcampa_store_i_289cb6_idx"),
         ),
         migrations.AddIndex(
-            model_name='adcampaign',
-            index=models.Index(fields=['connection', 'status'], name='ads_adcampa_connect_af2d95_idx'),
+            model_name="adcampaign",
+            index=models.Index(fields=["connection", "status"], name="ads_adcampa_connect_af2d95_idx"),
         ),
         migrations.AddConstraint(
-            model_name='adcampaign',
-            constraint=models.CheckConstraint(condition=models.Q(('daily_budget_minor__gt', 0)), name='adcampaign_budget_positive'),
+            model_name="adcampaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("daily_budget_minor__gt", 0)), name="adcampaign_budget_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adcampaign',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_campaign_id', ''), _negated=True), fields=('platform', 'connection', 'external_campaign_id'), name='adcampaign_unique_external_id'),
+            model_name="adcampaign",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_campaign_id", ""), _negated=True),
+                fields=("platform", "connection", "external_campaign_id"),
+                name="adcampaign_unique_external_id",
+            ),
         ),
         migrations.AddIndex(
-            model_name='adinsight',
-            index=models.Index(fields=['store', 'date'], name='ads_adinsig_store_i_d7af53_idx'),
+            model_name="adinsight",
+            index=models.Index(fields=["store", "date"], name="ads_adinsig_store_i_d7af53_idx"),
         ),
         migrations.AddConstraint(
-            model_name='adinsight',
-            constraint=models.UniqueConstraint(fields=('campaign', 'date'), name='adinsight_unique_campaign_day'),
+            model_name="adinsight",
+            constraint=models.UniqueConstraint(fields=("campaign", "date"), name="adinsight_unique_campaign_day"),
         ),
         migrations.AddConstraint(
-            model_name='adrule',
-            constraint=models.CheckConstraint(condition=models.Q(('window_days__gte', 1), ('window_days__lte', 90)), name='adrule_window_range'),
+            model_name="adrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("window_days__gte", 1), ("window_days__lte", 90)), name="adrule_window_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='campaignaction',
-            index=models.Index(fields=['campaign', 'rule', 'created_at'], name='ads_campaig_campaig_040840_idx'),
+            model_name="campaignaction",
+            index=models.Index(fields=["campaign", "rule", "created_at"], name="ads_campaig_campaig_040840_idx"),
         ),
         migrations.AddConstraint(
-            model_name='storeadsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('daily_spend_cap_minor__gte', 0)), name='adsettings_cap_non_negative'),
+            model_name="storeadsettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("daily_spend_cap_minor__gte", 0)), name="adsettings_cap_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='storeadsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('max_campaign_daily_budget_minor__gte', 0)), name='adsettings_max_non_negative'),
+            model_name="storeadsettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_campaign_daily_budget_minor__gte", 0)), name="adsettings_max_non_negative"
+            ),
         ),
     ]

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ads', '0001_initial'),
+        ("ads", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='campaignaction',
-            name='kind',
-            field=models.CharField(choices=[('create', 'Create'), ('activate', 'Activate'), ('pause', 'Pause'), ('resume', 'Resume'), ('budget', 'Change budget'), ('archive', 'Archive'), ('complete', 'Complete'), ('hold', 'Hold'), ('release', 'Release'), ('notify', 'Notify')], max_length=16),
+            model_name="campaignaction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("create", "Create"),
+                    ("activate", "Activate"),
+                    ("pause", "Pause"),
+                    ("resume", "Resume"),
+                    ("budget", "Change budget"),
+                    ("archive", "Archive"),
+                    ("complete", "Complete"),
+                    ("hold", "Hold"),
+                    ("release", "Release"),
+                    ("notify", "Notify"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -3,6 +3,7 @@
 from ads.services.campaigns import (
     SYSTEM,
     Actor,
+    CreationInterrupted,
     ad_connection_for,
     campaign_action_apply,
     campaign_archive,
@@ -31,6 +32,7 @@ from ads.services.lifecycle import campaign_complete, campaigns_complete_due
 __all__ = [
     "SYSTEM",
     "Actor",
+    "CreationInterrupted",
     "ad_connection_for",
     "ad_settings_for_store",
     "ad_settings_update",

@@ -34,7 +34,7 @@ from ads.models import (
 from ads.services.guardrails import ad_settings_for_store, guardrails_check, guardrails_lock, money
 from platforms.ads_common import SALES, AdsClient, CampaignSpec, ads_client, ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
-from platforms.errors import AuthExpired, PlatformError, Rejected
+from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected
 from stores.connections import connection_record_failure, connection_record_success
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Product, Store
@@ -296,32 +296,62 @@ def platform_failed(*, connection: PlatformConnection, error: PlatformError) -> 
     connection_record_failure(connection=connection, error=error)
 
 
+class CreationInterrupted(Exception):
+    """A creation attempt stopped on a Transient or RateLimited ``error``. ``progressed``: it stored at least one
+    new level before stopping, so the next attempt starts further along (the task's retry budget counts only
+    attempts that got nowhere)."""
+
+    def __init__(self, error: PlatformError, *, progressed: bool) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.progressed = progressed
+
+
+def _create_level(campaign: AdCampaign, client: AdsClient, level: str, spec: CampaignSpec, ids: dict) -> str:
+    """Send one create, with the level written down first so that an unanswered create is looked up later."""
+    AdCampaign.objects.filter(pk=campaign.pk).update(unconfirmed_level=level)
+    campaign.unconfirmed_level = level
+    try:
+        return client.create_level(level, spec, ids)
+    except (RateLimited, Rejected, AuthExpired):
+        # The platform answered and made nothing.
+        AdCampaign.objects.filter(pk=campaign.pk).update(unconfirmed_level="")
+        campaign.unconfirmed_level = ""
+        raise
+
+
 def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
     """Create the campaign's chain at the platform, exactly once.
 
-    Each level's platform id is stored the moment it is known. On any attempt after the first, a level is looked
-    up by its unique name before it is created, until one level is created in this attempt (its children cannot
-    exist yet). Raises Transient / RateLimited for the task to retry; handles Rejected and AuthExpired itself.
+    Each level's platform id is stored the moment it is known, so a retry resumes after the last stored level
+    (its children cannot exist yet).
+
+    Only a level whose create may have taken effect unanswered is looked up before it is created again: the level
+    is written down (``unconfirmed_level``) before its create is sent, and cleared when the platform answers it,
+    with an id or with an error that made nothing (a rate limit, a refusal). A timeout, a 5xx or a worker that
+    died mid-call leave it written, so the next attempt looks first.
+
+    Handles Rejected and AuthExpired itself; a Transient or RateLimited failure is raised to the task wrapped in
+    ``CreationInterrupted``, which says whether this attempt stored a new level first.
     """
     campaign = AdCampaign.objects.select_related("connection", "creative", "store").get(pk=campaign_id)
     if campaign.status != CampaignStatus.DRAFT or campaign.connection.status != ConnectionStatus.ACTIVE:
         return campaign
-    previous_attempts = campaign.create_attempts
     AdCampaign.objects.filter(pk=campaign.pk).update(create_attempts=F("create_attempts") + 1)
     client = _client(campaign)
     spec = campaign_spec(campaign)
     ids = _ids(campaign)
-    look_first = previous_attempts > 0
+    stored_before = len(ids)
     try:
         for level in client.levels:
             if ids.get(level):
                 continue
-            found = client.find_level(level, spec, ids) if look_first else None
+            found = client.find_level(level, spec, ids) if level == campaign.unconfirmed_level else None
             if found is None:
-                look_first = False
-                found = client.create_level(level, spec, ids)
+                found = _create_level(campaign, client, level, spec, ids)
             ids[level] = found
-            AdCampaign.objects.filter(pk=campaign.pk).update(**{LEVEL_FIELDS[level]: found})
+            AdCampaign.objects.filter(pk=campaign.pk).update(**{LEVEL_FIELDS[level]: found, "unconfirmed_level": ""})
+            campaign.unconfirmed_level = ""
         campaign.refresh_from_db(fields=["activate_on_create", "status"])
         if campaign.activate_on_create:
             client.set_active(ids, active=True)
@@ -335,7 +365,7 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
     except PlatformError as error:
         AdCampaign.objects.filter(pk=campaign.pk).update(last_error=error.message[:1000])
         platform_failed(connection=campaign.connection, error=error)
-        raise
+        raise CreationInterrupted(error, progressed=len(ids) > stored_before) from error
     connection_record_success(connection=campaign.connection)
     with transaction.atomic():
         campaign = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
