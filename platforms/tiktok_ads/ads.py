@@ -109,6 +109,7 @@ class TikTokAdsClient:
                 "optimization_goal": goal,
                 "billing_event": billing,
                 "bid_type": "BID_TYPE_NO_BID",
+                "pacing": "PACING_MODE_SMOOTH",
                 "operation_status": "ENABLE",
                 "request_id": str(spec.request_key + 1),
             }
@@ -162,7 +163,9 @@ class TikTokAdsClient:
             "metrics": ["spend", "impressions", "clicks", "complete_payment", "value_per_complete_payment"],
             "start_date": since.isoformat(),
             "end_date": until.isoformat(),
-            "filtering": {"campaign_ids": campaign_ids},
+            "filtering": [
+                {"field_name": "campaign_ids", "filter_type": "IN", "filter_value": json.dumps(list(campaign_ids))}
+            ],
             "page_size": REPORT_PAGE_SIZE,
         }
         out: list[DailyInsight] = []

@@ -38,6 +38,7 @@ OPERATION_STATUSES = {"ENABLE", "DISABLE"}
 MIN_CAMPAIGN_DAY_BUDGET = 50.0  # major units
 MIN_ADGROUP_DAY_BUDGET = 20.0
 OPTIMIZATION_GOALS = {"CONVERT", "VALUE", "CLICK", "REACH", "SHOW", "TRAFFIC_LANDING_PAGE_VIEW"}
+PACINGS = {"PACING_MODE_SMOOTH", "PACING_MODE_FAST"}  # required on ad groups (the official SDK insists)
 AD_FORMATS = {"SINGLE_VIDEO", "SINGLE_IMAGE", "CAROUSEL"}
 CALLS_PER_MINUTE = 600
 METRICS = {
@@ -143,7 +144,9 @@ def campaign_create(request: HttpRequest) -> JsonResponse:
 def adgroup_create(request: HttpRequest) -> JsonResponse:
     data = _params(request)
     account = _advertiser(request, data)
-    require(data, "campaign_id", "adgroup_name", "location_ids", "optimization_goal", "billing_event")
+    require(data, "campaign_id", "adgroup_name", "location_ids", "optimization_goal", "billing_event", "pacing")
+    if data["pacing"] not in PACINGS:
+        raise SandboxError(Failure.VALIDATION, f"pacing: must be one of {sorted(PACINGS)}.")
     campaign = object_in(account, data["campaign_id"], kind=AdObjectKind.CAMPAIGN)
     if data["optimization_goal"] not in OPTIMIZATION_GOALS:
         raise SandboxError(Failure.VALIDATION, "optimization_goal: invalid value.")
@@ -174,6 +177,7 @@ def adgroup_create(request: HttpRequest) -> JsonResponse:
                 "optimization_goal": data["optimization_goal"],
                 "pixel_id": data.get("pixel_id") or "",
                 "billing_event": data["billing_event"],
+                "pacing": data["pacing"],
                 "schedule_type": schedule,
                 **({"end_time": end_time} if end_time else {}),
             },
@@ -345,6 +349,37 @@ def _metric_values(days: list[market.DayResult], names: list[str]) -> dict[str, 
     return {name: values[name] for name in names}
 
 
+def _report_campaign_filter(filtering: Any) -> list[str] | None:
+    """The campaign ids of a v1.3 report filter: a list of ``{"field_name", "filter_type", "filter_value"}`` with
+    ``filter_value`` a JSON-encoded list (``IN``) or one value (``EQUAL``); None when there is no campaign filter."""
+    if filtering in (None, "", []):
+        return None
+    if not isinstance(filtering, list) or not all(isinstance(rule, dict) for rule in filtering):
+        raise SandboxError(
+            Failure.VALIDATION, "filtering: must be a list of {field_name, filter_type, filter_value} objects."
+        )
+    ids = None
+    for rule in filtering:
+        if rule.get("field_name") not in ("campaign_ids", "campaign_id"):
+            raise SandboxError(
+                Failure.VALIDATION, f"filtering: the sandbox filters on campaign_ids, not {rule.get('field_name')}."
+            )
+        kind, value = rule.get("filter_type"), rule.get("filter_value")
+        if kind == "IN":
+            try:
+                values = json.loads(value) if isinstance(value, str) else value
+            except ValueError as exc:
+                raise SandboxError(Failure.VALIDATION, "filtering: filter_value must be a JSON list for IN.") from exc
+            if not isinstance(values, list):
+                raise SandboxError(Failure.VALIDATION, "filtering: filter_value must be a JSON list for IN.")
+        elif kind == "EQUAL":
+            values = [value]
+        else:
+            raise SandboxError(Failure.VALIDATION, "filtering: filter_type must be IN or EQUAL.")
+        ids = [str(v) for v in values] if ids is None else [i for i in ids if i in {str(v) for v in values}]
+    return ids
+
+
 @api_endpoint(TIKTOK_ADS)
 def report_integrated(request: HttpRequest) -> JsonResponse:
     data = _params(request)
@@ -365,10 +400,8 @@ def report_integrated(request: HttpRequest) -> JsonResponse:
     if since > until or (until - since).days > 365:
         raise SandboxError(Failure.VALIDATION, "The date range must be at most 365 days, start before end.")
     qs = SandboxAdObject.objects.filter(account=account, kind=AdObjectKind.CAMPAIGN).select_related("account")
-    campaign_ids = (
-        (data.get("filtering") or {}).get("campaign_ids") if isinstance(data.get("filtering"), dict) else None
-    )
-    if campaign_ids:
+    campaign_ids = _report_campaign_filter(data.get("filtering"))
+    if campaign_ids is not None:
         qs = qs.filter(external_id__in=[str(c) for c in campaign_ids])
     daily = "stat_time_day" in dimensions
     rows = []
