@@ -120,3 +120,94 @@ def test_facebook_business_raises_its_own_error_for_expiry_rate_limit_and_valida
         account.create_campaign(params={"name": "x", "objective": "OUTCOME_SALES", "special_ad_categories": []})
     assert expired.value.api_error_code() == 190
     assert not SandboxAdObject.objects.exists()
+
+
+def test_facebook_business_lists_the_ad_accounts_of_the_token_across_pages(meta_api, connections):
+    # given the connected user manages three ad accounts
+    from facebook_business.adobjects.user import User
+
+    from sandbox.models import AccountKind, SandboxAccount
+
+    token = SandboxToken.objects.get(platform=META_ADS)
+    token.scopes = ["ads_read", "ads_management"]
+    token.save()
+    owner = token.account
+    for n, currency in ((2, "EUR"), (3, "GBP")):
+        SandboxAccount.objects.create(
+            platform=META_ADS,
+            kind=AccountKind.AD_ACCOUNT,
+            external_id=f"act_100000{n}",
+            name=f"Shop {n}",
+            owner=owner,
+            currency=currency,
+        )
+    # when the SDK lists them two to a page (AdUser of older SDKs is User in 26.0)
+    cursor = User(fbid="me", api=meta_api).get_ad_accounts(
+        fields=["id", "account_id", "name", "currency", "account_status", "timezone_name"], params={"limit": 2}
+    )
+    accounts = [dict(a) for a in cursor]
+    # then it follows the cursor to the last page and reads each account's fields
+    assert [(a["id"], a["account_id"], a["currency"], a["account_status"]) for a in accounts] == [
+        ("act_1000001", "1000001", "USD", 1),
+        ("act_1000002", "1000002", "EUR", 1),
+        ("act_1000003", "1000003", "GBP", 1),
+    ]
+    assert {a["timezone_name"] for a in accounts} == {"America/New_York"}
+
+
+def test_the_same_campaign_made_by_the_sdk_or_our_client_reads_back_the_same(meta_api, connections):
+    from platforms.ads_common import CampaignSpec
+
+    # when the same paused sales campaign and ad set are created by the SDK and by our client
+    account = AdAccount("act_1000001", api=meta_api)
+    sdk_campaign = account.create_campaign(
+        params={
+            "name": "Twin socks",
+            "objective": "OUTCOME_SALES",
+            "special_ad_categories": [],
+            "buying_type": "AUCTION",
+            "status": "PAUSED",
+        }
+    )["id"]
+    spec = CampaignSpec(
+        name="Twin socks",
+        objective="sales",
+        daily_budget_minor=5000,
+        currency="USD",
+        landing_url="https://shop.example.com/products/sock-1",
+        headlines=["Socks"],
+        descriptions=[],
+        primary_text="",
+        pixel_id="880000000000001",
+        page_id="104000000000001",
+    )
+    client = ads_client(META_ADS, access_token=connections[META_ADS].access_token, account_id="act_1000001")
+    ours_campaign = client.create_level("campaign", spec, {})
+    ours_adset = client.create_level("adset", spec, {"campaign": ours_campaign})
+    sdk_adset = account.create_ad_set(
+        params={
+            "name": spec.level_name("adset"),
+            "campaign_id": sdk_campaign,
+            "daily_budget": 5000,
+            "billing_event": "IMPRESSIONS",
+            "optimization_goal": "OFFSITE_CONVERSIONS",
+            "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
+            "destination_type": "WEBSITE",
+            "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 18, "age_max": 65},
+            "promoted_object": {"pixel_id": "880000000000001", "custom_event_type": "PURCHASE"},
+            "status": "PAUSED",
+        }
+    )["id"]
+    # then both read back identically through the SDK, ids and times aside
+    fields = ["name", "objective", "status", "effective_status", "special_ad_categories", "buying_type"]
+    adset_fields = ["name", "status", "daily_budget", "billing_event", "optimization_goal", "targeting"]
+    adset_fields += ["promoted_object", "destination_type"]
+
+    def read(cls, object_id, names):
+        row = dict(cls(object_id, api=meta_api).api_get(fields=names))
+        row.pop("id")
+        return row
+
+    assert read(Campaign, sdk_campaign, fields) == read(Campaign, ours_campaign, fields)
+    assert read(AdSet, sdk_adset, adset_fields) == read(AdSet, ours_adset, adset_fields)
+    assert read(AdSet, ours_adset, ["daily_budget", "status"]) == {"daily_budget": "5000", "status": "PAUSED"}
