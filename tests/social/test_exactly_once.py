@@ -58,7 +58,7 @@ def test_two_hundred_posts_under_faults_end_published_exactly_once(store, connec
     settings.SANDBOX_SOCIAL_DAILY_LIMITS = {TIKTOK: 1000, INSTAGRAM: 1000, PINTEREST: 1000, X: 1000}
     settings.SOCIAL_PUBLISH_MAX_ATTEMPTS = 1000
     settings.PLATFORM_HTTP_READ_TIMEOUT = 0.2
-    settings.SOCIAL_AMBIGUOUS_SETTLE_SECONDS = 1.0  # longer than the sandbox takes to act on any request here
+    settings.SOCIAL_AMBIGUOUS_SETTLE_SECONDS = 3.0  # longer than the sandbox takes to act on a request, even when busy
     SandboxFault.objects.create(
         platform="",
         error_rate=0.30,
