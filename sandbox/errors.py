@@ -19,7 +19,9 @@ class Failure(StrEnum):
 
 
 class SandboxError(Exception):
-    def __init__(self, failure: Failure, message: str, *, retry_after: int = 1, code: str | int | None = None) -> None:
+    def __init__(
+        self, failure: Failure, message: str, *, retry_after: int = 1, code: str | int | dict | None = None
+    ) -> None:
         super().__init__(message)
         self.failure = failure
         self.message = message
@@ -155,7 +157,9 @@ def error_response(platform: str, error: SandboxError) -> JsonResponse:
             body = {"title": titles[failure], "type": "about:blank", "status": status, "detail": error.message}
     elif platform == GOOGLE_ADS:
         grpc_status, error_code = _GOOGLE_CODES[failure]
-        if isinstance(error.code, str) and failure is not Failure.RATE_LIMIT:
+        if isinstance(error.code, dict):  # the error's own category, e.g. {"campaignBudgetError": "..."}
+            error_code = error.code
+        elif isinstance(error.code, str) and failure is not Failure.RATE_LIMIT:
             error_code = {next(iter(error_code)): error.code}
         detail: dict = {
             "@type": "type.googleapis.com/google.ads.googleads.v25.errors.GoogleAdsFailure",

@@ -110,7 +110,11 @@ def _budget_micros(value: Any) -> int:
         raise SandboxError(
             Failure.VALIDATION,
             "The budget must be at least 1.00 and a whole number of minor units.",
-            code="NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT" if micros >= MIN_BUDGET_MICROS else "TOO_LOW",
+            code=(
+                {"campaignBudgetError": "NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT"}
+                if micros >= MIN_BUDGET_MICROS
+                else {"rangeError": "TOO_LOW"}
+            ),
         )
     return micros
 
@@ -463,6 +467,9 @@ def _gaql_row(obj: SandboxAdObject, fields: list[str], days: list | None, day: d
             continue
         value = _attribute(obj, field)
         if value is not None:
+            if _camel(group) not in row:
+                # Every resource a row carries comes with its resource name.
+                row[_camel(group)] = {"resourceName": _attribute(obj, f"{group}.resource_name")}
             target = row.setdefault(_camel(group), {})
             *parents, leaf = attr.split(".")
             for part in parents:
