@@ -242,3 +242,30 @@ def test_the_sdk_raises_its_own_error_for_validation_rate_limit_and_an_expired_t
     with pytest.raises(TiktokSDKError, match="Error Code: 40105"):
         api.campaign_create(token, body=body)
     assert not SandboxAdObject.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "filtering",
+    [
+        pytest.param(
+            [{"field_name": "campaign_ids", "filter_type": "IN", "filter_value": "not json"}], id="a bad list"
+        ),
+        pytest.param([{"field_name": "adgroup_ids", "filter_type": "IN", "filter_value": "[]"}], id="another field"),
+        pytest.param([{"field_name": "campaign_ids", "filter_type": "GREATER", "filter_value": "1"}], id="another op"),
+        pytest.param(["campaign_ids"], id="not objects"),
+    ],
+)
+def test_a_report_filter_the_sandbox_cannot_apply_is_refused_in_the_envelope(sdk, filtering):
+    client, token = sdk
+    with pytest.raises(TiktokSDKError, match="Error Code: 40002"):
+        ReportingApi(client).report_integrated_get(
+            "BASIC",
+            token,
+            advertiser_id=ADVERTISER,
+            data_level="AUCTION_CAMPAIGN",
+            dimensions=["campaign_id", "stat_time_day"],
+            metrics=["spend"],
+            start_date="2026-11-01",
+            end_date="2026-11-02",
+            filtering=filtering,
+        )
