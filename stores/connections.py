@@ -367,6 +367,19 @@ def connection_record_failure(*, connection: PlatformConnection, error: Platform
     connection.last_failure_at, connection.last_error = now, message[:1000]
 
 
+def connection_record_error(*, connection: PlatformConnection, error: PlatformError) -> None:
+    """A platform call with this connection raised ``error``: record what it says about the connection's health.
+
+    A refusal of the request itself (Rejected: invalid content, a rule of the platform) means the platform read the
+    token and answered, so the connection works. Anything else is a failure; an ``AuthExpired`` marks the connection
+    expired (event, owners told, dependent posts and campaigns held through CONNECTION_STATUS_HANDLERS).
+    """
+    if isinstance(error, Rejected):
+        connection_record_success(connection=connection)
+        return
+    connection_record_failure(connection=connection, error=error)
+
+
 @transaction.atomic
 def connection_mark_expired(
     *, connection: PlatformConnection, reason: str, actor: AbstractBaseUser | None = None

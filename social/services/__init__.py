@@ -3,7 +3,6 @@
 from social.services.engagement import engagement_sync, posts_due_for_metrics
 from social.services.planning import calendar_plan, calendar_schedule_all
 from social.services.posts import (
-    connection_mark_expired,
     post_cancel,
     post_create,
     post_retry,
@@ -25,7 +24,6 @@ __all__ = [
     "PublishResult",
     "calendar_plan",
     "calendar_schedule_all",
-    "connection_mark_expired",
     "engagement_sync",
     "post_cancel",
     "post_create",

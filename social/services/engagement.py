@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from platforms.content import Metrics
-from platforms.errors import AuthExpired, PlatformError
+from platforms.errors import PlatformError
 from social.clients import client_for
 from social.models import PostMetrics, PostStatus, SocialPost
-from social.services.posts import connection_for, connection_mark_expired
+from social.services.posts import connection_for
+from stores.connections import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus, PlatformConnection
 
 logger = logging.getLogger(__name__)
@@ -71,14 +72,13 @@ def engagement_sync(*, min_age: dt.timedelta, max_age: dt.timedelta) -> dict[str
         connection = connections[connection_id]
         try:
             results = client_for(connection).metrics([p.external_id for p in posts])
-        except AuthExpired as error:
-            connection_mark_expired(connection=connection, reason=error.message)
-            skipped += 1
-            continue
         except PlatformError as error:
+            # An AuthExpired expires the connection (and holds its scheduled posts) through stores.
+            connection_record_error(connection=connection, error=error)
             logger.warning("metrics sync failed", extra={"connection": connection_id, "error": str(error)})
             skipped += 1
             continue
+        connection_record_success(connection=connection)
         for post in posts:
             if post.external_id in results:
                 _store_snapshot(post, results[post.external_id], at=now)

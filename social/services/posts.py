@@ -23,14 +23,6 @@ def connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
     return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
 
 
-def connection_mark_expired(*, connection: PlatformConnection, reason: str) -> None:
-    """Record that the platform refused the connection's token: the merchant must reconnect."""
-    PlatformConnection.objects.filter(pk=connection.pk).update(
-        status=ConnectionStatus.EXPIRED, last_error=reason[:500], last_failure_at=timezone.now()
-    )
-    connection.status = ConnectionStatus.EXPIRED
-
-
 def _validate(*, platform: str, caption: str, title: str, media_urls: list[str], media_kind: str) -> None:
     problems = caption_problems(platform, caption=caption, title=title)
     if not media_urls:

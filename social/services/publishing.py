@@ -29,8 +29,9 @@ from social.clients import client_for
 from social.metrics import POSTS_PUBLISHED, PUBLISH_FAILURES
 from social.models import AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
 from social.preflight import connection_problems, preflight_problems
-from social.services.posts import CONNECTION_HOLD, RECONNECT, connection_mark_expired
+from social.services.posts import CONNECTION_HOLD, RECONNECT
 from social.services.transitions import post_transition
+from stores.connections import connection_record_error, connection_record_success
 
 logger = logging.getLogger(__name__)
 
@@ -199,8 +200,6 @@ def _record_failure(post: SocialPost, attempt: PublishAttempt, error: PlatformEr
     post = SocialPost.objects.select_for_update(of=("self",)).select_related("connection").get(pk=post.pk)
     if isinstance(error, AuthExpired):
         _finish_attempt(attempt, AttemptOutcome.AUTH_EXPIRED, error=error.message)
-        if post.connection is not None:
-            connection_mark_expired(connection=post.connection, reason=error.message)
         reason, message = RECONNECT, f"Reconnect {post.get_platform_display()}: {error.message}"
     else:
         _finish_attempt(attempt, AttemptOutcome.REJECTED, error=error.message)
@@ -247,14 +246,20 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
     try:
         found = client.lookup(draft, handle=post.platform_handle) if needs_lookup else None
         if found is not None:
+            connection_record_success(connection=post.connection)
             return _record_success_once(post, attempt, found, found=True)
         published = client.publish(
             draft, handle=post.platform_handle, save_handle=lambda handle: _save_handle(post.pk, handle)
         )
     except (RateLimited, Transient) as error:
+        connection_record_error(connection=post.connection, error=error)
         return _record_retry(post, attempt, error)
     except (AuthExpired, Rejected) as error:
+        # An AuthExpired expires the connection through stores (event, owners told, its scheduled posts held)
+        # before this post fails asking for a reconnect; a Rejected says the connection itself works.
+        connection_record_error(connection=post.connection, error=error)
         return _record_failure(post, attempt, error)
+    connection_record_success(connection=post.connection)
     return _record_success_once(post, attempt, published, found=False)
 
 
