@@ -133,11 +133,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # A test run gets keys of its own: xdist workers and other runs may share one Redis database.
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="growthhub"),
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=f"test-{TEST_RUN_DIR.name}" if TESTING else "growthhub"),
         }
     }
 else:

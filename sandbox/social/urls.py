@@ -1,4 +1,8 @@
-"""Routes of the organic platforms under /sandbox/<slug>/, with each platform's own paths."""
+"""Routes of the organic platforms under /sandbox/<slug>/, with each platform's own paths.
+
+Who the token belongs to (X's ``2/users/me``, Instagram's ``me``, Pinterest's ``v5/user_account``, TikTok's
+``v2/user/info/``) is answered by ``sandbox.oauth`` alone, for the OAuth flow and the content APIs' SDKs alike.
+"""
 
 from django.urls import path, re_path
 
@@ -30,7 +34,6 @@ urlpatterns = [
     # X API v2
     path("x/2/tweets", x.tweets),
     path("x/2/tweets/<str:tweet_id>", x.tweet),
-    path("x/2/users/me", x.users_me),
     path("x/2/users/<str:user_id>/tweets", x.user_tweets),
     path("x/2/media/upload", x.media_upload),
     path("x/2/media/upload/initialize", x.media_initialize),

@@ -243,12 +243,6 @@ def tweet(request: HttpRequest, tweet_id: str) -> JsonResponse:
     )
 
 
-@api_endpoint(X, scope="users.read")
-def users_me(request: HttpRequest) -> JsonResponse:
-    account = request.sandbox_token.account
-    return JsonResponse({"data": {"id": account.external_id, "name": account.name, "username": account.username}})
-
-
 @api_endpoint(X, scope="tweet.read")
 def user_tweets(request: HttpRequest, user_id: str) -> JsonResponse:
     fields = _fields(request)
