@@ -86,7 +86,10 @@ class SocialPost(models.Model):
     publishing_started_at = models.DateTimeField(null=True, blank=True)
     preflight_checked_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    attempt_count = models.PositiveIntegerField(default=0)
+    attempt_count = models.PositiveIntegerField(default=0, help_text="every attempt ever made (numbers the attempts)")
+    attempts_at_retry = models.PositiveIntegerField(
+        default=0, help_text="attempt_count when the merchant last asked for a retry; the retry policy counts from it"
+    )
     platform_handle = models.CharField(max_length=200, blank=True, help_text="publish_id, container id or media ids")
     external_id = models.CharField(max_length=64, blank=True)
     permalink = models.URLField(max_length=500, blank=True)
@@ -125,6 +128,11 @@ class SocialPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} post {self.pk}"
+
+    @property
+    def attempts_in_budget(self) -> int:
+        """Attempts since the post was queued or a merchant retried it: what the retry policy's limit counts."""
+        return self.attempt_count - self.attempts_at_retry
 
     @property
     def can_retry(self) -> bool:

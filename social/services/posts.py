@@ -152,7 +152,11 @@ def post_cancel(*, post: SocialPost, actor: AbstractBaseUser | None = None, sour
 
 @transaction.atomic
 def post_retry(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
-    """Queue a failed or held post again, due now; the next attempt looks it up at the platform first."""
+    """Queue a failed or held post again, due now, with the retry policy's full budget of attempts again.
+
+    The attempts made so far stay on record (and keep their numbers); one whose answer never came still makes the
+    next attempt look the post up at the platform first.
+    """
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
     if not post.can_retry:
         raise ApplicationError(f"A {post.get_status_display().lower()} post cannot be retried.", code="not_retryable")
@@ -161,6 +165,8 @@ def post_retry(*, post: SocialPost, actor: AbstractBaseUser | None = None, sourc
             f"Reconnect {post.get_platform_display()} first: the connection is {post.connection.status}.",
             code=RECONNECT,
         )
+    post.attempts_at_retry = post.attempt_count
+    post.save(update_fields=["attempts_at_retry", "updated_at"])
     return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason="Retry requested.")
 
 

@@ -168,18 +168,18 @@ def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformErro
         )
     else:
         outcome = AttemptOutcome.AMBIGUOUS if getattr(error, "ambiguous", False) else AttemptOutcome.TRANSIENT
-        delay = backoff_seconds(post.attempt_count)
+        delay = backoff_seconds(post.attempts_in_budget)
         if outcome == AttemptOutcome.AMBIGUOUS:
             # The unanswered request may still be running at the platform: look it up only once it has settled.
             delay = max(delay, settings.SOCIAL_AMBIGUOUS_SETTLE_SECONDS)
     _finish_attempt(attempt, outcome, error=error.message, retry_after=delay)
     PUBLISH_FAILURES.labels(platform=post.platform, reason=outcome).inc()
-    if post.attempt_count >= settings.SOCIAL_PUBLISH_MAX_ATTEMPTS:
+    if post.attempts_in_budget >= settings.SOCIAL_PUBLISH_MAX_ATTEMPTS:
         post_transition(
             post=post,
             to=PostStatus.FAILED,
             source="publisher",
-            reason=f"Gave up after {post.attempt_count} attempts: {error.message}",
+            reason=f"Gave up after {post.attempts_in_budget} attempts: {error.message}",
             last_error=error.message,
             failure_reason="gave_up",
         )
@@ -238,7 +238,7 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
     if claim is None:
         return PublishResult("skipped")
     post, attempt, needs_lookup = claim
-    problems = preflight_problems(post, check_media=post.attempt_count == 1)
+    problems = preflight_problems(post, check_media=post.attempts_in_budget == 1)
     if problems:
         return _record_hold(post, attempt, problems, source="preflight")
     client = client_for(post.connection)
