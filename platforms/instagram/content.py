@@ -100,12 +100,19 @@ class InstagramContent(PlatformHttp):
                 raise Transient("Instagram is still preparing the media.", platform=INSTAGRAM, ambiguous=True)
             time.sleep(settings.SOCIAL_STATUS_POLL_INTERVAL)
             state = ""
-        media_id = self.call("POST", f"{self.account_id}/media_publish", data={"creation_id": handle})["id"]
-        # The permalink (a shortcode) comes with the metrics sync, not here: one call fewer that can fail.
-        return Published(external_id=str(media_id))
+        media_id = str(self.call("POST", f"{self.account_id}/media_publish", data={"creation_id": handle})["id"])
+        return Published(external_id=media_id, permalink=self.permalink(media_id))
 
     def permalink(self, media_id: str) -> str:
-        return self.call("GET", media_id, params={"fields": "permalink"}).get("permalink", "")
+        """The media's permalink (``GET /{ig-media-id}?fields=permalink``), read right after publishing.
+
+        The post exists by then whatever this read answers: a failure leaves the permalink empty (the metrics sync
+        reads it again) rather than turning a published post into a retry that would publish it twice.
+        """
+        try:
+            return self.call("GET", media_id, params={"fields": "permalink"}).get("permalink", "")
+        except PlatformError:
+            return ""
 
     def find_media(self, draft: PostDraft) -> Published | None:
         params = {"fields": "id,caption,permalink,timestamp", "limit": 100}
