@@ -129,6 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not an in-memory database, so a real Celery worker started by a test can open it too.
         DATABASES["default"]["TEST"] = {"NAME": str(TEST_RUN_DIR / "test.sqlite3")}
         DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"
+elif TESTING:
+    # A test database per run (pytest-django appends the xdist worker), so runs side by side never drop or reuse
+    # each other's.
+    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
