@@ -79,16 +79,21 @@ def _fault_rng(fault: SandboxFault | None) -> random.Random:
     return random.Random(f"{fault.seed}-{cache.incr(key)}")
 
 
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A request body that must be one JSON object; anything else is the platform's validation error."""
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise SandboxError(Failure.VALIDATION, "The request body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise SandboxError(Failure.VALIDATION, "The request body must be a JSON object.")
+    return data
+
+
 def request_payload(request: HttpRequest) -> dict[str, Any]:
     """The body as a dict: JSON, or form fields (Graph-style nested values arrive as JSON strings)."""
     if request.content_type == "application/json" and request.body:
-        try:
-            data = json.loads(request.body)
-        except ValueError as exc:
-            raise SandboxError(Failure.VALIDATION, "The request body is not valid JSON.") from exc
-        if not isinstance(data, dict):
-            raise SandboxError(Failure.VALIDATION, "The request body must be a JSON object.")
-        return data
+        return json_object(request.body)
     return {key: request.POST.get(key) for key in request.POST}
 
 

@@ -18,7 +18,15 @@ from django.db import transaction
 
 from platforms.constants import INSTAGRAM, PINTEREST, SOCIAL_PLATFORMS, TIKTOK, X
 from platforms.social_engagement import engagement, engagement_seed, historical_external_id
-from social.models import ContentCalendar, PostEvent, PostMetrics, PostStatus, PublishAttempt, SocialPost
+from social.models import (
+    ENGAGEMENT_FIELDS,
+    ContentCalendar,
+    PostEvent,
+    PostMetrics,
+    PostStatus,
+    PublishAttempt,
+    SocialPost,
+)
 from social.planner import ProductBrief, builtin_wording, compose, fit_title, utm_link
 from social.services.engagement import engagement_rate
 from social.services.planning import DEFAULT_HOURS, media_for
@@ -29,7 +37,6 @@ from stores.models import Product, ProductStatus, Store
 
 POSTS_PER_WEEK = {TIKTOK: 4, INSTAGRAM: 5, PINTEREST: 4, X: 6}
 SNAPSHOT_HOURS = (1, 3, 6, 12, 24, 48, 72, 96, 120, 144, 168, 336, 720)
-METRIC_FIELDS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "video_views")
 
 
 def _brief(product: Product) -> ProductBrief:
@@ -81,9 +88,10 @@ def demo_social_seed(*, plan: DemoSeedPlan, progress: ProgressFactory) -> str:
                 if at > plan.end:
                     break
                 counts = engagement(platform, external_id, published_at, at=at, seed=seed, video=video)
-                rows.append(PostMetrics(store=store, captured_at=at, **{f: getattr(counts, f) for f in METRIC_FIELDS}))
+                values = {f: getattr(counts, f) for f in ENGAGEMENT_FIELDS}
+                rows.append(PostMetrics(store=store, captured_at=at, **values))
             latest = rows[-1] if rows else None
-            totals = {f: getattr(latest, f) if latest else 0 for f in METRIC_FIELDS}
+            totals = {f: getattr(latest, f) if latest else 0 for f in ENGAGEMENT_FIELDS}
             posts.append(
                 SocialPost(
                     store=store,

@@ -60,7 +60,27 @@ class MediaKind(models.TextChoices):
     CAROUSEL = "carousel", "Carousel"
 
 
-class SocialPost(models.Model):
+class EngagementCounts(models.Model):
+    """The platform's lifetime totals of a post: kept on the post (latest) and in each snapshot."""
+
+    impressions = models.PositiveBigIntegerField(default=0)
+    reach = models.PositiveBigIntegerField(default=0)
+    likes = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    shares = models.PositiveBigIntegerField(default=0)
+    saves = models.PositiveBigIntegerField(default=0)
+    clicks = models.PositiveBigIntegerField(default=0)
+    video_views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+# The names of EngagementCounts' fields, which are also platforms.content.Metrics' counters.
+ENGAGEMENT_FIELDS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "video_views")
+
+
+class SocialPost(EngagementCounts):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="social_posts")
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
     calendar = models.ForeignKey(
@@ -96,14 +116,6 @@ class SocialPost(models.Model):
     last_error = models.TextField(blank=True)
     failure_reason = models.CharField(max_length=32, blank=True)
     historical = models.BooleanField(default=False, help_text="seeded history, not published by this app")
-    impressions = models.PositiveBigIntegerField(default=0)
-    reach = models.PositiveBigIntegerField(default=0)
-    likes = models.PositiveBigIntegerField(default=0)
-    comments = models.PositiveBigIntegerField(default=0)
-    shares = models.PositiveBigIntegerField(default=0)
-    saves = models.PositiveBigIntegerField(default=0)
-    clicks = models.PositiveBigIntegerField(default=0)
-    video_views = models.PositiveBigIntegerField(default=0)
     engagement_rate = models.FloatField(default=0.0, help_text="(likes+comments+shares+saves) / impressions")
     metrics_synced_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -178,20 +190,12 @@ class PublishAttempt(models.Model):
         return f"attempt {self.number} of post {self.post_id}: {self.outcome}"
 
 
-class PostMetrics(models.Model):
+class PostMetrics(EngagementCounts):
     """One snapshot of a post's lifetime totals as the platform reported them."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="post_metrics")
     post = models.ForeignKey(SocialPost, on_delete=models.CASCADE, related_name="metrics")
     captured_at = models.DateTimeField()
-    impressions = models.PositiveBigIntegerField(default=0)
-    reach = models.PositiveBigIntegerField(default=0)
-    likes = models.PositiveBigIntegerField(default=0)
-    comments = models.PositiveBigIntegerField(default=0)
-    shares = models.PositiveBigIntegerField(default=0)
-    saves = models.PositiveBigIntegerField(default=0)
-    clicks = models.PositiveBigIntegerField(default=0)
-    video_views = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["post", "captured_at"]

@@ -1,12 +1,12 @@
 """Helpers the organic platform views share: ids, daily caps, the posts an account may see."""
 
 import datetime as dt
-import json
 import secrets
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
+from sandbox.endpoint import json_object
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount, SandboxPost
 from sandbox.social.engagement import sandbox_now
@@ -43,15 +43,8 @@ def require_any_scope(request: HttpRequest, *scopes: str) -> None:
 
 
 def json_body(request: HttpRequest) -> dict:
-    if not request.body:
-        return {}
-    try:
-        data = json.loads(request.body)
-    except ValueError as exc:
-        raise SandboxError(Failure.VALIDATION, "The request body is not valid JSON.") from exc
-    if not isinstance(data, dict):
-        raise SandboxError(Failure.VALIDATION, "The request body must be a JSON object.")
-    return data
+    """The JSON object TikTok, Pinterest and X take as a body (read whatever the Content-Type says)."""
+    return json_object(request.body) if request.body else {}
 
 
 def iso(value: dt.datetime) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from platforms.content import Metrics
 from platforms.errors import PlatformError
 from social.clients import client_for
-from social.models import PostMetrics, PostStatus, SocialPost
+from social.models import ENGAGEMENT_FIELDS, PostMetrics, PostStatus, SocialPost
 from social.services.posts import connection_for
 from stores.connections import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus, PlatformConnection
@@ -35,16 +35,7 @@ def engagement_rate(metrics: Metrics) -> float:
 
 @transaction.atomic
 def _store_snapshot(post: SocialPost, metrics: Metrics, *, at: dt.datetime) -> None:
-    values = {
-        "impressions": metrics.impressions,
-        "reach": metrics.reach,
-        "likes": metrics.likes,
-        "comments": metrics.comments,
-        "shares": metrics.shares,
-        "saves": metrics.saves,
-        "clicks": metrics.clicks,
-        "video_views": metrics.video_views,
-    }
+    values = {name: getattr(metrics, name) for name in ENGAGEMENT_FIELDS}
     PostMetrics.objects.create(store_id=post.store_id, post=post, captured_at=at, **values)
     extra = {"permalink": metrics.extra["permalink"][:500]} if metrics.extra.get("permalink") else {}
     SocialPost.objects.filter(pk=post.pk).update(

@@ -14,7 +14,7 @@ from platforms.constants import INSTAGRAM, PINTEREST, PLATFORM_NAMES, SOCIAL_PLA
 from social.models import CalendarStatus, ContentCalendar, PostStatus, SocialPost, new_marker
 from social.planner import ProductBrief, llm_wordings, plan_posts
 from social.services.posts import CONNECTION_HOLD, connection_for, post_schedule
-from social.services.transitions import post_transition
+from social.services.transitions import post_hold, post_transition
 from stores.exceptions import ApplicationError
 from stores.models import Product, Store
 
@@ -223,15 +223,7 @@ def calendar_schedule_all(
     for post in calendar.posts.select_related("store", "connection").filter(status=PostStatus.DRAFT):
         if connection_for(store=calendar.store, platform=post.platform) is None:
             reason = f"Connect {PLATFORM_NAMES[post.platform]} to publish this post."
-            post_transition(
-                post=post,
-                to=PostStatus.HELD,
-                source=source,
-                actor=actor,
-                reason=reason,
-                hold_reason=reason,
-                failure_reason=CONNECTION_HOLD,
-            )
+            post_hold(post=post, reason=reason, code=CONNECTION_HOLD, source=source, actor=actor)
             held += 1
             continue
         post_schedule(post=post, actor=actor, source=source, reason="Scheduled with its calendar.")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from platforms.content import caption_problems
 from social.models import MediaKind, PostStatus, SocialPost
-from social.services.transitions import post_transition
+from social.services.transitions import post_hold, post_transition
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, PlatformConnection, Product, Store
 
@@ -176,14 +176,7 @@ def posts_hold_for_connection(*, connection: PlatformConnection, reason: str) ->
     posts = SocialPost.objects.select_for_update().filter(connection=connection, status=PostStatus.SCHEDULED)
     count = 0
     for post in posts:
-        post_transition(
-            post=post,
-            to=PostStatus.HELD,
-            source="connection",
-            reason=reason,
-            hold_reason=reason,
-            failure_reason=CONNECTION_HOLD,
-        )
+        post_hold(post=post, reason=reason, code=CONNECTION_HOLD, source="connection")
         count += 1
     return count
 

@@ -30,7 +30,7 @@ from social.metrics import POSTS_PUBLISHED, PUBLISH_FAILURES
 from social.models import AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
 from social.preflight import connection_problems, preflight_problems
 from social.services.posts import CONNECTION_HOLD, RECONNECT
-from social.services.transitions import post_transition
+from social.services.transitions import post_hold, post_transition
 from stores.connections import connection_record_error, connection_record_success
 
 logger = logging.getLogger(__name__)
@@ -222,9 +222,7 @@ def _record_hold(
     # A hold caused by the connection is released by a reconnect; any other waits for the merchant's edit.
     code = CONNECTION_HOLD if connection_problems(post) else "preflight"
     PUBLISH_FAILURES.labels(platform=post.platform, reason=code).inc()
-    post_transition(
-        post=post, to=PostStatus.HELD, source=source, reason=reason, hold_reason=reason, failure_reason=code
-    )
+    post_hold(post=post, reason=reason, code=code, source=source)
     return PublishResult("held", detail=reason)
 
 

@@ -45,3 +45,12 @@ def post_transition(
         reason=reason[:2000],
     )
     return post
+
+
+def post_hold(
+    *, post: SocialPost, reason: str, code: str, source: str, actor: AbstractBaseUser | None = None
+) -> SocialPost:
+    """Hold ``post`` with ``reason`` shown to the merchant. ``code`` (kept as ``failure_reason``) says what lets it
+    go again: a connection hold is released by a reconnect, a pre-flight hold by the merchant's edit."""
+    fields = {"hold_reason": reason, "failure_reason": code}
+    return post_transition(post=post, to=PostStatus.HELD, source=source, actor=actor, reason=reason, **fields)
