@@ -101,14 +101,15 @@ def test_fifty_campaigns_created_under_faults_are_fifty_at_the_platform(
 ):
     # given Meta (no idempotency key) failing a third of the calls: 20 % 5xx, 10 % 429 and 5 % timeouts after
     # doing the work (the read timeout sits well above a normal answer, so only injected timeouts fire)
-    settings.PLATFORM_HTTP_READ_TIMEOUT = 0.3
+    # A read timeout well above a busy sandbox's answer time: the timeouts this test meets are the injected ones.
+    settings.PLATFORM_HTTP_READ_TIMEOUT = 1.0
     SandboxFault.objects.create(
         platform=META_ADS,
         error_rate=0.2,
         rate_limit_rate=0.1,
         retry_after_seconds=1,
         timeout_rate=0.05,
-        timeout_seconds=0.4,
+        timeout_seconds=1.2,
         seed=7,
     )
     # (a first request loads the sandbox's views, so that no answer but the injected ones is slow)
