@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Error, Page, Response
 
 from stores.models import Role
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
@@ -125,3 +126,25 @@ def pytest_unconfigure(config):
                 shutil.rmtree(run_dir, ignore_errors=True)
         except FileNotFoundError:
             continue  # another run removed it meanwhile
+
+
+@pytest.fixture
+def console_problems(page: Page) -> list[str]:
+    """Console errors and warnings, uncaught script errors and failed requests of every page the test opens."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type in {"error", "warning"}:
+            problems.append(f"{message.type}: {message.text}")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"pageerror: {error.message}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"{response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    page.on("response", on_response)
+    return problems

@@ -9,33 +9,12 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Error, Page, Response, expect
+from playwright.sync_api import Page, expect
 
 from social.models import PostStatus, SocialPost
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def console_problems(page: Page) -> list[str]:
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in {"error", "warning"}:
-            problems.append(f"{message.type}: {message.text}")
-
-    def on_page_error(error: Error) -> None:
-        problems.append(f"pageerror: {error.message}")
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            problems.append(f"{response.status}: {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
-    page.on("response", on_response)
-    return problems
 
 
 @pytest.fixture
