@@ -7,18 +7,16 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from facebook_business.adobjects.adaccount import AdAccount
+from facebook_business.adobjects.adset import AdSet
+from facebook_business.adobjects.campaign import Campaign
+from facebook_business.api import FacebookAdsApi, FacebookSession
+from facebook_business.exceptions import FacebookRequestError
 
 from platforms.ads_common import ads_client
 from platforms.constants import META_ADS
 from sandbox.models import SandboxAdObject, SandboxFault, SandboxToken
 from tests.ads.conftest import age_sandbox_campaign, catalog, connections, own_cache_namespace, product  # noqa: F401
-
-facebook_business = pytest.importorskip("facebook_business")
-from facebook_business.adobjects.adaccount import AdAccount  # noqa: E402
-from facebook_business.adobjects.adset import AdSet  # noqa: E402
-from facebook_business.adobjects.campaign import Campaign  # noqa: E402
-from facebook_business.api import FacebookAdsApi, FacebookSession  # noqa: E402
-from facebook_business.exceptions import FacebookRequestError  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,15 +8,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.utils import timezone
-
-from platforms.ads_common import CampaignSpec, ads_client
-from platforms.constants import TIKTOK_ADS
-from sandbox.models import SandboxAdHistory, SandboxAdObject, SandboxFault, SandboxToken
-from tests.ads.conftest import age_sandbox_campaign, connections, own_cache_namespace  # noqa: F401
-
-business_api_client = pytest.importorskip("business_api_client")
-from business_api_client import (  # noqa: E402
+from business_api_client import (
     AdApi,
     AdgroupApi,
     ApiClient,
@@ -24,14 +16,20 @@ from business_api_client import (  # noqa: E402
     Configuration,
     ReportingApi,
 )
-from business_api_client.models import (  # noqa: E402
+from business_api_client.models import (
     AdCreateBody,
     AdcreateCreatives,
     AdgroupCreateBody,
     CampaignCreateBody,
     CampaignStatusUpdateBody,
 )
-from business_api_client.tiktok_business.tiktok_exceptions import TiktokSDKError  # noqa: E402
+from business_api_client.tiktok_business.tiktok_exceptions import TiktokSDKError
+from django.utils import timezone
+
+from platforms.ads_common import CampaignSpec, ads_client
+from platforms.constants import TIKTOK_ADS
+from sandbox.models import SandboxAdHistory, SandboxAdObject, SandboxFault, SandboxToken
+from tests.ads.conftest import age_sandbox_campaign, connections, own_cache_namespace  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
