@@ -1,10 +1,11 @@
 """The demo store's platform connections: one per platform, to the sandbox's demo accounts.
 
 The seed runs before any server is up, and the app never writes the sandbox's tables, so it cannot obtain a token:
-each connection is recorded with its account ids and no token, as expired, with an event saying why. Signing in
-at the sandbox's consent page as the demo person (Nora Northwind on the ad platforms) and picking the same ad
-account reconnects the very same row (connections are matched on store, platform, account and ad account), so the
-seeded history (posts, campaigns) stays attached to it.
+each connection is recorded with its account ids and no token, as expired, with an event saying why. Once the
+server answers, ``manage.py demo_connect`` (run by scripts/demo) signs each one in at the sandbox's consent page as
+the demo person (Nora Northwind on the ad platforms) and picks the same ad account, which reconnects the very same
+row (connections are matched on store, platform, account and ad account), so the seeded history (posts, campaigns)
+stays attached to it. A connection it could not sign in stays expired until the merchant connects it.
 
 The ids are those of ``sandbox.services.DEMO_ACCOUNTS`` (the first person of each platform and, on the ad
 platforms, their first ad account); tests/ads/test_demo.py checks they agree.

@@ -1,10 +1,12 @@
 """Google OAuth 2.0 for the Google Ads API: offline access with ``prompt=consent`` so every consent yields a
 refresh token; PKCE S256; refresh tokens are not rotated. The person is read from OpenID Connect userinfo, the
-customers they may manage from ``customers:listAccessibleCustomers``.
+customers they may manage from ``customers:listAccessibleCustomers``. That list holds resource names only, so each
+customer's name and currency come from a GAQL query ``FROM customer`` run as that customer.
 
 Docs: https://developers.google.com/identity/protocols/oauth2/web-server (authorize, token, refresh, revoke),
 https://developers.google.com/identity/openid-connect/openid-connect#obtaininguserprofileinformation (userinfo),
-https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers/listAccessibleCustomers.
+https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers/listAccessibleCustomers,
+https://developers.google.com/google-ads/api/fields/v25/customer (the ``customer`` resource's fields).
 """
 
 from django.conf import settings
@@ -17,6 +19,9 @@ OAUTH2 = "https://oauth2.googleapis.com"
 OIDC = "https://openidconnect.googleapis.com"
 ADS = "https://googleads.googleapis.com"
 ADS_VERSION = "v25"
+CUSTOMER_QUERY = (
+    "SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone FROM customer"
+)
 
 
 def format_customer_id(customer_id: str) -> str:
@@ -54,4 +59,24 @@ class GoogleAdsOAuth(OAuthPlatform):
             headers={"Authorization": f"Bearer {access_token}", "developer-token": settings.GOOGLE_ADS_DEVELOPER_TOKEN},
         )
         ids = [name.rsplit("/", 1)[-1] for name in body.get("resourceNames", [])]
-        return [AdAccountInfo(id=cid, name=f"Customer {format_customer_id(cid)}") for cid in ids]
+        return [self.customer_info(access_token=access_token, customer_id=cid) for cid in ids]
+
+    def customer_info(self, *, access_token: str, customer_id: str) -> AdAccountInfo:
+        """Name and currency of one accessible customer, queried as that customer (its own login-customer-id)."""
+        body = self.http.request(
+            "POST",
+            self.url((ADS, f"{ADS_VERSION}/customers/{customer_id}/googleAds:search")),
+            headers={
+                "Authorization": f"Bearer {access_token}",
+                "developer-token": settings.GOOGLE_ADS_DEVELOPER_TOKEN,
+                "login-customer-id": customer_id,
+            },
+            json={"query": CUSTOMER_QUERY},
+        )
+        customer = next(iter(body.get("results") or []), {}).get("customer", {})
+        return AdAccountInfo(
+            id=customer_id,
+            # An account never named in Google Ads has an empty descriptive name; show its id the way Google does.
+            name=customer.get("descriptiveName") or f"Customer {format_customer_id(customer_id)}",
+            currency=customer.get("currencyCode", ""),
+        )

@@ -2,7 +2,8 @@
 
 Mutates (``campaignBudgets|campaigns|adGroups|adGroupAds:mutate``) take ``{"operations": [{"create"|"update"|
 "remove": ...}], "partialFailure", "validateOnly"}`` and answer ``{"results": [{"resourceName"}]}``;
-``googleAds:search`` runs a GAQL query over the same objects and the simulated market.
+``googleAds:search`` runs a GAQL query over the same objects and the simulated market; ``FROM customer`` answers
+the account's own name, currency and time zone (one row).
 Every call needs ``developer-token``; ``login-customer-id`` (digits only) is optional.
 Docs: https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers.campaigns/mutate
 """
@@ -277,6 +278,7 @@ RESOURCES = {
     "ad_group": AdObjectKind.ADSET,
     "ad_group_ad": AdObjectKind.AD,
 }
+CUSTOMER_FIELDS = {"id", "descriptive_name", "currency_code", "time_zone", "resource_name"}
 METRICS = {
     "metrics.cost_micros",
     "metrics.impressions",
@@ -315,8 +317,36 @@ def _during(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=back), today - dt.timedelta(days=end)
 
 
+def _customer_attribute(account: SandboxAccount, attr: str) -> Any:
+    if attr not in CUSTOMER_FIELDS:
+        raise _query_error(f"Unrecognized field customer.{attr}.")
+    return {
+        "id": account.external_id,
+        "descriptive_name": account.name,
+        "currency_code": account.currency,
+        "time_zone": account.timezone_name,
+        "resource_name": f"customers/{account.external_id}",
+    }[attr]
+
+
+def _customer_rows(account: SandboxAccount, fields: list[str], conditions: list[tuple]) -> list[dict]:
+    """``FROM customer``: the one customer the request runs as, if it meets the conditions."""
+    others = [f for f in fields + [c[0] for c in conditions] if not f.startswith("customer.")]
+    if others:
+        raise _query_error(f"{others[0]} cannot be used FROM customer.")
+    if not all(_matches(_customer_attribute(account, f.partition(".")[2]), op, v) for f, op, v in conditions):
+        return []
+    customer = {"resourceName": _customer_attribute(account, "resource_name")}
+    for field in fields:
+        attr = field.partition(".")[2]
+        customer[_camel(attr)] = _customer_attribute(account, attr)
+    return [{"customer": customer}]
+
+
 def _attribute(obj: SandboxAdObject, field: str) -> Any:
     resource, _, attr = field.partition(".")
+    if resource == "customer":
+        return _customer_attribute(obj.account, attr)
     if resource == "campaign_budget":
         target = obj if obj.kind == AdObjectKind.BUDGET else obj.budget
         if target is None:
@@ -382,7 +412,7 @@ def run_query(account: SandboxAccount, query: str) -> tuple[list[dict], list[str
         raise _query_error("The query is not valid GAQL.")
     fields = [f.strip() for f in match.group("select").split(",") if f.strip()]
     resource = match.group("resource")
-    if resource not in RESOURCES:
+    if resource not in RESOURCES and resource != "customer":
         raise _query_error(f"The sandbox does not serve FROM {resource}.")
     conditions, date_span = [], None
     where = _BETWEEN.sub(r"BETWEEN \1 TO \2", match.group("where") or "")
@@ -403,6 +433,8 @@ def run_query(account: SandboxAccount, query: str) -> tuple[list[dict], list[str
         raise _query_error("The sandbox reports metrics FROM campaign only.")
     if daily and date_span is None:
         raise _query_error("segments.date in SELECT needs a finite date range in WHERE.")
+    if resource == "customer":
+        return _customer_rows(account, fields, conditions), fields
     objects = (
         SandboxAdObject.objects.filter(account=account, kind=RESOURCES[resource])
         .select_related("account", "budget", "campaign", "parent")

@@ -60,4 +60,5 @@ urlpatterns = [
     ),
     path(TT_ADS + "user/info/", views.tiktok_ads_user_info, name="tiktok_ads_user_info"),
     path(TT_ADS + "oauth2/advertiser/get/", views.tiktok_ads_advertisers, name="tiktok_ads_advertisers"),
+    path(TT_ADS + "advertiser/info/", views.tiktok_ads_advertiser_info, name="tiktok_ads_advertiser_info"),
 ]

@@ -4,6 +4,7 @@ right after connecting. Paths mirror the real ones under ``/sandbox/<slug>/`` (s
 
 import base64
 import binascii
+import json
 import uuid
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -550,4 +551,51 @@ def tiktok_ads_advertisers(request: HttpRequest) -> HttpResponse:
             {"code": 40101, "message": "Invalid app_id or secret.", "request_id": _log_id(), "data": {}}
         )
     rows = [{"advertiser_id": a.external_id, "advertiser_name": a.name} for a in grants.ad_accounts_for(token)]
+    return _tiktok_ads_ok({"list": rows})
+
+
+ADVERTISER_INFO_FIELDS = ("advertiser_id", "name", "currency", "timezone", "status")
+ADVERTISER_INFO_MAX_IDS = 100
+
+
+def _json_list(request: HttpRequest, name: str) -> list[str] | None:
+    """A GET array parameter, JSON-encoded in the query string the way the Business API takes them."""
+    raw = request.GET.get(name)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise SandboxError(Failure.VALIDATION, f"{name}: invalid JSON.") from exc
+    if not isinstance(value, list):
+        raise SandboxError(Failure.VALIDATION, f"{name}: must be a JSON array.")
+    return [str(v) for v in value]
+
+
+@api_endpoint(TIKTOK_ADS)
+@require_http_methods(["GET"])
+def tiktok_ads_advertiser_info(request: HttpRequest) -> HttpResponse:
+    """``advertiser/info``: name, currency and time zone of advertisers the token may manage, in the order asked."""
+    ids = _json_list(request, "advertiser_ids")
+    if not ids or len(ids) > ADVERTISER_INFO_MAX_IDS:
+        raise SandboxError(Failure.VALIDATION, f"advertiser_ids: 1 to {ADVERTISER_INFO_MAX_IDS} ids are required.")
+    fields = _json_list(request, "fields") or list(ADVERTISER_INFO_FIELDS)
+    unknown = [f for f in fields if f not in ADVERTISER_INFO_FIELDS]
+    if unknown:
+        raise SandboxError(Failure.VALIDATION, f"fields: {unknown[0]} is not a valid field.")
+    managed = {a.external_id: a for a in grants.ad_accounts_for(request.sandbox_token)}
+    missing = [i for i in ids if i not in managed]
+    if missing:
+        raise SandboxError(Failure.SCOPE, f"No permission to operate advertiser {missing[0]}.")
+    rows = []
+    for advertiser_id in ids:
+        account = managed[advertiser_id]
+        values = {
+            "advertiser_id": account.external_id,
+            "name": account.name,
+            "currency": account.currency,
+            "timezone": account.timezone_name,
+            "status": "STATUS_ENABLE",
+        }
+        rows.append({f: values[f] for f in fields})
     return _tiktok_ads_ok({"list": rows})

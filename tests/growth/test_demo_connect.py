@@ -27,7 +27,7 @@ CONNECTED_LINES = [
     "Pinterest: connected (Northwind Outfitters)",
     "X: connected (@northwind_out)",
     "Meta Ads: connected (Nora Northwind, ad account Northwind Outfitters US)",
-    "Google Ads: connected (nora@northwind.example, ad account Customer 123-456-7890)",
+    "Google Ads: connected (nora@northwind.example, ad account Northwind Outfitters Search)",
     "TikTok Ads: connected (Nora Northwind, ad account Northwind Outfitters Ads)",
 ]
 
@@ -69,8 +69,8 @@ def test_the_seeded_connections_are_signed_in_at_the_sandbox_and_keep_their_hist
         demo = DEMO_CONNECTIONS[connection.platform]
         assert connection.status == ConnectionStatus.ACTIVE
         assert (connection.external_account_id, connection.ad_account_id) == (demo.account_id, demo.ad_account_id)
-        # (only Meta's ad account list names a currency; Google's and TikTok's lists carry none)
-        assert connection.ad_account_currency == ("USD" if connection.platform == META_ADS else "")
+        # and each ad account carries the name and currency the platform reports for it
+        assert (connection.ad_account_name, connection.ad_account_currency) == (demo.ad_account_name, demo.currency)
         assert connection.last_error == ""
         assert connection.connected_by.email == settings.DEMO_USER_EMAIL
         # and its token is one the sandbox issued for that account, which its account reader accepts

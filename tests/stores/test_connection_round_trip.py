@@ -29,6 +29,13 @@ PLATFORM_CASES = [
     pytest.param("google_ads", "2345678901", "same refresh token", True, id="google ads keeps its refresh token"),
     pytest.param("tiktok_ads", "7000000000000000002", "never expires", True, id="tiktok ads token never expires"),
 ]
+# The picked ad account as the platform names it: Meta lists name and currency; Google reads them with a GAQL query
+# FROM customer, TikTok Ads from advertiser/info.
+PICKED = {
+    "meta_ads": ("Northwind Outfitters EU", "EUR"),
+    "google_ads": ("Northwind Outfitters Shopping", "USD"),
+    "tiktok_ads": ("Northwind Outfitters Spark", "USD"),
+}
 
 
 @pytest.fixture
@@ -41,13 +48,14 @@ def _sandbox_token(connection: PlatformConnection) -> SandboxToken:
     return SandboxToken.objects.get(access_token=connection.access_token)
 
 
-def _pick(client, response, ad_account_id: str):
-    # given the login manages several ad accounts, the callback leads to the picker
+def _pick(client, response, ad_account_id: str, platform: str):
+    # given the login manages several ad accounts, the callback leads to the picker, which names each with its currency
     assert response.status_code == 302
     assert response["Location"].startswith("/stores/connections/pick/")
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert ad_account_id.encode() in page.content
+    name, currency = PICKED[platform]
+    assert f'{name} <span class="muted">{ad_account_id} · {currency}</span>' in page.content.decode()
     return client.post(response["Location"], {"ad_account": ad_account_id})
 
 
@@ -66,7 +74,7 @@ def test_a_connection_lives_its_whole_life_against_the_sandbox(
     # when the merchant connects and allows the consent as the first demo account
     response = connect(owner_client, platform)
     if ad_account:
-        response = _pick(owner_client, response, ad_account)
+        response = _pick(owner_client, response, ad_account, platform)
 
     # then the connection is stored, active, with its account and encrypted tokens, and the hub says so
     assert response.status_code == 302
@@ -76,6 +84,7 @@ def test_a_connection_lives_its_whole_life_against_the_sandbox(
     assert connection.status == ConnectionStatus.ACTIVE
     assert connection.external_account_id == token.account.external_id
     assert connection.ad_account_id == ad_account
+    assert (connection.ad_account_name, connection.ad_account_currency) == PICKED.get(platform, ("", ""))
     assert connection.connected_by == owner
     assert token.access_token not in connection.access_token_encrypted
     spec = oauth_platform(platform)
@@ -107,7 +116,7 @@ def test_a_connection_lives_its_whole_life_against_the_sandbox(
         assert "ran out" in connection.last_error
         assert mailoutbox[-1].to == ["owner@northwind.test"]
         # when the merchant reconnects the same account, the same row comes back with its history
-        response = _pick(owner_client, connect(owner_client, platform), ad_account)
+        response = _pick(owner_client, connect(owner_client, platform), ad_account, platform)
         assert response.status_code == 302
         reconnected = PlatformConnection.objects.get(store=store, platform=platform)
         assert reconnected.pk == connection.pk
