@@ -2,7 +2,6 @@
 
 import datetime as dt
 import secrets
-from urllib.parse import urlsplit, urlunsplit
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -164,11 +163,6 @@ def update_object(obj: SandboxAdObject, **fields: object) -> SandboxAdObject:
     obj.save()
     record_delivery(obj)
     return obj
-
-
-def strip_query(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def require(data: dict, *names: str) -> None:

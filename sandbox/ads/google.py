@@ -9,6 +9,7 @@ Docs: https://developers.google.com/google-ads/api/rest/reference/rest/v25/custo
 """
 
 import datetime as dt
+import operator
 import re
 import uuid
 import zoneinfo
@@ -56,11 +57,16 @@ RESOURCE_PATHS = {
 
 def _customer(request: HttpRequest, cid: str) -> SandboxAccount:
     if not request.headers.get("developer-token"):
-        raise SandboxError(Failure.AUTH, "The developer token is missing.", code="DEVELOPER_TOKEN_PARAMETER_MISSING")
+        # Google answers a missing developer token as an invalid argument, not as an authentication failure.
+        raise SandboxError(
+            Failure.VALIDATION, "developer-token parameter is missing.", code="DEVELOPER_TOKEN_PARAMETER_MISSING"
+        )
     login_customer = request.headers.get("login-customer-id", "")
     if login_customer and not login_customer.isdigit():
         raise SandboxError(
-            Failure.VALIDATION, "login-customer-id must be digits only.", code="INVALID_LOGIN_CUSTOMER_ID"
+            Failure.VALIDATION,
+            f"The login customer id header '{login_customer}' could not be validated.",
+            code={"headerError": "INVALID_LOGIN_CUSTOMER_ID"},
         )
     rate_limit(key=f"{GOOGLE_ADS}:{request.sandbox_token.pk}", limit=CALLS_PER_MINUTE)
     return ad_account_for(request.sandbox_token, cid)
@@ -97,7 +103,7 @@ def _end_date_time(account: SandboxAccount, value: str) -> str:
         raise SandboxError(
             Failure.VALIDATION,
             "The string date time's format should be yyyy-mm-dd hh:mm:ss.",
-            code="INVALID_STRING_DATE_TIME_SECONDS",
+            code={"dateError": "INVALID_STRING_DATE_TIME_SECONDS"},
         )
     zone = zoneinfo.ZoneInfo(account.timezone_name or "UTC")
     # The campaign serves through the last second named.
@@ -142,7 +148,9 @@ def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool)
             raise SandboxError(Failure.VALIDATION, "Invalid advertisingChannelType.", code="INVALID_ENUM_VALUE")
         bidding = [BIDDING[key] for key in BIDDING if key in data]
         if len(bidding) != 1:
-            raise SandboxError(Failure.VALIDATION, "Exactly one bidding strategy is required.", code="REQUIRED")
+            raise SandboxError(
+                Failure.VALIDATION, "Exactly one bidding strategy is required.", code={"fieldError": "REQUIRED"}
+            )
         if not data.get("containsEuPoliticalAdvertising"):
             raise SandboxError(
                 Failure.VALIDATION, "containsEuPoliticalAdvertising is required.", code="REQUIRED_FIELD_MISSING"
@@ -153,7 +161,11 @@ def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool)
             .exclude(status="REMOVED")
             .exists()
         ):
-            raise SandboxError(Failure.VALIDATION, "A campaign with this name already exists.", code="DUPLICATE_NAME")
+            raise SandboxError(
+                Failure.VALIDATION,
+                "A campaign with this name already exists.",
+                code={"campaignError": "DUPLICATE_CAMPAIGN_NAME"},
+            )
         status = _status(data.get("status"))
         end_time = _end_date_time(account, data["endDateTime"]) if data.get("endDateTime") else ""
         if validate_only:
@@ -196,7 +208,7 @@ def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool)
         raise SandboxError(
             Failure.VALIDATION,
             "A responsive search ad needs at least 3 headlines and 2 descriptions.",
-            code="TOO_FEW_ITEMS",
+            code={"collectionSizeError": "TOO_FEW"},
         )
     status = _status(data.get("status"), "ENABLED")
     if validate_only:
@@ -253,7 +265,9 @@ def mutate(request: HttpRequest, cid: str, resource: str) -> JsonResponse:
                 if not validate_only and kind != AdObjectKind.BUDGET:
                     update_object(obj, status="REMOVED")
             else:
-                raise SandboxError(Failure.VALIDATION, "Each operation needs create, update or remove.")
+                raise SandboxError(
+                    Failure.VALIDATION, "Each operation needs create, update or remove.", code="OPERATION_REQUIRED"
+                )
             results.append({"resourceName": _resource_name(obj)} if obj is not None else {})
     return JsonResponse({"results": [] if validate_only else results})
 
@@ -295,8 +309,9 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _query_error(message: str) -> SandboxError:
-    return SandboxError(Failure.VALIDATION, message, code="QUERY_ERROR")
+def _query_error(message: str, reason: str = "QUERY_ERROR") -> SandboxError:
+    """A GAQL refusal: Google files these under ``queryError`` with a reason (``QUERY_ERROR`` when generic)."""
+    return SandboxError(Failure.VALIDATION, message, code={"queryError": reason})
 
 
 def _literal(raw: str) -> Any:
@@ -309,17 +324,25 @@ def _literal(raw: str) -> Any:
 
 
 def _during(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of a ``DURING`` range, as (days back to the first, days back to the last)."""
+    weekday, sunday = today.weekday(), (today.weekday() + 1) % 7  # days since Monday, since Sunday
     spans = {"TODAY": (0, 0), "YESTERDAY": (1, 1), "LAST_7_DAYS": (7, 1), "LAST_14_DAYS": (14, 1)}
     spans |= {"LAST_30_DAYS": (30, 1), "THIS_MONTH": (today.day - 1, 0)}
+    spans |= {"THIS_WEEK_MON_TODAY": (weekday, 0), "THIS_WEEK_SUN_TODAY": (sunday, 0)}
+    spans |= {"LAST_WEEK_MON_SUN": (weekday + 7, weekday + 1), "LAST_WEEK_SUN_SAT": (sunday + 7, sunday + 1)}
+    spans |= {"LAST_BUSINESS_WEEK": (weekday + 7, weekday + 3)}
+    if name.upper() == "LAST_MONTH":
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return last.replace(day=1), last
     if name.upper() not in spans:
-        raise _query_error(f"Unsupported date range {name}.")
+        raise _query_error(f"Invalid date range {name} with the DURING operator.", "INVALID_VALUE_WITH_DURING_OPERATOR")
     back, end = spans[name.upper()]
     return today - dt.timedelta(days=back), today - dt.timedelta(days=end)
 
 
 def _customer_attribute(account: SandboxAccount, attr: str) -> Any:
     if attr not in CUSTOMER_FIELDS:
-        raise _query_error(f"Unrecognized field customer.{attr}.")
+        raise _query_error(f"Unrecognized field customer.{attr}.", "UNRECOGNIZED_FIELD")
     return {
         "id": account.external_id,
         "descriptive_name": account.name,
@@ -389,21 +412,27 @@ def _attribute(obj: SandboxAdObject, field: str) -> Any:
     }.get(attr)
 
 
+_ORDERINGS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
+
+
 def _matches(value: Any, op: str, expected: Any) -> bool:
+    """One WHERE condition; ``op`` is one the condition grammar accepts."""
     value = "" if value is None else str(value)
     op = op.upper()
-    if op == "=":
-        return value == str(expected)
-    if op == "!=":
-        return value != str(expected)
-    if op == "IN":
-        return value in [str(e) for e in expected]
-    if op == "NOT IN":
-        return value not in [str(e) for e in expected]
+    if op in ("IN", "NOT IN"):
+        if not isinstance(expected, list):
+            raise _query_error(f"{op} needs a list of values in parentheses.", "EXPECTED_LIST")
+        return (value in [str(e) for e in expected]) == (op == "IN")
     if op == "LIKE":
         pattern = "^" + re.escape(str(expected)).replace("%", ".*").replace("_", ".") + "$"
         return re.match(pattern, value) is not None
-    raise _query_error(f"Unsupported operator {op}.")
+    if op in ("=", "!="):
+        return (value == str(expected)) == (op == "=")
+    compare = _ORDERINGS[op]
+    try:  # numbers (ids, micros) compare as numbers, anything else as text
+        return compare(float(value), float(str(expected)))
+    except ValueError:
+        return compare(value, str(expected))
 
 
 def run_query(account: SandboxAccount, query: str) -> tuple[list[dict], list[str]]:
@@ -427,12 +456,14 @@ def run_query(account: SandboxAccount, query: str) -> tuple[list[dict], list[str
     metric_fields = [f for f in fields if f.startswith("metrics.")]
     unknown = [f for f in metric_fields if f not in METRICS]
     if unknown:
-        raise _query_error(f"Unrecognized field {unknown[0]}.")
+        raise _query_error(f"Unrecognized field {unknown[0]}.", "UNRECOGNIZED_FIELD")
     daily = "segments.date" in fields
     if (daily or metric_fields) and resource != "campaign":
         raise _query_error("The sandbox reports metrics FROM campaign only.")
     if daily and date_span is None:
-        raise _query_error("segments.date in SELECT needs a finite date range in WHERE.")
+        raise _query_error(
+            "segments.date in SELECT needs a finite date range in WHERE.", "EXPECTED_FILTERS_ON_DATE_RANGE"
+        )
     if resource == "customer":
         return _customer_rows(account, fields, conditions), fields
     objects = (
@@ -449,7 +480,8 @@ def run_query(account: SandboxAccount, query: str) -> tuple[list[dict], list[str
             continue
         today = market.today_for(obj)
         if date_span is None:
-            since, until = obj.created_at.date(), today
+            # No date range: the campaign's whole life, from its first day in the account's time zone.
+            since, until = obj.created_at.astimezone(market.account_zone(obj)).date(), today
         elif date_span.group("during"):
             since, until = _during(date_span.group("during"), today)
         else:

@@ -387,8 +387,24 @@ def _date_range(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date]
         except (KeyError, TypeError, ValueError) as exc:
             raise SandboxError(Failure.VALIDATION, "Invalid parameter: time_range needs since and until.") from exc
     preset = request.GET.get("date_preset") or "last_30d"
+    weekday, sunday = today.weekday(), (today.weekday() + 1) % 7  # days since Monday, since Sunday
     presets = {"today": (0, 0), "yesterday": (1, 1), "last_3d": (3, 1), "last_7d": (7, 1), "last_14d": (14, 1)}
     presets |= {"last_28d": (28, 1), "last_30d": (30, 1), "last_90d": (90, 1), "maximum": (37 * 30, 0)}
+    presets |= {"this_month": (today.day - 1, 0), "this_week_mon_today": (weekday, 0)}
+    presets |= {"this_week_sun_today": (sunday, 0), "last_week_mon_sun": (weekday + 7, weekday + 1)}
+    presets |= {"last_week_sun_sat": (sunday + 7, sunday + 1)}
+    quarter = dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    last_quarter_end = quarter - dt.timedelta(days=1)
+    spans = {
+        "last_month": (last_month_end.replace(day=1), last_month_end),
+        "this_quarter": (quarter, today),
+        "last_quarter": (dt.date(last_quarter_end.year, last_quarter_end.month - 2, 1), last_quarter_end),
+        "this_year": (dt.date(today.year, 1, 1), today),
+        "last_year": (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+    }
+    if preset in spans:
+        return spans[preset]
     if preset not in presets:
         raise SandboxError(Failure.VALIDATION, f"Invalid parameter: date_preset {preset}.")
     back, end = presets[preset]
