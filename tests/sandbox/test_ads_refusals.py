@@ -226,6 +226,30 @@ def test_meta_answers_a_parent_it_cannot_see_as_a_missing_object(client, meta_to
     assert SandboxAdObject.objects.count() == before
 
 
+def test_meta_answers_a_node_it_cannot_see_as_unsupported(client, meta_token, meta_tree):
+    # given a campaign of another user's ad account
+    other = sandbox_token(META_ADS)
+    sandbox_ad_account(other, external_id="act_202")
+    foreign = graph(client, other.access_token, "post", "act_202/campaigns", **META_CAMPAIGN).json()["id"]
+    # when this user reads it and pauses it
+    read = graph(client, meta_token, "get", f"{foreign}/", fields="name")
+    paused = graph(client, meta_token, "post", f"{foreign}/", status="PAUSED")
+    # then both get the Graph API's unsupported-request error
+    message = (
+        f"Unsupported get request. Object with ID '{foreign}' does not exist, cannot be loaded due to missing "
+        "permissions, or does not support this operation."
+    )
+    for response in (read, paused):
+        assert response.status_code == 400
+        assert graph_error(response) == {
+            "message": message,
+            "type": "GraphMethodException",
+            "code": 100,
+            "error_subcode": 33,
+            "is_transient": False,
+        }
+
+
 @pytest.mark.parametrize(
     "edge",
     [
@@ -1256,3 +1280,8 @@ def test_tiktok_report_without_a_day_dimension_sums_the_range(client, tt_token, 
         }
     ]
     assert len(daily) >= 20
+    # and a filter on the campaign by EQUAL keeps it, one on another campaign leaves nothing
+    for value, expected in ((tt_tree["campaign"], total["list"]), ("1800000000000000001", [])):
+        rule = {"field_name": "campaign_id", "filter_type": "EQUAL", "filter_value": value}
+        filtered = tt_get(client, tt_token, "report/integrated/get", **REPORT | span | {"filtering": [rule]})
+        assert filtered.json()["data"]["list"] == expected
