@@ -518,7 +518,7 @@ def google_userinfo(request: HttpRequest) -> HttpResponse:
 def google_list_accessible_customers(request: HttpRequest, version: str) -> HttpResponse:
     if not request.headers.get("developer-token"):
         raise SandboxError(
-            Failure.VALIDATION, "The developer token is missing.", code="DEVELOPER_TOKEN_PARAMETER_MISSING"
+            Failure.VALIDATION, "developer-token parameter is missing.", code="DEVELOPER_TOKEN_PARAMETER_MISSING"
         )
     names = [f"customers/{a.external_id}" for a in grants.ad_accounts_for(request.sandbox_token)]
     return JsonResponse({"resourceNames": names})
