@@ -79,8 +79,13 @@ def test_a_planned_calendar_is_previewed_and_scheduled_all_at_once(
     # then the preview shows both drafts, each with its caption and the sandbox's image
     expect(page.locator(".preview-grid article.post-preview")).to_have_count(2)
     expect(page.locator(".preview-grid .badge.draft")).to_have_count(2)
-    images = page.locator(".preview-grid article img")
-    assert all(img.evaluate("i => i.complete && i.naturalWidth > 0") for img in images.all())
+    expect(page.locator(".preview-grid article img")).to_have_count(2)
+    # the images load from the sandbox; on a busy machine that takes a moment, so wait for them (or time out)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.preview-grid article img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=15000,
+    )
 
     # when they schedule all
     page.get_by_role("button", name="Schedule all").click()
