@@ -20,7 +20,6 @@ from ads.services.campaigns import (
     campaigns_hold_for_connection,
     campaigns_release_for_connection,
     creative_create,
-    platform_failed,
 )
 from ads.services.guardrails import (
     ad_settings_for_store,
@@ -53,6 +52,5 @@ __all__ = [
     "campaigns_hold_for_connection",
     "campaigns_release_for_connection",
     "committed_daily_budget",
-    "platform_failed",
     "creative_create",
 ]

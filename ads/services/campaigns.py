@@ -35,7 +35,7 @@ from ads.services.guardrails import ad_settings_for_store, guardrails_check, gua
 from platforms.ads_common import SALES, AdsClient, CampaignSpec, ads_client, ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected
-from stores.connections import connection_record_failure, connection_record_success
+from stores.connections import connection_record_error, connection_record_success
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Product, Store
 from stores.permissions import membership_require
@@ -285,17 +285,6 @@ def _give_up(campaign: AdCampaign, action_kind: str, error: PlatformError) -> No
         )
 
 
-def platform_failed(*, connection: PlatformConnection, error: PlatformError) -> None:
-    """Record a failed platform call on the connection's health. A refused token (AuthExpired) marks it expired
-    through ``stores.connections``, which records the event, tells the owners and, through growth, holds the
-    connection's campaigns and posts; a refusal of the request itself (Rejected) says nothing about the
-    connection, which answered."""
-    if isinstance(error, Rejected):
-        connection_record_success(connection=connection)
-        return
-    connection_record_failure(connection=connection, error=error)
-
-
 class CreationInterrupted(Exception):
     """A creation attempt stopped on a Transient or RateLimited ``error``. ``progressed``: it stored at least one
     new level before stopping, so the next attempt starts further along (the task's retry budget counts only
@@ -356,15 +345,15 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
         if campaign.activate_on_create:
             client.set_active(ids, active=True)
     except Rejected as error:
-        platform_failed(connection=campaign.connection, error=error)
+        connection_record_error(connection=campaign.connection, error=error)
         _give_up(campaign, ActionKind.CREATE, error)
         return campaign
     except AuthExpired as error:
-        platform_failed(connection=campaign.connection, error=error)
+        connection_record_error(connection=campaign.connection, error=error)
         return campaign
     except PlatformError as error:
         AdCampaign.objects.filter(pk=campaign.pk).update(last_error=error.message[:1000])
-        platform_failed(connection=campaign.connection, error=error)
+        connection_record_error(connection=campaign.connection, error=error)
         raise CreationInterrupted(error, progressed=len(ids) > stored_before) from error
     connection_record_success(connection=campaign.connection)
     with transaction.atomic():
@@ -574,7 +563,7 @@ def campaign_action_apply(*, action_id: int) -> CampaignAction:
     try:
         APPLY[action.kind](_client(campaign), _ids(campaign), action)
     except Rejected as error:
-        platform_failed(connection=campaign.connection, error=error)
+        connection_record_error(connection=campaign.connection, error=error)
         with transaction.atomic():
             locked = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
             for field, value in action.before.items():
@@ -584,10 +573,10 @@ def campaign_action_apply(*, action_id: int) -> CampaignAction:
             action.save(update_fields=["result", "error", "finished_at"])
         return action
     except AuthExpired as error:
-        platform_failed(connection=campaign.connection, error=error)
+        connection_record_error(connection=campaign.connection, error=error)
         return action
     except PlatformError as error:
-        platform_failed(connection=campaign.connection, error=error)
+        connection_record_error(connection=campaign.connection, error=error)
         raise
     connection_record_success(connection=campaign.connection)
     action.result, action.finished_at = ActionResult.APPLIED, timezone.now()

@@ -12,9 +12,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ads.models import AdCampaign, AdInsight, CampaignStatus
-from ads.services.campaigns import _client, platform_failed
+from ads.services.campaigns import _client
 from platforms.errors import AuthExpired, PlatformError
-from stores.connections import connection_record_success
+from stores.connections import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus, PlatformConnection
 
 RESYNC_DAYS = 28
@@ -57,10 +57,10 @@ def insights_sync_for_connection(*, connection_id: int, days: int, today: dt.dat
     try:
         rows = _client(sample).daily_insights(list(campaigns), since, today)
     except AuthExpired as error:
-        platform_failed(connection=connection, error=error)
+        connection_record_error(connection=connection, error=error)
         return 0
     except PlatformError as error:
-        platform_failed(connection=connection, error=error)
+        connection_record_error(connection=connection, error=error)
         raise
     connection_record_success(connection=connection)
     return insights_store(campaigns=campaigns, rows=rows)

@@ -43,12 +43,10 @@ def _first_error(body: Any) -> dict[str, Any]:
 
 def _retry_delay(error: dict[str, Any], header: str | None) -> float:
     delay = ((error.get("details") or {}).get("quotaErrorDetails") or {}).get("retryDelay")
+    fallback = parse_retry_after(header)
     if isinstance(delay, str) and delay.endswith("s"):
-        try:
-            return float(delay[:-1])
-        except ValueError:
-            pass
-    return parse_retry_after(header)
+        return parse_retry_after(delay[:-1], default=fallback)
+    return fallback
 
 
 class GoogleAdsHttp(PlatformHttp):
