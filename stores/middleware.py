@@ -32,24 +32,29 @@ class CurrentStoreMiddleware:
 
 
 class ApplicationErrorMiddleware:
-    """Renders an ApplicationError raised by a view as the error partial (htmx) or page, with its 4xx status."""
+    """Renders an ApplicationError raised by a view as the error partial (htmx) or page, with its 4xx status, and
+    makes every other 4xx answer to an htmx request one that htmx shows (``stores.htmx``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if htmx and not htmx.history_restore_request and 400 <= response.status_code < 500:
+            from stores.htmx import htmx_error_normalize
+
+            response = htmx_error_normalize(request=request, response=response)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.shortcuts import render
 
         from stores.exceptions import ApplicationError
+        from stores.htmx import htmx_error_response
 
         if not isinstance(exception, ApplicationError):
             return None
-        template = "partials/error.html" if getattr(request, "htmx", False) else "error.html"
-        response = render(request, template, {"error": exception}, status=exception.status_code)
         if getattr(request, "htmx", False):
-            response["HX-Retarget"] = "#messages"
-            response["HX-Reswap"] = "innerHTML"
-        return response
+            return htmx_error_response(request=request, message=exception.message, status=exception.status_code)
+        return render(request, "error.html", {"error": exception}, status=exception.status_code)

@@ -1,0 +1,77 @@
+"""How a refused htmx request shows its message.
+
+htmx swaps a 4xx answer like a 2xx one (``responseHandling`` in the ``htmx-config`` meta of ``base.html``), so
+every 4xx that an htmx request gets must be one of two things:
+
+- the re-rendered fragment of the element that sent it, with the errors inline next to the fields (the store
+  settings, members and API keys panels do this), swapped into the request's own target; or
+- the error partial, retargeted to the page's ``#messages`` region (``role="alert"``), leaving the form that sent
+  it, its input and its focus untouched. ``htmx_error_response`` builds it; ``ApplicationErrorMiddleware`` sends
+  it for every ``ApplicationError`` and turns any other 4xx answer (Django's 403, 404 and 405 pages, a CSRF
+  failure, an empty body) into it, so no view can answer an htmx request with something that would land a whole
+  page inside a table row or show nothing at all.
+
+A 4xx never enters the browser history (``HX-Push-Url: false``). A 5xx is not swapped: ``static/js/app.js``
+shows a generic message in ``#messages`` instead.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+MESSAGES_REGION = "#messages"
+
+# What a person reads when a 4xx answer carried no message of its own (a framework page, an empty body).
+STATUS_MESSAGES = {
+    400: "That request could not be read. Check what you entered and try again.",
+    403: "Your role in this store does not allow this.",
+    404: "That item was not found in this store. Reload the page to see what is current.",
+    405: "That action is not available here.",
+    409: "That change collides with the current state. Reload the page and try again.",
+    413: "What you sent is too large.",
+    415: "That kind of content is not accepted here.",
+    429: "Too many requests. Try again in a minute.",
+}
+CSRF_FAILURE_MESSAGE = "This page has expired. Reload it and try again."
+FALLBACK_MESSAGE = "That could not be done. Reload the page and try again."
+
+
+def htmx_error_response(*, request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """The error partial with ``message``, sent to the ``#messages`` region instead of the request's target."""
+    response = render(request, "partials/error.html", {"error": {"message": message}}, status=status)
+    response["HX-Retarget"] = MESSAGES_REGION
+    response["HX-Reswap"] = "innerHTML"
+    response["HX-Push-Url"] = "false"
+    return response
+
+
+def _is_fragment(response: HttpResponse) -> bool:
+    """An HTML answer that is a piece of a page (a partial), not a whole document or something else."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    head = response.content.lstrip()[:1024].lower()
+    return bool(head) and not head.startswith(b"<!doctype") and b"<html" not in head
+
+
+def _status_message(*, request: HttpRequest, status: int) -> str:
+    if status == 403 and not getattr(request, "csrf_processing_done", False):
+        # CsrfViewMiddleware marks every request it accepts; a 403 without that mark is its refusal.
+        return CSRF_FAILURE_MESSAGE
+    return STATUS_MESSAGES.get(status, FALLBACK_MESSAGE)
+
+
+def htmx_error_normalize(*, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Make a 4xx answer to an htmx request one that htmx can show (see the module docstring).
+
+    An answer already retargeted, or a fragment meant for the request's own target, is kept (and kept out of the
+    history); anything else is replaced by the error partial in ``#messages`` with a message for its status.
+    """
+    if response.has_header("HX-Retarget") or _is_fragment(response):
+        response["HX-Push-Url"] = "false"
+        return response
+    status = response.status_code
+    replacement = htmx_error_response(
+        request=request, message=_status_message(request=request, status=status), status=status
+    )
+    if response.has_header("Allow"):
+        replacement["Allow"] = response["Allow"]  # a 405 names the methods it takes
+    return replacement
