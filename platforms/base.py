@@ -4,6 +4,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 import requests
 from django.conf import settings
@@ -25,16 +26,62 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"),
 ]
 
+# A URL or form parameter ``name=value`` (at the start, or after ``?``, ``&`` or ``;``).
+_PARAMETER = re.compile(r"(^|[?&;])([^=&;?#\s\"']+)=([^&;#\s\"']*)")
+# Parameter names whose value is a credential: exact names, and anything that contains one of the words.
+_SECRET_PARAMETER_NAMES = frozenset(
+    {"code", "auth_code", "state", "key", "apikey", "sig", "signature", "hmac", "password", "passwd", "pwd", "nonce"}
+)
+_SECRET_PARAMETER_WORDS = ("token", "secret", "password", "verifier", "api_key", "credential", "assertion", "session")
+REDACTED = "[redacted]"
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a query/form parameter or header called ``name`` carries a credential (token, secret, code ...)."""
+    lowered = unquote_plus(name).strip().lower().replace("-", "_")
+    return lowered in _SECRET_PARAMETER_NAMES or any(word in lowered for word in _SECRET_PARAMETER_WORDS)
+
+
+def redact_parameters(text: str) -> str:
+    """Replace the value of every secret-named ``name=value`` parameter in a URL, query string or form body."""
+
+    def replace(match: re.Match[str]) -> str:
+        lead, name, value = match.groups()
+        return f"{lead}{name}={REDACTED}" if value and is_secret_name(name) else match.group(0)
+
+    return _PARAMETER.sub(replace, text)
+
 
 def redact(text: str) -> str:
     """Replace anything that looks like a token or secret with ``[redacted]``."""
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(r"\1[redacted]", text)
-    return text
+    return redact_parameters(text)
+
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=`` (or a library) and is written out
+# by the JSON formatter, so it is redacted too.
+_RECORD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+def _redact_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {key: REDACTED if is_secret_name(str(key)) else _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(item) for item in value]
+    # An object (a Django request in ``django.request`` records) is written as its text, which may hold its URL.
+    return redact(str(value))
 
 
 class RedactSecretsFilter(logging.Filter):
-    """A logging filter that redacts tokens from every record's message and arguments."""
+    """A logging filter that redacts tokens from every record's message, arguments, extra fields and traceback.
+
+    Attach it to the handler that writes (the record is changed in place: the traceback becomes redacted text).
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -43,6 +90,16 @@ class RedactSecretsFilter(logging.Filter):
             return True
         record.msg = redact(message)
         record.args = None
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for key, value in list(record.__dict__.items()):
+            if key not in _RECORD_ATTRIBUTES:
+                record.__dict__[key] = _redact_value(value)
         return True
 
 

@@ -1,7 +1,8 @@
 """The decorator every sandbox API view wears: fault injection, token check, per-token rate limits, errors.
 
-Tokens travel the way each platform expects: ``Authorization: Bearer`` for most, the ``access_token`` query or
-form parameter for the Graph API (Meta, Instagram), and the ``Access-Token`` header for the TikTok Business API.
+Tokens travel the way each platform expects: ``Authorization: Bearer`` for most, and for the Graph API (Meta,
+Instagram) also the ``access_token`` query or form parameter (the official SDKs send that), and the
+``Access-Token`` header for the TikTok Business API.
 """
 
 import functools

@@ -5,6 +5,12 @@ Docs: https://developers.facebook.com/docs/instagram-platform/instagram-api-with
 (authorize, code exchange), https://developers.facebook.com/docs/instagram-platform/reference/access_token
 (long-lived), https://developers.facebook.com/docs/instagram-platform/reference/refresh_access_token (refresh),
 https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/get-started (/me).
+
+Tokens never travel in a URL (URLs end up in access logs and proxies): the code exchange is a POST form, and the
+graph.instagram.com reads carry the token in ``Authorization: Bearer``, which the Graph API accepts on any call in
+place of the ``access_token`` query parameter. The long-lived exchange is documented only as a GET, so the app
+secret stays a query parameter there (the one secret in a URL; our access log redacts it, see
+``growthhub.gunicorn_logging``).
 """
 
 from typing import Any
@@ -16,6 +22,10 @@ WEB = "https://www.instagram.com"
 API = "https://api.instagram.com"
 GRAPH = "https://graph.instagram.com"
 GRAPH_VERSION = "v25.0"
+
+
+def _bearer(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
 
 
 class InstagramOAuth(OAuthPlatform):
@@ -40,11 +50,8 @@ class InstagramOAuth(OAuthPlatform):
         body = self.http.request(
             "GET",
             self.url(self.long_lived_endpoint),
-            params={
-                "grant_type": "ig_exchange_token",
-                "client_secret": self.client_secret,
-                "access_token": short.access_token,
-            },
+            headers=_bearer(short.access_token),
+            params={"grant_type": "ig_exchange_token", "client_secret": self.client_secret},
         )
         return self._long_lived(body, short)
 
@@ -70,12 +77,13 @@ class InstagramOAuth(OAuthPlatform):
         body = self.http.request(
             "GET",
             self.url(self.refresh_endpoint),
-            params={"grant_type": "ig_refresh_token", "access_token": access_token},
+            headers=_bearer(access_token),
+            params={"grant_type": "ig_refresh_token"},
         )
         return self._long_lived(body, TokenSet(access_token=access_token, scopes=self.scopes))
 
     def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
         body = self.http.request(
-            "GET", self.url(self.account_endpoint), params={"fields": "user_id,username", "access_token": access_token}
+            "GET", self.url(self.account_endpoint), headers=_bearer(access_token), params={"fields": "user_id,username"}
         )
         return AccountInfo(id=str(body.get("user_id") or body["id"]), name=body.get("username") or "")

@@ -1,6 +1,11 @@
-"""Meta (Facebook Login for the Marketing API): code exchange and the long-lived token exchange are GETs with the
-app secret in the query; the long-lived token (about 60 days) has no refresh token, so the merchant signs in again
-before it runs out.
+"""Meta (Facebook Login for the Marketing API): the code exchange and the long-lived token exchange; the long-lived
+token (about 60 days) has no refresh token, so the merchant signs in again before it runs out.
+
+No secret travels in a URL (URLs end up in access logs and proxies): the token endpoint is an OAuth 2.0 token
+endpoint that takes its parameters (app secret, code, short-lived token) as a POST form body, and every other call
+carries the token in ``Authorization: Bearer``, which the Graph API accepts on any call in place of the
+``access_token`` parameter. Paging follows the ``after`` cursor rather than ``paging.next``, whose URL the Graph API
+fills with the access token.
 
 Docs: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow (dialog, code exchange),
 https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived (fb_exchange_token),
@@ -11,8 +16,6 @@ https://developers.facebook.com/docs/marketing-api/reference/user/adaccounts/ (a
 from typing import Any
 
 import requests
-from authlib.common.urls import add_params_to_uri
-from authlib.integrations.requests_client import OAuth2Session
 
 from platforms.base import parse_retry_after
 from platforms.constants import META_ADS
@@ -24,15 +27,6 @@ GRAPH = "https://graph.facebook.com"
 GRAPH_VERSION = "v25.0"
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80000, 80004})
 MAX_AD_ACCOUNT_PAGES = 20
-
-
-def _graph_query_auth(client: Any, method: str, uri: str, headers: dict, body: str) -> tuple[str, dict, str]:
-    """The Graph token endpoint takes the app id and secret as query parameters of a GET."""
-    return (
-        add_params_to_uri(uri, [("client_id", client.client_id), ("client_secret", client.client_secret)]),
-        headers,
-        body,
-    )
 
 
 class GraphHttp(OAuthHttp):
@@ -70,7 +64,6 @@ class MetaAdsOAuth(OAuthPlatform):
     ad_accounts_endpoint = (GRAPH, f"{GRAPH_VERSION}/me/adaccounts")
     scopes = ("ads_management", "ads_read", "business_management")
     scope_separator = ","
-    token_auth_method = "graph_query"
     refreshable = False
     http_class = GraphHttp
 
@@ -78,20 +71,16 @@ class MetaAdsOAuth(OAuthPlatform):
     def can_revoke(self) -> bool:
         return True
 
-    def oauth_session(self, *, redirect_uri: str | None = None) -> OAuth2Session:
-        session = super().oauth_session(redirect_uri=redirect_uri)
-        session.register_client_auth_method(("graph_query", _graph_query_auth))
-        return session
-
     def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> TokenSet:
+        """The code for a short-lived token, then that for a long-lived one (both POSTs with a form body)."""
         session = self.oauth_session(redirect_uri=redirect_uri)
         short = self.token_set(
-            self._call("code exchange", session.fetch_token, self.url(self.token_endpoint), code=code, method="GET")
+            self._call("code exchange", session.fetch_token, self.url(self.token_endpoint), code=code)
         )
         body = self.http.request(
-            "GET",
+            "POST",
             self.url(self.token_endpoint),
-            params={
+            data={
                 "grant_type": "fb_exchange_token",
                 "client_id": self.client_id,
                 "client_secret": self.client_secret,
@@ -105,32 +94,34 @@ class MetaAdsOAuth(OAuthPlatform):
             extra={"token_type": body.get("token_type", "bearer")},
         )
 
+    @staticmethod
+    def _bearer(access_token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {access_token}"}
+
     def revoke(self, *, access_token: str, refresh_token: str = "") -> None:
-        self.http.request("DELETE", self.url(self.permissions_endpoint), params={"access_token": access_token})
+        self.http.request("DELETE", self.url(self.permissions_endpoint), headers=self._bearer(access_token))
 
     def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
         body = self.http.request(
-            "GET", self.url(self.account_endpoint), params={"fields": "id,name", "access_token": access_token}
+            "GET", self.url(self.account_endpoint), headers=self._bearer(access_token), params={"fields": "id,name"}
         )
         return AccountInfo(id=str(body["id"]), name=body.get("name") or str(body["id"]))
 
     def list_ad_accounts(self, *, access_token: str) -> list[AdAccountInfo]:
-        """Every page of /me/adaccounts: the next page is ``paging.next`` until a page omits it."""
+        """Every page of /me/adaccounts: the same request again with ``after`` until a page has no ``next``."""
         accounts: list[AdAccountInfo] = []
-        url: str | None = self.url(self.ad_accounts_endpoint)
-        params: dict[str, Any] | None = {
-            "fields": "id,account_id,name,currency,account_status",
-            "limit": 50,
-            "access_token": access_token,
-        }
+        params: dict[str, Any] = {"fields": "id,account_id,name,currency,account_status", "limit": 50}
         for _ in range(MAX_AD_ACCOUNT_PAGES):
-            if url is None:
-                break
-            body = self.http.request("GET", url, params=params)
+            body = self.http.request(
+                "GET", self.url(self.ad_accounts_endpoint), headers=self._bearer(access_token), params=params
+            )
             accounts += [
                 AdAccountInfo(id=row["id"], name=row.get("name", ""), currency=row.get("currency", ""))
                 for row in body.get("data", [])
             ]
-            url = (body.get("paging") or {}).get("next")
-            params = None  # the next URL carries every parameter, the token included
+            paging = body.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after")
+            if not (paging.get("next") and after):
+                break
+            params = {**params, "after": after}
         return accounts

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, PLATFORM_NAMES, TIKTOK, TIKTOK_ADS, X
-from sandbox.endpoint import api_endpoint, request_payload
+from sandbox.endpoint import api_endpoint, request_payload, token_from_request
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import AccountKind, SandboxAccount, SandboxApp, SandboxToken
 from sandbox.oauth import grants
@@ -277,8 +277,10 @@ def _instagram_error(failure: OAuthFailure) -> JsonResponse:
 @api_endpoint(INSTAGRAM, auth=False)
 @require_http_methods(["GET"])
 def instagram_long_lived(request: HttpRequest) -> HttpResponse:
-    """GET graph.instagram.com/access_token?grant_type=ig_exchange_token&client_secret&access_token."""
-    token = SandboxToken.objects.filter(platform=INSTAGRAM, access_token=request.GET.get("access_token", "")).first()
+    """GET graph.instagram.com/access_token?grant_type=ig_exchange_token&client_secret, the short-lived token as
+    ``Authorization: Bearer`` or the ``access_token`` parameter (the Graph API takes either)."""
+    raw = token_from_request(request, INSTAGRAM)
+    token = SandboxToken.objects.filter(platform=INSTAGRAM, access_token=raw).first() if raw else None
     try:
         if request.GET.get("grant_type") != "ig_exchange_token":
             raise OAuthFailure("unsupported_grant_type", "grant_type must be ig_exchange_token.")
@@ -303,8 +305,10 @@ def _long_lived_body(token: SandboxToken) -> dict[str, Any]:
 @api_endpoint(INSTAGRAM, auth=False)
 @require_http_methods(["GET"])
 def instagram_refresh(request: HttpRequest) -> HttpResponse:
-    """GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token&access_token."""
-    token = SandboxToken.objects.filter(platform=INSTAGRAM, access_token=request.GET.get("access_token", "")).first()
+    """GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token, the long-lived token as
+    ``Authorization: Bearer`` or the ``access_token`` parameter (the Graph API takes either)."""
+    raw = token_from_request(request, INSTAGRAM)
+    token = SandboxToken.objects.filter(platform=INSTAGRAM, access_token=raw).first() if raw else None
     try:
         if request.GET.get("grant_type") != "ig_refresh_token":
             raise OAuthFailure("unsupported_grant_type", "grant_type must be ig_refresh_token.")
