@@ -1,17 +1,36 @@
 """The ads JSON API, mounted at /api/ads/: campaigns (create, list, change status or budget) and creatives."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Path, Router, Schema
+from ninja.pagination import paginate
 
 from ads import selectors, services
-from ads.models import ActorKind, CampaignStatus
+from ads.models import (
+    CREATIVE_DESCRIPTION_MAX_LENGTH,
+    CREATIVE_DESCRIPTIONS_MAX,
+    CREATIVE_HEADLINE_MAX_LENGTH,
+    CREATIVE_HEADLINES_MAX,
+    CREATIVE_PRIMARY_TEXT_MAX_LENGTH,
+    MONEY_MAX_MINOR,
+    URL_MAX_LENGTH,
+    ActorKind,
+    CampaignStatus,
+)
+from ads.selectors import ID_MAX
 from ads.services import Actor
+from stores.api_pagination import BoundedPageNumberPagination
 from stores.exceptions import ApplicationError
 
 router = Router(tags=["ads"])
+
+RowId = Annotated[int, Field(ge=1, le=ID_MAX)]
+Budget = Annotated[int, Field(ge=1, le=MONEY_MAX_MINOR)]
+Headline = Annotated[str, Field(max_length=CREATIVE_HEADLINE_MAX_LENGTH)]
+Description = Annotated[str, Field(max_length=CREATIVE_DESCRIPTION_MAX_LENGTH)]
+CampaignId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -19,14 +38,20 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 class CampaignIn(Schema):
-    name: str = Field(..., examples=["Merino socks – spring"])
-    platform: str = Field(..., examples=["meta_ads"], description="meta_ads, google_ads or tiktok_ads")
-    objective: str = Field("sales", examples=["sales"], description="sales, traffic or awareness")
-    daily_budget: int = Field(..., examples=[5000], description="minor units of the store currency (5000 = 50.00)")
-    creative_ids: list[int] = Field(..., examples=[[12]], description="one creative of this store")
+    name: str = Field(..., max_length=150, examples=["Merino socks – spring"])
+    platform: str = Field(..., max_length=32, examples=["meta_ads"], description="meta_ads, google_ads or tiktok_ads")
+    objective: str = Field("sales", max_length=16, examples=["sales"], description="sales, traffic or awareness")
+    daily_budget: Budget = Field(
+        ...,
+        examples=[5000],
+        description=f"minor units of the store currency (5000 = 50.00), 1 to {MONEY_MAX_MINOR}",
+    )
+    creative_ids: list[RowId] = Field(..., max_length=10, examples=[[12]], description="one creative of this store")
     activate: bool = Field(False, description="start delivering once created (subject to the spend cap)")
     end_date: dt.date | None = Field(
-        None, examples=["2026-12-31"], description="last day it runs (store's calendar); none = until stopped"
+        None,
+        examples=["2026-12-31"],
+        description="last day it runs (store's calendar), from today to two years ahead; none = until stopped",
     )
 
     model_config = {
@@ -43,8 +68,8 @@ class CampaignIn(Schema):
 
 
 class CampaignPatch(Schema):
-    status: str | None = Field(None, examples=["paused"], description="active, paused or archived")
-    daily_budget: int | None = Field(None, examples=[7500], description="minor units")
+    status: str | None = Field(None, max_length=16, examples=["paused"], description="active, paused or archived")
+    daily_budget: Budget | None = Field(None, examples=[7500], description=f"minor units, 1 to {MONEY_MAX_MINOR}")
 
     model_config = {"json_schema_extra": {"example": {"status": "paused"}}}
 
@@ -88,13 +113,25 @@ class CampaignOut(Schema):
 
 
 class CreativeIn(Schema):
-    name: str = Field(..., examples=["Merino socks"])
-    link_url: str = Field(..., examples=["https://shop.example.com/products/merino-socks"])
-    headlines: list[str] = Field(..., examples=[["Merino Trail Socks", "Soft on long hikes", "Free returns"]])
-    descriptions: list[str] = Field(default_factory=list, examples=[["Warm merino.", "Ships tomorrow."]])
-    primary_text: str = Field("", examples=["Our best-selling socks are back."])
-    image_url: str = ""
-    video_id: str = ""
+    name: str = Field(..., max_length=200, examples=["Merino socks"])
+    link_url: str = Field(..., max_length=URL_MAX_LENGTH, examples=["https://shop.example.com/products/merino-socks"])
+    headlines: list[Headline] = Field(
+        ...,
+        max_length=CREATIVE_HEADLINES_MAX,
+        examples=[["Merino Trail Socks", "Soft on long hikes", "Free returns"]],
+        description=f"1 to {CREATIVE_HEADLINES_MAX}, each up to {CREATIVE_HEADLINE_MAX_LENGTH} characters",
+    )
+    descriptions: list[Description] = Field(
+        default_factory=list,
+        max_length=CREATIVE_DESCRIPTIONS_MAX,
+        examples=[["Warm merino.", "Ships tomorrow."]],
+        description=f"up to {CREATIVE_DESCRIPTIONS_MAX}, each up to {CREATIVE_DESCRIPTION_MAX_LENGTH} characters",
+    )
+    primary_text: str = Field(
+        "", max_length=CREATIVE_PRIMARY_TEXT_MAX_LENGTH, examples=["Our best-selling socks are back."]
+    )
+    image_url: str = Field("", max_length=URL_MAX_LENGTH)
+    video_id: str = Field("", max_length=64)
 
 
 class CreativeOut(Schema):
@@ -131,19 +168,19 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, obj
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="The store's campaigns, newest first")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination)
 def list_campaigns(request: HttpRequest) -> object:
     """Paginated (`?page=2`); a fixed number of queries per page."""
     return selectors.campaigns_for_store(store=request.store)
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="One campaign")
-def get_campaign(request: HttpRequest, campaign_id: int) -> object:
+def get_campaign(request: HttpRequest, campaign_id: CampaignId) -> object:
     return selectors.campaign_get_for_store(store=request.store, id=campaign_id)
 
 
 @router.patch("/campaigns/{campaign_id}", response=CampaignOut, summary="Pause, resume, archive or change budget")
-def patch_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> object:
+def patch_campaign(request: HttpRequest, campaign_id: CampaignId, payload: CampaignPatch) -> object:
     """Example bodies: `{"status": "paused"}`, `{"status": "active"}`, `{"daily_budget": 7500}`.
 
     Raising a budget or resuming is refused (400, code `spend_cap_exceeded`, with the numbers) when the store's

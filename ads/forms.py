@@ -4,19 +4,56 @@ from decimal import Decimal
 
 from django import forms
 
-from ads.models import Objective, RuleAction, RuleMetric, RuleOperator
+from ads.models import (
+    CREATIVE_DESCRIPTION_MAX_LENGTH,
+    CREATIVE_DESCRIPTIONS_MAX,
+    CREATIVE_HEADLINE_MAX_LENGTH,
+    CREATIVE_HEADLINES_MAX,
+    CREATIVE_PRIMARY_TEXT_MAX_LENGTH,
+    MONEY_MAX_MINOR,
+    RULE_CHANGE_PERCENT_MAX,
+    RULE_COOLDOWN_HOURS_MAX,
+    RULE_THRESHOLD_MAX,
+    RULE_WINDOW_DAYS_MAX,
+    URL_MAX_LENGTH,
+    Objective,
+    RuleAction,
+    RuleMetric,
+    RuleOperator,
+)
+from ads.services.campaigns import last_day_range
 from platforms.constants import AD_PLATFORMS, PLATFORM_NAMES
+from stores.models import Store
 
 
 class MoneyField(forms.DecimalField):
-    """A major-unit amount (``50.00``) cleaned to minor units (``5000``)."""
+    """A major-unit amount (``50.00``) cleaned to minor units (``5000``), at most MONEY_MAX_MINOR."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0"), **kwargs)
+        super().__init__(
+            max_digits=12,
+            decimal_places=2,
+            min_value=Decimal("0"),
+            max_value=Decimal(MONEY_MAX_MINOR) / 100,
+            **kwargs,
+        )
 
     def clean(self, value: object) -> int | None:  # type: ignore[override]
         amount = super().clean(value)
         return None if amount is None else int(amount * 100)
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _text_lines(value: str, *, what: str, count: int, length: int) -> str:
+    lines = _lines(value)
+    if len(lines) > count:
+        raise forms.ValidationError(f"At most {count} {what}, one per line (you gave {len(lines)}).")
+    if any(len(line) > length for line in lines):
+        raise forms.ValidationError(f"Each of the {what} is at most {length} characters.")
+    return value
 
 
 class CampaignForm(forms.Form):
@@ -28,17 +65,63 @@ class CampaignForm(forms.Form):
     last_day = forms.DateField(
         required=False, label="Last day", help_text="Optional: it stops by itself after this day (YYYY-MM-DD)."
     )
-    link_url = forms.URLField(label="Landing page", max_length=2000, assume_scheme="https")
-    headlines = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="One per line (Google needs 3).")
-    descriptions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="One per line (Google needs 2)."
+    link_url = forms.URLField(label="Landing page", max_length=URL_MAX_LENGTH, assume_scheme="https")
+    headlines = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=CREATIVE_HEADLINES_MAX * (CREATIVE_HEADLINE_MAX_LENGTH + 2),
+        help_text=f"One per line (Google needs 3), at most {CREATIVE_HEADLINES_MAX} of up to "
+        f"{CREATIVE_HEADLINE_MAX_LENGTH} characters.",
     )
-    primary_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    image_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
+    descriptions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=CREATIVE_DESCRIPTIONS_MAX * (CREATIVE_DESCRIPTION_MAX_LENGTH + 2),
+        help_text=f"One per line (Google needs 2), at most {CREATIVE_DESCRIPTIONS_MAX} of up to "
+        f"{CREATIVE_DESCRIPTION_MAX_LENGTH} characters.",
+    )
+    primary_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=CREATIVE_PRIMARY_TEXT_MAX_LENGTH
+    )
+    image_url = forms.URLField(required=False, max_length=URL_MAX_LENGTH, assume_scheme="https")
     video_id = forms.CharField(required=False, max_length=64, help_text="TikTok needs a video id.")
 
+    def __init__(self, *args: object, store: Store, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.store = store
+        first, last = last_day_range(store=store)
+        self.fields[
+            "last_day"
+        ].help_text = (
+            f"Optional: it stops by itself after this day, {first.isoformat()} to {last.isoformat()} (YYYY-MM-DD)."
+        )
+
+    def clean_last_day(self):  # noqa: ANN201 - a Django clean hook
+        last_day = self.cleaned_data["last_day"]
+        first, last = last_day_range(store=self.store)
+        if last_day is not None and not first <= last_day <= last:
+            raise forms.ValidationError(
+                f"Give a day from {first.isoformat()} to {last.isoformat()} (today to two years ahead)."
+            )
+        return last_day
+
+    def clean_headlines(self) -> str:
+        return _text_lines(
+            self.cleaned_data["headlines"],
+            what="headlines",
+            count=CREATIVE_HEADLINES_MAX,
+            length=CREATIVE_HEADLINE_MAX_LENGTH,
+        )
+
+    def clean_descriptions(self) -> str:
+        return _text_lines(
+            self.cleaned_data["descriptions"],
+            what="descriptions",
+            count=CREATIVE_DESCRIPTIONS_MAX,
+            length=CREATIVE_DESCRIPTION_MAX_LENGTH,
+        )
+
     def lines(self, name: str) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get(name, "").splitlines() if line.strip()]
+        return _lines(self.cleaned_data.get(name, ""))
 
 
 class BudgetForm(forms.Form):
@@ -51,12 +134,23 @@ class RuleForm(forms.Form):
     platform.required = False
     metric = forms.ChoiceField(choices=RuleMetric.choices)
     operator = forms.ChoiceField(choices=RuleOperator.choices)
-    threshold = forms.DecimalField(max_digits=14, decimal_places=4, help_text="Money in major units, CTR in %.")
-    window_days = forms.IntegerField(min_value=1, max_value=90, initial=7)
+    threshold = forms.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal(0),
+        max_value=RULE_THRESHOLD_MAX,
+        help_text="Money in major units, CTR in % (0 to 100).",
+    )
+    window_days = forms.IntegerField(min_value=1, max_value=RULE_WINDOW_DAYS_MAX, initial=7)
     min_spend = MoneyField(label="Only with spend of at least", initial=Decimal("50"))
     action = forms.ChoiceField(choices=RuleAction.choices)
-    change_percent = forms.IntegerField(min_value=0, max_value=100, initial=0, required=False)
-    cooldown_hours = forms.IntegerField(min_value=0, initial=24)
+    change_percent = forms.IntegerField(min_value=0, max_value=RULE_CHANGE_PERCENT_MAX, initial=0, required=False)
+    cooldown_hours = forms.IntegerField(
+        min_value=0,
+        max_value=RULE_COOLDOWN_HOURS_MAX,
+        initial=24,
+        help_text=f"0 to {RULE_COOLDOWN_HOURS_MAX} hours ({RULE_COOLDOWN_HOURS_MAX // 24} days).",
+    )
 
 
 class AdSettingsForm(forms.Form):

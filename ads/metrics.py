@@ -5,6 +5,11 @@ from prometheus_client import Counter, Gauge
 CAMPAIGNS_CREATED = Counter(
     "growth_ad_campaigns_created", "Campaigns created at an ad platform (the whole chain, once each).", ["platform"]
 )
+LOOP_ITEM_FAILURES = Counter(
+    "growth_ads_loop_item_failures",
+    "Items a periodic ads task could not handle (each is logged and recorded on the item; the loop goes on).",
+    ["loop"],
+)
 ACTIVE_CAMPAIGNS = Gauge("growth_active_campaigns", "Campaigns delivering now, across all stores.")
 
 

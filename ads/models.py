@@ -2,14 +2,69 @@
 log of every change, and automated rules."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.deconstruct import deconstructible
 
 from platforms.constants import AD_PLATFORMS, PLATFORM_NAMES
 from stores.models import PlatformConnection, Product, Store
 
 PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in AD_PLATFORMS]
+
+# What a merchant may ask for: the forms, the API schemas, the models and the services all read these bounds, so a
+# value refused in one place is refused everywhere (and can never reach a date or an integer overflow).
+MONEY_MAX_MINOR = 10_000_000_000  # 100,000,000.00 a day: above any real store's budget, far below a 64-bit integer
+RULE_WINDOW_DAYS_MAX = 90
+RULE_COOLDOWN_HOURS_MAX = 24 * 90  # a rule may wait up to 90 days before acting on the same campaign again
+RULE_THRESHOLD_MAX = Decimal("1000000000")  # one billion (ROAS, money in major units, conversions)
+RULE_CTR_THRESHOLD_MAX = Decimal("100")  # CTR is a percentage
+RULE_CHANGE_PERCENT_MAX = 100
+CAMPAIGN_LAST_DAY_MAX_DAYS = 730  # a campaign's last day is at most two years after today (the store's calendar)
+# Google's responsive search ads take 3 to 15 headlines and 2 to 4 descriptions (shared/platform-apis.md, §6); Meta
+# and TikTok use the first of each. Lengths are Growth Hub's ceilings: each platform's client cuts to its own limit
+# (Google 30 / 90 characters, TikTok's ad text 100).
+CREATIVE_HEADLINES_MAX = 15
+CREATIVE_DESCRIPTIONS_MAX = 4
+CREATIVE_HEADLINE_MAX_LENGTH = 255
+CREATIVE_DESCRIPTION_MAX_LENGTH = 255
+CREATIVE_PRIMARY_TEXT_MAX_LENGTH = 2200
+URL_MAX_LENGTH = 2000
+
+
+@deconstructible
+class TextsValidator:
+    """A JSON list of at most ``count`` texts of at most ``length`` characters each (headlines, descriptions)."""
+
+    def __init__(self, *, what: str, count: int, length: int) -> None:
+        self.what, self.count, self.length = what, count, length
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(f"The {self.what} are a list of texts.")
+        if len(value) > self.count:
+            raise ValidationError(f"At most {self.count} {self.what}.")
+        if any(len(item) > self.length for item in value):
+            raise ValidationError(f"Each of the {self.what} is at most {self.length} characters.")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextsValidator) and (self.what, self.count, self.length) == (
+            other.what,
+            other.count,
+            other.length,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.what, self.count, self.length))
+
+
+def _money_validators() -> list:
+    return [MinValueValidator(0), MaxValueValidator(MONEY_MAX_MINOR)]
 
 
 class StoreAdSettings(models.Model):
@@ -20,8 +75,10 @@ class StoreAdSettings(models.Model):
     """
 
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="ad_settings")
-    daily_spend_cap_minor = models.BigIntegerField(default=50_000, help_text="minor units, e.g. 50000 = 500.00")
-    max_campaign_daily_budget_minor = models.BigIntegerField(default=20_000)
+    daily_spend_cap_minor = models.BigIntegerField(
+        default=50_000, validators=_money_validators(), help_text="minor units, e.g. 50000 = 500.00"
+    )
+    max_campaign_daily_budget_minor = models.BigIntegerField(default=20_000, validators=_money_validators())
     meta_page_id = models.CharField(max_length=64, blank=True, help_text="the Facebook page Meta ads speak as")
     meta_pixel_id = models.CharField(max_length=64, blank=True)
     tiktok_pixel_id = models.CharField(max_length=64, blank=True)
@@ -36,6 +93,11 @@ class StoreAdSettings(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(max_campaign_daily_budget_minor__gte=0), name="adsettings_max_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_spend_cap_minor__lte=MONEY_MAX_MINOR)
+                & models.Q(max_campaign_daily_budget_minor__lte=MONEY_MAX_MINOR),
+                name="adsettings_caps_bounded",
             ),
         ]
 
@@ -56,16 +118,34 @@ class AdCreative(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="ad_creatives")
     name = models.CharField(max_length=200)
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    headlines = models.JSONField(default=list)
-    descriptions = models.JSONField(default=list)
-    primary_text = models.TextField(blank=True)
-    link_url = models.URLField(max_length=2000)
-    image_url = models.URLField(max_length=2000, blank=True)
+    headlines = models.JSONField(
+        default=list,
+        validators=[
+            TextsValidator(what="headlines", count=CREATIVE_HEADLINES_MAX, length=CREATIVE_HEADLINE_MAX_LENGTH)
+        ],
+    )
+    descriptions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[
+            TextsValidator(what="descriptions", count=CREATIVE_DESCRIPTIONS_MAX, length=CREATIVE_DESCRIPTION_MAX_LENGTH)
+        ],
+    )
+    primary_text = models.TextField(blank=True, max_length=CREATIVE_PRIMARY_TEXT_MAX_LENGTH)
+    link_url = models.URLField(max_length=URL_MAX_LENGTH)
+    image_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     video_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A TextField has no length in the database: this keeps a 1 MB text out whatever the path.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("primary_text"), CREATIVE_PRIMARY_TEXT_MAX_LENGTH),
+                name="adcreative_primary_text_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -92,7 +172,7 @@ class AdCampaign(models.Model):
     status_before_hold = models.CharField(max_length=16, choices=CampaignStatus.choices, blank=True)
     hold_reason = models.CharField(max_length=300, blank=True)
     activate_on_create = models.BooleanField(default=False)
-    daily_budget_minor = models.BigIntegerField()
+    daily_budget_minor = models.BigIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MONEY_MAX_MINOR)])
     currency = models.CharField(max_length=3)
     start_at = models.DateTimeField(null=True, blank=True)
     end_at = models.DateTimeField(null=True, blank=True)
@@ -124,6 +204,9 @@ class AdCampaign(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(daily_budget_minor__gt=0), name="adcampaign_budget_positive"),
+            models.CheckConstraint(
+                condition=models.Q(daily_budget_minor__lte=MONEY_MAX_MINOR), name="adcampaign_budget_bounded"
+            ),
             models.UniqueConstraint(
                 fields=["platform", "connection", "external_campaign_id"],
                 condition=~models.Q(external_campaign_id=""),
@@ -258,21 +341,46 @@ class AdRule(models.Model):
     platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES, blank=True, help_text="empty = all")
     metric = models.CharField(max_length=16, choices=RuleMetric.choices)
     operator = models.CharField(max_length=4, choices=RuleOperator.choices)
-    threshold = models.DecimalField(max_digits=14, decimal_places=4)
-    window_days = models.PositiveSmallIntegerField(default=7)
-    min_spend_minor = models.BigIntegerField(default=0)
+    threshold = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(RULE_THRESHOLD_MAX)],
+    )
+    window_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(RULE_WINDOW_DAYS_MAX)]
+    )
+    min_spend_minor = models.BigIntegerField(default=0, validators=_money_validators())
     action = models.CharField(max_length=16, choices=RuleAction.choices)
-    change_percent = models.PositiveSmallIntegerField(default=0)
-    cooldown_hours = models.PositiveIntegerField(default=24)
+    change_percent = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(RULE_CHANGE_PERCENT_MAX)]
+    )
+    # No database constraint on purpose: a rule stored before these bounds (or written past them) must still be
+    # loadable so the hourly run can refuse it, record why on the rule and go on with the others.
+    cooldown_hours = models.PositiveIntegerField(default=24, validators=[MaxValueValidator(RULE_COOLDOWN_HOURS_MAX)])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+    # Why the last hourly evaluation failed (cleared by the next one that succeeds), shown on the rules page.
+    last_error = models.CharField(max_length=1000, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(window_days__gte=1) & models.Q(window_days__lte=90), name="adrule_window_range"
+                condition=models.Q(window_days__gte=1) & models.Q(window_days__lte=RULE_WINDOW_DAYS_MAX),
+                name="adrule_window_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold__gte=0) & models.Q(threshold__lte=RULE_THRESHOLD_MAX),
+                name="adrule_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_spend_minor__gte=0) & models.Q(min_spend_minor__lte=MONEY_MAX_MINOR),
+                name="adrule_min_spend_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(change_percent__lte=RULE_CHANGE_PERCENT_MAX), name="adrule_change_percent_range"
             ),
         ]
 

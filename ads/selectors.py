@@ -14,7 +14,14 @@ from ads.services.guardrails import committed_daily_budget
 from stores.models import Store
 
 TREND_DAYS = 14
+ID_MAX = 2**63 - 1  # the largest primary key a database can hold; a larger id in a URL is simply not found
 SPARK_WIDTH, SPARK_HEIGHT = 130, 24
+
+
+def _require_id(value: int, message: str) -> None:
+    """A URL id no database row can have is a 404 (not an integer overflow in the driver)."""
+    if not 1 <= value <= ID_MAX:
+        raise Http404(message)
 
 
 def campaigns_for_store(*, store: Store) -> QuerySet[AdCampaign]:
@@ -22,6 +29,7 @@ def campaigns_for_store(*, store: Store) -> QuerySet[AdCampaign]:
 
 
 def campaign_get_for_store(*, store: Store, id: int) -> AdCampaign:  # noqa: A002 - the id of the campaign
+    _require_id(id, "No such campaign.")
     campaign = AdCampaign.objects.filter(store=store, pk=id).select_related("creative", "product").first()
     if campaign is None:
         raise Http404("No such campaign.")
@@ -33,6 +41,7 @@ def creatives_for_store(*, store: Store) -> QuerySet[AdCreative]:
 
 
 def creative_get_for_store(*, store: Store, id: int) -> AdCreative:  # noqa: A002
+    _require_id(id, "No such creative.")
     creative = AdCreative.objects.filter(store=store, pk=id).first()
     if creative is None:
         raise Http404("No such creative.")
@@ -44,6 +53,7 @@ def rules_for_store(*, store: Store) -> QuerySet[AdRule]:
 
 
 def rule_get_for_store(*, store: Store, id: int) -> AdRule:  # noqa: A002
+    _require_id(id, "No such rule.")
     rule = AdRule.objects.filter(store=store, pk=id).select_related("store").first()
     if rule is None:
         raise Http404("No such rule.")

@@ -71,6 +71,8 @@ def connection_insights_sync_task(self, connection_id: int, days: int) -> None: 
         if self.request.retries >= self.max_retries:
             return
         raise self.retry(exc=error, countdown=retry_delay(error, self.request.retries)) from error
+    except Exception as error:  # noqa: BLE001 - recorded on the connection; the other connections' tasks go on
+        insight_services.insights_sync_failed(connection_id=connection_id, error=error, stage="sync")
 
 
 @shared_task
@@ -86,10 +88,17 @@ def ads_insights_resync_task() -> int:
 
 
 def _fan_out(*, days: int) -> int:
-    ids = insight_services.connections_with_campaigns()
-    for connection_id in ids:
-        connection_insights_sync_task.delay(connection_id, days)
-    return len(ids)
+    """One sync task per connection; returns how many were queued. A connection whose task cannot be queued is
+    recorded and skipped."""
+    queued = 0
+    for connection_id in insight_services.connections_with_campaigns():
+        try:
+            connection_insights_sync_task.delay(connection_id, days)
+        except Exception as error:  # noqa: BLE001 - one connection must not stop the others
+            insight_services.insights_sync_failed(connection_id=connection_id, error=error, stage="queue")
+            continue
+        queued += 1
+    return queued
 
 
 @shared_task

@@ -27,7 +27,7 @@ def _form_error(form: CampaignForm | BudgetForm | RuleForm | AdSettingsForm) -> 
 @store_member_required(write=True)
 def campaign_new(request: HttpRequest) -> HttpResponse:
     store = request.membership.store
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, store=store)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "ads/campaign_form.html", {"form": form}, status=400)

@@ -21,6 +21,14 @@ from django.utils import timezone
 
 from ads.metrics import CAMPAIGNS_CREATED
 from ads.models import (
+    CAMPAIGN_LAST_DAY_MAX_DAYS,
+    CREATIVE_DESCRIPTION_MAX_LENGTH,
+    CREATIVE_DESCRIPTIONS_MAX,
+    CREATIVE_HEADLINE_MAX_LENGTH,
+    CREATIVE_HEADLINES_MAX,
+    CREATIVE_PRIMARY_TEXT_MAX_LENGTH,
+    MONEY_MAX_MINOR,
+    URL_MAX_LENGTH,
     ActionKind,
     ActionResult,
     ActorKind,
@@ -156,11 +164,39 @@ def _validate_creative(*, platform: str, creative: AdCreative, objective: str, s
         raise ApplicationError(" ".join(problems), code="invalid_creative")
 
 
+def last_day_range(*, store: Store, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """The last days a campaign may be given: from today to two years ahead, on the store's calendar."""
+    today = (now or timezone.now()).astimezone(store.tzinfo).date()
+    return today, today + dt.timedelta(days=CAMPAIGN_LAST_DAY_MAX_DAYS)
+
+
 def campaign_end_for(*, store: Store, last_day: dt.date | None) -> dt.datetime | None:
-    """A campaign that runs through ``last_day`` (the store's calendar) ends at the store's next midnight."""
+    """A campaign that runs through ``last_day`` (the store's calendar) ends at the store's next midnight.
+
+    Refuses (ApplicationError) a last day before today or more than two years ahead."""
     if last_day is None:
         return None
+    first, last = last_day_range(store=store)
+    if not first <= last_day <= last:
+        raise ApplicationError(
+            f"The last day must be between {first.isoformat()} and {last.isoformat()} (today to two years ahead, "
+            f"on the store's calendar).",
+            code="invalid_dates",
+            extra={"earliest": first.isoformat(), "latest": last.isoformat()},
+        )
     return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=store.tzinfo)
+
+
+def _check_budget(daily_budget_minor: Any, currency: str) -> None:
+    """Refuse a daily budget that is not a whole number of minor units up to MONEY_MAX_MINOR."""
+    if isinstance(daily_budget_minor, bool) or not isinstance(daily_budget_minor, int):
+        raise ApplicationError("The daily budget is a whole number of minor units.", code="invalid_budget")
+    if daily_budget_minor > MONEY_MAX_MINOR:
+        raise ApplicationError(
+            f"A daily budget is at most {money(MONEY_MAX_MINOR, currency)}.",
+            code="invalid_budget",
+            extra={"maximum_minor": MONEY_MAX_MINOR},
+        )
 
 
 def campaign_create(
@@ -200,6 +236,7 @@ def campaign_create(
         raise ApplicationError("Choose sales, traffic or awareness.", code="invalid_objective")
     if objective not in client.objectives:
         raise ApplicationError(f"{platform_name} campaigns here cannot aim for {objective}.", code="invalid_objective")
+    _check_budget(daily_budget_minor, store.currency)
     if daily_budget_minor < client.min_daily_budget_minor:
         raise ApplicationError(
             f"{platform_name} needs a daily budget of at least {money(client.min_daily_budget_minor, store.currency)}.",
@@ -213,6 +250,11 @@ def campaign_create(
         raise ApplicationError("The end must be after the start.", code="invalid_dates")
     if end_at and end_at <= timezone.now():
         raise ApplicationError("The end date must be in the future.", code="invalid_dates")
+    latest_end = timezone.now() + dt.timedelta(days=CAMPAIGN_LAST_DAY_MAX_DAYS + 1)
+    if end_at and end_at > latest_end:
+        raise ApplicationError("The end date is at most two years ahead.", code="invalid_dates")
+    if start_at and start_at > latest_end:
+        raise ApplicationError("The start date is at most two years ahead.", code="invalid_dates")
     with transaction.atomic():
         settings_row = guardrails_lock(store=store)
         campaign = AdCampaign(
@@ -487,6 +529,7 @@ def campaign_change_budget(
     campaign, settings_row = _locked(campaign, guard=True)
     if campaign.status not in (CampaignStatus.ACTIVE, CampaignStatus.PAUSED):
         raise _refuse_transition(campaign, "given a new budget")
+    _check_budget(daily_budget_minor, campaign.currency)
     minimum = ads_client_class(campaign.platform).min_daily_budget_minor
     if daily_budget_minor < minimum:
         raise ApplicationError(
@@ -636,6 +679,15 @@ def campaigns_release_for_connection(*, connection: PlatformConnection) -> int:
     return released
 
 
+def _text_list_problems(texts: list[str], *, what: str, count: int, length: int) -> list[str]:
+    problems = []
+    if len(texts) > count:
+        problems.append(f"At most {count} {what} (the platforms take no more).")
+    if any(len(text) > length for text in texts):
+        problems.append(f"Each of the {what} is at most {length} characters.")
+    return problems
+
+
 @transaction.atomic
 def creative_create(
     *,
@@ -656,15 +708,28 @@ def creative_create(
     name = name.strip()
     headlines = [h.strip() for h in headlines if h and h.strip()]
     descriptions = [d.strip() for d in descriptions or [] if d and d.strip()]
+    primary_text, video_id = primary_text.strip(), video_id.strip()
     problems = []
     if not name or len(name) > 200:
         problems.append("Give the creative a name of 1 to 200 characters.")
-    if urlsplit(link_url).scheme not in ("http", "https") or not urlsplit(link_url).netloc:
+    if len(link_url) > URL_MAX_LENGTH or len(image_url) > URL_MAX_LENGTH:
+        problems.append(f"Links are at most {URL_MAX_LENGTH} characters.")
+    elif urlsplit(link_url).scheme not in ("http", "https") or not urlsplit(link_url).netloc:
         problems.append("The link must be an http(s) URL.")
-    if image_url and urlsplit(image_url).scheme not in ("http", "https"):
+    if image_url and len(image_url) <= URL_MAX_LENGTH and urlsplit(image_url).scheme not in ("http", "https"):
         problems.append("The image must be an http(s) URL.")
     if not headlines:
         problems.append("Add at least one headline.")
+    problems += _text_list_problems(
+        headlines, what="headlines", count=CREATIVE_HEADLINES_MAX, length=CREATIVE_HEADLINE_MAX_LENGTH
+    )
+    problems += _text_list_problems(
+        descriptions, what="descriptions", count=CREATIVE_DESCRIPTIONS_MAX, length=CREATIVE_DESCRIPTION_MAX_LENGTH
+    )
+    if len(primary_text) > CREATIVE_PRIMARY_TEXT_MAX_LENGTH:
+        problems.append(f"The primary text is at most {CREATIVE_PRIMARY_TEXT_MAX_LENGTH:,} characters.")
+    if len(video_id) > 64:
+        problems.append("The video id is at most 64 characters.")
     if problems:
         raise ApplicationError(" ".join(problems), code="invalid_creative")
     if product is not None and product.store_id != store.pk:
@@ -675,9 +740,9 @@ def creative_create(
         link_url=link_url,
         headlines=headlines,
         descriptions=descriptions,
-        primary_text=primary_text.strip(),
+        primary_text=primary_text,
         image_url=image_url,
-        video_id=video_id.strip(),
+        video_id=video_id,
         product=product,
     )
 

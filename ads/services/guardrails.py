@@ -9,7 +9,7 @@ IMMEDIATE, so writers serialise on the database lock), so two requests racing ea
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from ads.models import AdCampaign, CampaignStatus, StoreAdSettings
+from ads.models import MONEY_MAX_MINOR, AdCampaign, CampaignStatus, StoreAdSettings
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store
 from stores.permissions import membership_require
@@ -95,8 +95,19 @@ def ad_settings_update(
     commit is refused: pause some first."""
     if by is not None:
         membership_require(by, manage=True)
-    if daily_spend_cap_minor < 0 or max_campaign_daily_budget_minor < 0:
+    caps = (daily_spend_cap_minor, max_campaign_daily_budget_minor)
+    if any(isinstance(cap, bool) or not isinstance(cap, int) for cap in caps):
+        raise ApplicationError("Caps are whole numbers of minor units.", code="invalid_cap")
+    if min(caps) < 0:
         raise ApplicationError("Caps cannot be negative.", code="invalid_cap")
+    if max(caps) > MONEY_MAX_MINOR:
+        raise ApplicationError(
+            f"Caps are at most {money(MONEY_MAX_MINOR, store.currency)} a day.",
+            code="invalid_cap",
+            extra={"maximum_minor": MONEY_MAX_MINOR},
+        )
+    if any(len(value) > 64 for value in (meta_page_id, meta_pixel_id, tiktok_pixel_id)):
+        raise ApplicationError("Page and pixel ids are at most 64 characters.", code="invalid_id")
     row = guardrails_lock(store=store)
     committed = committed_daily_budget(store=store)
     if daily_spend_cap_minor < committed:

@@ -6,16 +6,20 @@ because conversions are reported late (up to a few days after the click) and lan
 """
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from ads.metrics import LOOP_ITEM_FAILURES
 from ads.models import AdCampaign, AdInsight, CampaignStatus
 from ads.services.campaigns import _client
 from platforms.errors import AuthExpired, PlatformError
-from stores.connections import connection_record_error, connection_record_success
+from stores.connections import connection_record_error, connection_record_failure, connection_record_success
 from stores.models import ConnectionStatus, PlatformConnection
+
+logger = logging.getLogger("ads")
 
 RESYNC_DAYS = 28
 SYNCED_STATUSES = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.ARCHIVED)
@@ -64,6 +68,26 @@ def insights_sync_for_connection(*, connection_id: int, days: int, today: dt.dat
         raise
     connection_record_success(connection=connection)
     return insights_store(campaigns=campaigns, rows=rows)
+
+
+def insights_sync_failed(*, connection_id: int, error: Exception, stage: str) -> None:
+    """The insights sync of one connection failed at ``stage`` ("queue" or "sync"): log it (call inside the
+    ``except``), count it, and record it on the connection unless the platform's answer was already recorded.
+
+    Only the error's kind reaches the connection (the merchant sees it); the details, which may hold internals, go
+    to the log."""
+    logger.exception("ad insights sync failed", extra={"connection_id": connection_id, "stage": stage})
+    LOOP_ITEM_FAILURES.labels(loop=f"insights_{stage}").inc()
+    if isinstance(error, PlatformError):
+        return  # insights_sync_for_connection recorded the platform's answer on the connection
+    connection = PlatformConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return
+    what = "could not be queued" if stage == "queue" else "failed"
+    connection_record_failure(
+        connection=connection,
+        error=f"The ads insights sync {what} ({type(error).__name__}); Growth Hub tries again on the next run.",
+    )
 
 
 @transaction.atomic

@@ -7,12 +7,16 @@ syncing for completed campaigns, since late conversions still arrive for a few d
 """
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
 
+from ads.metrics import LOOP_ITEM_FAILURES
 from ads.models import ActionKind, ActionResult, AdCampaign, CampaignAction, CampaignStatus
 from ads.services.campaigns import SYSTEM
+
+logger = logging.getLogger("ads")
 
 COMPLETABLE = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
 
@@ -52,6 +56,20 @@ def campaign_complete(*, campaign_id: int, now: dt.datetime | None = None) -> bo
 
 
 def campaigns_complete_due(*, now: dt.datetime | None = None) -> int:
-    """Complete every campaign whose end has passed, each in its own transaction; returns how many."""
+    """Complete every campaign whose end has passed, each in its own transaction; returns how many.
+
+    A campaign that cannot be completed is logged, counted and given the reason in ``last_error``; the others are
+    still completed (it is tried again on the next run, since it stays due)."""
     now = now or timezone.now()
-    return sum(campaign_complete(campaign_id=pk, now=now) for pk in campaigns_due_to_complete(now=now))
+    completed = 0
+    for pk in campaigns_due_to_complete(now=now):
+        try:
+            completed += campaign_complete(campaign_id=pk, now=now)
+        except Exception as error:  # noqa: BLE001 - one campaign's failure must not stop the others
+            logger.exception("ad campaign completion failed", extra={"campaign_id": pk})
+            LOOP_ITEM_FAILURES.labels(loop="campaigns_complete").inc()
+            AdCampaign.objects.filter(pk=pk).update(
+                last_error=f"Could not be marked completed after its end date ({type(error).__name__}); "
+                "Growth Hub tries again every 10 minutes."
+            )
+    return completed

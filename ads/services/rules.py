@@ -18,7 +18,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from ads.metrics import LOOP_ITEM_FAILURES
 from ads.models import (
+    MONEY_MAX_MINOR,
+    RULE_CHANGE_PERCENT_MAX,
+    RULE_COOLDOWN_HOURS_MAX,
+    RULE_CTR_THRESHOLD_MAX,
+    RULE_THRESHOLD_MAX,
+    RULE_WINDOW_DAYS_MAX,
     ActionKind,
     ActionResult,
     ActorKind,
@@ -58,21 +65,33 @@ SYMBOL = {RuleOperator.LT: "<", RuleOperator.LTE: "≤", RuleOperator.GT: ">", R
 INFINITE = Decimal("Infinity")
 
 
-def _clean(
+def _whole(value: Any) -> int | None:
+    """``value`` as an integer, or None when it is not a whole number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+
+
+def _problems(
     *,
     name: str,
     metric: str,
     operator: str,
     threshold: Any,
-    window_days: int,
-    min_spend_minor: int,
+    window_days: Any,
+    min_spend_minor: Any,
     action: str,
-    change_percent: int,
-    cooldown_hours: int,
+    change_percent: Any,
+    cooldown_hours: Any,
     platform: str,
-) -> dict[str, Any]:
+) -> tuple[list[str], dict[str, Any]]:
+    """Every way the fields are out of bounds, and the cleaned fields. The bounds are the ones in ``ads.models``."""
     problems = []
-    name = name.strip()
+    name = (name or "").strip()
     if not name or len(name) > 120:
         problems.append("Give the rule a name of 1 to 120 characters.")
     if metric not in RuleMetric.values:
@@ -85,21 +104,36 @@ def _clean(
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         problems.append("The threshold must be a number of zero or more.")
-    if not 1 <= window_days <= 90:
-        problems.append("The window is 1 to 90 days.")
-    if min_spend_minor < 0:
+    else:
+        ceiling = RULE_CTR_THRESHOLD_MAX if metric == RuleMetric.CTR else RULE_THRESHOLD_MAX
+        if threshold > ceiling:
+            what = "A CTR threshold" if metric == RuleMetric.CTR else "The threshold"
+            problems.append(f"{what} is at most {ceiling:,}.")
+        else:
+            threshold = threshold.quantize(Decimal("0.0001"))
+    window_days, min_spend_minor = _whole(window_days), _whole(min_spend_minor)
+    change_percent, cooldown_hours = _whole(change_percent), _whole(cooldown_hours)
+    if window_days is None or not 1 <= window_days <= RULE_WINDOW_DAYS_MAX:
+        problems.append(f"The window is 1 to {RULE_WINDOW_DAYS_MAX} days.")
+    if min_spend_minor is None or min_spend_minor < 0:
         problems.append("The minimum spend cannot be negative.")
+    elif min_spend_minor > MONEY_MAX_MINOR:
+        problems.append(f"The minimum spend is at most {MONEY_MAX_MINOR / 100:,.2f}.")
     if action not in RuleAction.values:
         problems.append("Choose pause, resume, raise or lower budget, or notify.")
-    if action in (RuleAction.BUDGET_UP, RuleAction.BUDGET_DOWN) and not 1 <= change_percent <= 100:
-        problems.append("A budget change is 1 to 100 percent.")
-    if cooldown_hours < 0:
+    changes_budget = action in (RuleAction.BUDGET_UP, RuleAction.BUDGET_DOWN)
+    lowest_percent = 1 if changes_budget else 0
+    if change_percent is None or not lowest_percent <= change_percent <= RULE_CHANGE_PERCENT_MAX:
+        problems.append(f"A budget change is 1 to {RULE_CHANGE_PERCENT_MAX} percent.")
+    if cooldown_hours is None or cooldown_hours < 0:
         problems.append("The cooldown cannot be negative.")
+    elif cooldown_hours > RULE_COOLDOWN_HOURS_MAX:
+        problems.append(
+            f"The cooldown is at most {RULE_COOLDOWN_HOURS_MAX} hours ({RULE_COOLDOWN_HOURS_MAX // 24} days)."
+        )
     if platform and platform not in AD_PLATFORMS:
         problems.append("Choose an ad platform or all of them.")
-    if problems:
-        raise ApplicationError(" ".join(problems), code="invalid_rule")
-    return {
+    cleaned = {
         "name": name,
         "metric": metric,
         "operator": operator,
@@ -111,6 +145,38 @@ def _clean(
         "cooldown_hours": cooldown_hours,
         "platform": platform,
     }
+    return problems, cleaned
+
+
+def _clean(**fields: Any) -> dict[str, Any]:
+    problems, cleaned = _problems(**fields)
+    if problems:
+        raise ApplicationError(" ".join(problems), code="invalid_rule")
+    return cleaned
+
+
+def rule_check_bounds(*, rule: AdRule) -> None:
+    """Refuse (ApplicationError) a stored rule whose fields are out of bounds: one saved before the bounds existed,
+    or written past the services. Evaluating it could overflow a date or act on nonsense."""
+    problems, _ = _problems(**{field: getattr(rule, field) for field in RULE_FIELDS})
+    if problems:
+        raise ApplicationError(
+            f"“{rule.name}” cannot run until it is edited: {' '.join(problems)}", code="invalid_rule"
+        )
+
+
+RULE_FIELDS = (
+    "name",
+    "metric",
+    "operator",
+    "threshold",
+    "window_days",
+    "min_spend_minor",
+    "action",
+    "change_percent",
+    "cooldown_hours",
+    "platform",
+)
 
 
 @transaction.atomic
@@ -232,7 +298,10 @@ def _would(rule: AdRule, campaign: AdCampaign) -> str:
 
 def rule_evaluate(*, rule: AdRule, now: dt.datetime | None = None, dry_run: bool = False) -> list[dict[str, Any]]:
     """Evaluate ``rule`` now. With ``dry_run`` nothing is written; otherwise matching campaigns are acted on and the
-    run is logged. Returns one entry per campaign in scope: its numbers, whether it matched and the outcome."""
+    run is logged. Returns one entry per campaign in scope: its numbers, whether it matched and the outcome.
+
+    A stored rule out of bounds is refused (ApplicationError) before anything is read or written."""
+    rule_check_bounds(rule=rule)
     now = now or timezone.now()
     since, until = rule_window(rule, now)
     campaigns = _scope(rule)
@@ -296,15 +365,36 @@ def rule_evaluate(*, rule: AdRule, now: dt.datetime | None = None, dry_run: bool
             matched=sum(1 for r in results if r["matched"]),
             results=results,
         )
-        AdRule.objects.filter(pk=rule.pk).update(last_run_at=now)
+        AdRule.objects.filter(pk=rule.pk).update(last_run_at=now, last_error="", last_error_at=None)
     return results
 
 
+def rule_record_error(*, rule: AdRule, error: Exception, now: dt.datetime) -> None:
+    """Record on the rule why its evaluation failed. A refusal's message is the merchant's to read; anything else
+    is named by its kind only (the details, which may hold internals, go to the log)."""
+    if isinstance(error, ApplicationError):
+        message = error.message
+    else:
+        message = f"The rule could not be evaluated ({type(error).__name__}); the details are in Growth Hub's log."
+    AdRule.objects.filter(pk=rule.pk).update(last_error=message[:1000], last_error_at=now)
+    rule.last_error, rule.last_error_at = message[:1000], now
+
+
 def rules_run_all(*, now: dt.datetime) -> int:
-    """Run every enabled rule of every active store; returns how many rules ran."""
+    """Run every enabled rule of every active store; returns how many rules ran.
+
+    Each rule runs in its own transaction: one that fails (a stored value out of bounds, a store whose data breaks
+    the evaluation) is rolled back, logged, counted and recorded on the rule, and the run goes on with the next."""
     rules = AdRule.objects.filter(enabled=True, store__status=StoreStatus.ACTIVE).select_related("store")
     count = 0
     for rule in rules.order_by("pk"):
-        rule_evaluate(rule=rule, now=now)
+        try:
+            with transaction.atomic():
+                rule_evaluate(rule=rule, now=now)
+        except Exception as error:  # noqa: BLE001 - one rule's failure must not stop the other stores' rules
+            logger.exception("ad rule evaluation failed", extra={"rule_id": rule.pk, "store_id": rule.store_id})
+            LOOP_ITEM_FAILURES.labels(loop="ad_rules").inc()
+            rule_record_error(rule=rule, error=error, now=now)
+            continue
         count += 1
     return count
