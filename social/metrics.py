@@ -8,3 +8,8 @@ PUBLISH_FAILURES = Counter(
     "Publishing attempts that did not publish, by platform and reason.",
     ["platform", "reason"],
 )
+LOOP_FAILURES = Counter(
+    "growth_social_loop_failures_total",
+    "Items (posts or connections) a beat loop of the social agent could not process, by loop.",
+    ["loop"],
+)

@@ -13,6 +13,7 @@ from social.services import (
     posts_preflight_upcoming,
     publishing_watchdog,
 )
+from social.services.loops import post_record_loop_failure
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,21 @@ def post_publish_task(post_id: int) -> str:
 def posts_publish_due_task() -> int:
     """Hand every due post (and any stuck in publishing) to its own publish task."""
     ids = posts_dispatch_due()
+    return _publish_enqueue(ids, loop="publish_sweep")
+
+
+def _publish_enqueue(ids: list[int], *, loop: str) -> int:
+    """Queue one publish task per post; a post that cannot be queued (the broker refusing it) is recorded on the
+    post and the others are still queued. Returns how many were queued."""
+    queued = 0
     for post_id in ids:
-        post_publish_task.delay(post_id)
-    return len(ids)
+        try:
+            post_publish_task.delay(post_id)
+        except Exception as error:  # noqa: BLE001 - recorded on the post; it is still due, so the next sweep retries
+            post_record_loop_failure(post_id=post_id, loop=loop, error=error)
+            continue
+        queued += 1
+    return queued
 
 
 @shared_task(expires=240)
@@ -47,8 +60,7 @@ def publishing_watchdog_task() -> int:
     ids = publishing_watchdog()
     for post_id in ids:
         logger.warning("post stuck in publishing, recovering", extra={"post": post_id})
-        post_publish_task.delay(post_id)
-    return len(ids)
+    return _publish_enqueue(ids, loop="watchdog")
 
 
 @shared_task(expires=3000)

@@ -47,6 +47,17 @@ OAUTH_CONNECTIONS = Counter(
     "disconnected).",
     ["platform", "status"],
 )
+CONNECTION_LOOP_FAILURES = Counter(
+    "growth_connection_loop_failures_total",
+    "Connections a beat loop could not process (the loop went on with the others), by loop.",
+    ["loop"],
+)
+# What each loop was doing, as the merchant reads it in the connection's history.
+LOOP_ACTIONS = {
+    "refresh_sweep": "The renewal could not be queued; the next sweep tries again",
+    "expiry_warning": "The owners could not be warned that the sign-in runs out; the next run tries again",
+    "engagement_sync": "Metrics of its posts could not be read; the next sync tries again",
+}
 
 
 @dataclass(frozen=True)
@@ -491,7 +502,13 @@ def connections_warn_expiring(*, now: dt.datetime | None = None) -> int:
         access_token_expires_at__gt=now,
         access_token_expires_at__lte=horizon,
     ).values_list("pk", flat=True)
-    return sum(connection_warn_expiry(connection_id=pk, now=now) for pk in list(due))
+    warned = 0
+    for pk in list(due):
+        try:
+            warned += connection_warn_expiry(connection_id=pk, now=now)
+        except Exception as error:  # noqa: BLE001 - one connection's failure is recorded; the others are warned
+            connection_record_loop_failure(connection_id=pk, loop="expiry_warning", error=error)
+    return warned
 
 
 @transaction.atomic
@@ -516,6 +533,37 @@ def connection_warn_expiry(*, connection_id: int, now: dt.datetime) -> bool:
         body=f"{reason}\n\nReconnect it on the hub before then so nothing stops: {_hub_url()}\n",
     )
     return True
+
+
+def connection_record_loop_failure(*, connection_id: int, loop: str, error: BaseException) -> None:
+    """Log (with the traceback), count and record on the connection that a beat ``loop`` failed on it. Never raises.
+
+    Call it from the ``except`` block that caught ``error``, so the loop goes on with the next connection. The
+    record is an ``error`` event and the connection's last failure; its status is left as it is (a failure of
+    ours says nothing about the token). Only a platform's or our own refusal is quoted; any other exception is
+    named by its kind (its text can carry internals; the log has it in full).
+    """
+    logger.error(
+        "connection loop failed on a connection", exc_info=error, extra={"loop": loop, "connection": connection_id}
+    )
+    CONNECTION_LOOP_FAILURES.labels(loop=loop).inc()
+    action = LOOP_ACTIONS[loop]
+    known = isinstance(error, PlatformError | ApplicationError)
+    reason = (f"{action}: {error.message}" if known else f"{action} ({type(error).__name__}).")[:1000]
+    try:
+        with transaction.atomic():
+            connection = PlatformConnection.objects.select_for_update().filter(pk=connection_id).first()
+            if connection is None:
+                return
+            PlatformConnection.objects.filter(pk=connection_id).update(
+                last_failure_at=timezone.now(), last_error=reason
+            )
+            _event(connection, ConnectionEventKind.ERROR, reason=reason)
+    except Exception:
+        # Recording must not stop the loop either (the database may be what failed); the log keeps both.
+        logger.exception(
+            "could not record a loop failure on a connection", extra={"loop": loop, "connection": connection_id}
+        )
 
 
 # -- disconnect ------------------------------------------------------------------------------------------------------

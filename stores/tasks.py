@@ -7,6 +7,7 @@ from django.db import transaction
 
 from platforms.errors import RateLimited, Transient
 from stores.connections import (
+    connection_record_loop_failure,
     connection_refresh,
     connections_due_for_refresh,
     connections_warn_expiring,
@@ -21,8 +22,16 @@ def connections_refresh_due_task() -> int:
     """Fan out one refresh per connection whose token expires soon; returns how many were queued."""
     ids = connections_due_for_refresh()
     for connection_id in ids:
-        transaction.on_commit(lambda cid=connection_id: connection_refresh_task.delay(cid))
+        transaction.on_commit(lambda cid=connection_id: _refresh_enqueue(cid))
     return len(ids)
+
+
+def _refresh_enqueue(connection_id: int) -> None:
+    """Queue one renewal; a failure (the broker refusing it) is recorded on that connection and the sweep goes on."""
+    try:
+        connection_refresh_task.delay(connection_id)
+    except Exception as error:  # noqa: BLE001 - recorded on the connection, retried by the next sweep
+        connection_record_loop_failure(connection_id=connection_id, loop="refresh_sweep", error=error)
 
 
 @shared_task(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from platforms.content import caption_problems
 from social.models import MediaKind, PostStatus, SocialPost
+from social.services.loops import post_record_loop_failure
 from social.services.transitions import post_hold, post_transition
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, PlatformConnection, Product, Store
@@ -176,7 +177,12 @@ def posts_hold_for_connection(*, connection: PlatformConnection, reason: str) ->
     posts = SocialPost.objects.select_for_update().filter(connection=connection, status=PostStatus.SCHEDULED)
     count = 0
     for post in posts:
-        post_hold(post=post, reason=reason, code=CONNECTION_HOLD, source="connection")
+        try:
+            with transaction.atomic():  # a savepoint: one post's failure undoes only that post
+                post_hold(post=post, reason=reason, code=CONNECTION_HOLD, source="connection")
+        except Exception as error:  # noqa: BLE001 - recorded on the post; the connection's other posts are held
+            post_record_loop_failure(post_id=post.pk, loop="connection_hold", error=error)
+            continue
         count += 1
     return count
 
@@ -194,15 +200,20 @@ def posts_release_for_connection(*, connection: PlatformConnection) -> int:
     for post in posts:
         if post.failure_reason not in (RECONNECT, CONNECTION_HOLD):
             continue
-        post_transition(
-            post=post,
-            to=PostStatus.SCHEDULED,
-            source="connection",
-            reason="Connection restored.",
-            hold_reason="",
-            failure_reason="",
-            scheduled_at=max(post.scheduled_at or now, now),
-            next_attempt_at=None,
-        )
+        try:
+            with transaction.atomic():  # a savepoint: one post's failure undoes only that post
+                post_transition(
+                    post=post,
+                    to=PostStatus.SCHEDULED,
+                    source="connection",
+                    reason="Connection restored.",
+                    hold_reason="",
+                    failure_reason="",
+                    scheduled_at=max(post.scheduled_at or now, now),
+                    next_attempt_at=None,
+                )
+        except Exception as error:  # noqa: BLE001 - recorded on the post; the connection's other posts are released
+            post_record_loop_failure(post_id=post.pk, loop="connection_release", error=error)
+            continue
         count += 1
     return count

@@ -29,6 +29,7 @@ from social.clients import client_for
 from social.metrics import POSTS_PUBLISHED, PUBLISH_FAILURES
 from social.models import AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
 from social.preflight import connection_problems, preflight_problems
+from social.services.loops import post_record_loop_failure
 from social.services.posts import CONNECTION_HOLD, RECONNECT
 from social.services.transitions import post_hold, post_transition
 from stores.connections import connection_record_error, connection_record_success
@@ -304,8 +305,12 @@ def posts_preflight_upcoming() -> dict[str, int]:
     )
     checked = held = 0
     for post in posts:
+        try:
+            held += bool(post_preflight(post=post))
+        except Exception as error:  # noqa: BLE001 - recorded on the post; unchecked, so the next sweep tries again
+            post_record_loop_failure(post_id=post.pk, loop="preflight_sweep", error=error)
+            continue
         checked += 1
-        held += bool(post_preflight(post=post))
     return {"checked": checked, "held": held}
 
 
