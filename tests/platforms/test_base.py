@@ -170,3 +170,61 @@ def test_the_log_filter_redacts_arguments_and_lets_a_malformed_record_through():
     # then the secret is gone from the message that will be written
     assert good.getMessage() == "token answer access_token=[redacted]"
     assert malformed.msg == "%d items"
+
+
+def test_the_log_filter_redacts_extra_fields_and_the_traceback():
+    # given a record carrying a URL in an extra field, an object whose text is a URL, and a traceback with a token
+    class Request:
+        def __str__(self) -> str:
+            return "<WSGIRequest: GET '/stores/connections/x/callback/?code=c0de-42&state=st4te-42'>"
+
+    try:
+        raise ValueError("token answer refresh_token=rt-leaky-1")
+    except ValueError:
+        record = logging.makeLogRecord(
+            {
+                "msg": "Bad Request: %s",
+                "args": ("/callback/",),
+                "exc_info": __import__("sys").exc_info(),
+                "url": "https://graph.facebook.com/v25.0/me?fields=id&access_token=EAAB-leaky-2",
+                "request": Request(),
+                "params": {"client_secret": "s3cr3t-leaky-3", "fields": "id"},
+                "status_code": 400,
+            }
+        )
+
+    # when the filter sees it and a formatter writes it
+    RedactSecretsFilter().filter(record)
+    written = logging.Formatter("%(message)s %(url)s %(request)s %(params)s %(status_code)s").format(record)
+
+    # then no secret is written, and what is not secret is kept
+    for secret in ("c0de-42", "st4te-42", "rt-leaky-1", "EAAB-leaky-2", "s3cr3t-leaky-3"):
+        assert secret not in written
+    assert record.url == "https://graph.facebook.com/v25.0/me?fields=id&access_token=[redacted]"
+    assert record.params == {"client_secret": "[redacted]", "fields": "id"}
+    assert record.status_code == 400
+    assert "ValueError: token answer refresh_token=[redacted]" in written
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "GET /cb/?code=abc&state=def&fields=id HTTP/1.1",
+            "GET /cb/?code=[redacted]&state=[redacted]&fields=id HTTP/1.1",
+        ),
+        ("grant_type=ig_exchange_token&client_secret=s3", "grant_type=ig_exchange_token&client_secret=[redacted]"),
+        ("/x?page_token=p1&limit=5", "/x?page_token=[redacted]&limit=5"),
+        ("/oauth?hmac=9f&shop=a.myshopify.com", "/oauth?hmac=[redacted]&shop=a.myshopify.com"),
+        ("/x?fields=id,name&limit=50&after=MjU=", "/x?fields=id,name&limit=50&after=MjU="),
+    ],
+    ids=[
+        "an OAuth callback's code and state",
+        "an app secret in a query",
+        "any parameter named like a token",
+        "a signature",
+        "ordinary parameters are kept",
+    ],
+)
+def test_redact_replaces_secret_named_parameters_and_keeps_the_others(text, expected):
+    assert redact(text) == expected
