@@ -4,6 +4,7 @@ Embedded defaults (SQLite under ``var/``, local-memory cache, Celery's filesyste
 start with no services; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "stores.middleware.CurrentStoreMiddleware",
+    # Refuses NUL / undecodable text, oversized bodies and non-JSON API bodies before any view reads them.
+    "growthhub.request_guard.RequestGuardMiddleware",
     "stores.middleware.ApplicationErrorMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -363,6 +366,18 @@ if SENTRY_DSN:
     sentry_sdk.init(dsn=SENTRY_DSN, traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# Who may read /metrics and the per-check details of /readyz: a request with ``Authorization: Bearer
+# <METRICS_TOKEN>``, or one whose REMOTE_ADDR is in METRICS_ALLOWED_NETWORKS (comma-separated CIDRs). With
+# neither set, only DEBUG serves them; otherwise /metrics is 403 and /readyz gives its status alone.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network ({_exc}).") from None
+# The largest form or JSON body accepted (files in multipart uploads do not count); a larger one is a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 NINJA_PAGINATION_PER_PAGE = 50
 
 DEMO_USER_EMAIL = "demo@growthhub.local"

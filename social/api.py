@@ -6,11 +6,12 @@ from typing import Literal
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from social.selectors import post_get_for_store, posts_list, product_get_for_store
 from social.services import calendar_plan, calendar_schedule_all, post_schedule
+from stores.api_pagination import BoundedPageNumberPagination
 
 router = Router(tags=["social"])
 
@@ -188,7 +189,7 @@ def publish_now(request: HttpRequest, post_id: int) -> Status:
 
 
 @router.get("/posts", response=list[PostOut], summary="List posts")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination)
 def list_posts(request: HttpRequest, filters: Query[PostFilters]) -> object:
     """The store's posts, newest first, 50 a page (`?page=2`); filter with `?status=failed&platform=x`.
 
