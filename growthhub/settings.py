@@ -218,6 +218,15 @@ if PLATFORM_MODE not in {"sandbox", "live"}:
 SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default=SITE_URL.rstrip("/") + "/sandbox")
 PLATFORM_HTTP_CONNECT_TIMEOUT = env.float("PLATFORM_HTTP_CONNECT_TIMEOUT", default=5.0)
 PLATFORM_HTTP_READ_TIMEOUT = env.float("PLATFORM_HTTP_READ_TIMEOUT", default=30.0)
+# URLs a merchant typed are fetched only through platforms.guarded: never loopback, private, link-local,
+# multicast or reserved addresses, except the host[:port] entries listed here (comma-separated; a host without a
+# port means its scheme's default port). Unset: the host:port of SANDBOX_BASE_URL in sandbox mode (so the
+# sandbox's demo media stay reachable), nothing in live mode; set it empty to allow no private host at all.
+GUARDED_FETCH_ALLOWED_HOSTS = (
+    env.list("GUARDED_FETCH_ALLOWED_HOSTS", default=[]) if "GUARDED_FETCH_ALLOWED_HOSTS" in os.environ else None
+)
+GUARDED_FETCH_MAX_BYTES = env.int("GUARDED_FETCH_MAX_BYTES", default=128 * 1024 * 1024)
+GUARDED_FETCH_TIMEOUT = env.float("GUARDED_FETCH_TIMEOUT", default=60.0)
 # App credentials per platform for live mode, e.g. TIKTOK_CLIENT_KEY / TIKTOK_CLIENT_SECRET.
 PLATFORM_CREDENTIALS = {
     slug: {

@@ -33,7 +33,7 @@ def test_a_post_without_a_connection_or_scope_cannot_go_out(store):
         (INSTAGRAM, MediaKind.CAROUSEL, ["a-1080x1080.jpg"], "A Instagram carousel needs 2 to 10 images."),
         (X, MediaKind.VIDEO, ["a.mp4", "b.mp4"], "A video post needs exactly one video."),
         (X, MediaKind.IMAGE, ["ftp://example.com/a.jpg"], "ftp://example.com/a.jpg is not a web address"),
-        (X, MediaKind.IMAGE, ["http://127.0.0.1:9/a.jpg"], "http://127.0.0.1:9/a.jpg could not be reached."),
+        (X, MediaKind.IMAGE, ["http://127.0.0.1:9/a.jpg"], "http://127.0.0.1:9/a.jpg could not be fetched."),
     ],
     ids=[
         "a one-image carousel",
