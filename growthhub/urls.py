@@ -23,7 +23,8 @@ urlpatterns = [
     path("social/", include("social.urls")),
     path("ads/", include("ads.urls")),
     path("analytics/", include("analytics.urls")),
-    path("", include("django_prometheus.urls")),
+    # django-prometheus's exposition behind the monitoring token / network check.
+    path("metrics", health.metrics, name="prometheus-django-metrics"),
 ]
 
 if settings.PLATFORM_MODE == "sandbox":
