@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "stores.middleware.CurrentStoreMiddleware",
     # Refuses NUL / undecodable text, oversized bodies and non-JSON API bodies before any view reads them.
     "growthhub.request_guard.RequestGuardMiddleware",
+    "stores.timezone_middleware.StoreTimezoneMiddleware",
     "stores.middleware.ApplicationErrorMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

@@ -7,6 +7,7 @@ from django import forms
 from platforms.constants import PLATFORM_NAMES, SOCIAL_PLATFORMS
 from social.models import MediaKind
 from social.services.planning import MAX_DAYS, MAX_POSTS_PER_DAY
+from stores.clock import StoreDateTimeField
 
 PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in SOCIAL_PLATFORMS]
 
@@ -30,7 +31,7 @@ class PostForm(forms.Form):
     media_kind = forms.ChoiceField(choices=MediaKind.choices, initial=MediaKind.IMAGE)
     media_urls = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="One image or video URL per line.")
     link = forms.URLField(required=False, max_length=1000, assume_scheme="https")
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = StoreDateTimeField(
         required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), help_text="Your store's time."
     )
 

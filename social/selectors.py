@@ -12,6 +12,7 @@ from django.utils import timezone
 from platforms.constants import PLATFORM_NAMES, SOCIAL_PLATFORMS
 from platforms.content import LIMITS
 from social.models import ContentCalendar, PostMetrics, PostStatus, SocialPost
+from stores.clock import store_date_of, store_days_bounds, store_today
 from stores.models import Product, ProductStatus, Store
 
 
@@ -61,8 +62,7 @@ def calendar_posts(*, store: Store, start: dt.datetime, end: dt.datetime) -> lis
 
 
 def calendar_grid(*, store: Store, view: str, anchor: dt.date) -> dict[str, Any]:
-    """Weeks of days with their posts, in the store's time zone, for the week or month view."""
-    tz = store.tzinfo
+    """Weeks of days with their posts, for the week or month view: the store's days, each post on its store date."""
     if view == "month":
         first = anchor.replace(day=1)
         start = first - dt.timedelta(days=first.weekday())
@@ -76,14 +76,11 @@ def calendar_grid(*, store: Store, view: str, anchor: dt.date) -> dict[str, Any]
         end = start + dt.timedelta(days=7)
         previous, following = start - dt.timedelta(days=7), end
         title = f"Week of {start:%b %d, %Y}"
-    posts = calendar_posts(
-        store=store,
-        start=dt.datetime.combine(start, dt.time(), tzinfo=tz),
-        end=dt.datetime.combine(end, dt.time(), tzinfo=tz),
-    )
+    first_utc, end_utc = store_days_bounds(store=store, first=start, last=end - dt.timedelta(days=1))
+    posts = calendar_posts(store=store, start=first_utc, end=end_utc)
     by_day: dict[dt.date, list[SocialPost]] = {}
     for post in posts:
-        by_day.setdefault(post.scheduled_at.astimezone(tz).date(), []).append(post)
+        by_day.setdefault(store_date_of(store=store, moment=post.scheduled_at), []).append(post)
     days = [start + dt.timedelta(days=n) for n in range((end - start).days)]
     weeks = [
         [
@@ -99,7 +96,7 @@ def calendar_grid(*, store: Store, view: str, anchor: dt.date) -> dict[str, Any]
         "weeks": weeks,
         "previous": previous,
         "following": following,
-        "today": timezone.now().astimezone(tz).date(),
+        "today": store_today(store=store),
     }
 
 

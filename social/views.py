@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from social.forms import CalendarForm, PostForm
@@ -30,23 +29,26 @@ from social.services import (
     post_retry,
     post_update,
 )
+from stores.clock import store_today
+from stores.models import Store
 from stores.permissions import store_member_required
 
 PAGE_SIZE = 50
 
 
-def _anchor(request: HttpRequest, store_tz: object) -> dt.date:
+def _anchor(request: HttpRequest, store: Store) -> dt.date:
+    """The day the calendar opens on: ``?date=``, else the store's today (not the server's)."""
     try:
         return dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        return timezone.now().astimezone(store_tz).date()
+        return store_today(store=store)
 
 
 @store_member_required()
 def calendar(request: HttpRequest) -> HttpResponse:
     store = request.membership.store
     view = "month" if request.GET.get("view") == "month" else "week"
-    context = calendar_grid(store=store, view=view, anchor=_anchor(request, store.tzinfo))
+    context = calendar_grid(store=store, view=view, anchor=_anchor(request, store))
     template = "social/calendar.html#calendar-body" if request.htmx else "social/calendar.html"
     return render(request, template, context)
 
@@ -99,13 +101,6 @@ def _composer(request: HttpRequest, form: PostForm, post: object = None) -> Http
     )
 
 
-def _local(value: dt.datetime | None, store_tz: object) -> dt.datetime | None:
-    """The form's wall-clock time read in the store's time zone (the form field attaches the server's), as UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=None).replace(tzinfo=store_tz).astimezone(dt.UTC)
-
-
 @store_member_required(write=True)
 def compose(request: HttpRequest) -> HttpResponse:
     store = request.membership.store
@@ -120,7 +115,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             media_kind=data["media_kind"],
             media_urls=data["media_urls"],
             link=data["link"],
-            scheduled_at=_local(data["scheduled_at"], store.tzinfo),
+            scheduled_at=data["scheduled_at"],
             actor=request.user,
         )
         messages.success(request, "Post saved." if post.status == PostStatus.DRAFT else "Post scheduled.")
@@ -139,9 +134,11 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         "media_kind": post.media_kind,
         "media_urls": "\n".join(post.media_urls),
         "link": post.link,
-        "scheduled_at": post.scheduled_at.astimezone(store.tzinfo).replace(tzinfo=None) if post.scheduled_at else None,
+        "scheduled_at": post.scheduled_at,
     }
     form = PostForm(request.POST or None, initial=initial)
+    # Sent back unchanged, the post's time keeps its instant even inside the hour a DST change repeats.
+    form.fields["scheduled_at"].keep = post.scheduled_at
     form.fields["platform"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -151,7 +148,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             title=data["title"],
             media_urls=data["media_urls"],
             link=data["link"],
-            scheduled_at=_local(data["scheduled_at"], store.tzinfo),
+            scheduled_at=data["scheduled_at"],
             actor=request.user,
         )
         messages.success(request, "Post updated.")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from stores.exceptions import PermissionDenied
@@ -33,6 +34,8 @@ class StoreApiKeyAuth(HttpBearer):
             return None
         _refuse_read_only_writes(request, key.role)
         request.store = key.store
+        # The store is known only now; StoreTimezoneMiddleware deactivates it when the request ends.
+        timezone.activate(key.store.tzinfo)
         request.api_role = key.role
         request.api_user = key.created_by
         return key

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from stores.exceptions import PermissionDenied
 from stores.middleware import SESSION_STORE_KEY
@@ -48,6 +49,7 @@ def store_member_required(*, write: bool = False, manage: bool = False) -> Calla
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if STORE_SLUG_KWARG in kwargs:
                 request.membership = store_get_for_user(user=request.user, slug=kwargs[STORE_SLUG_KWARG])
+                timezone.activate(request.membership.store.tzinfo)
                 # The store named in the URL becomes the current one, so the hub links go on with it.
                 if request.session.get(SESSION_STORE_KEY) != request.membership.store_id:
                     request.session[SESSION_STORE_KEY] = request.membership.store_id

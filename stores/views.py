@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
@@ -100,6 +101,8 @@ def store_settings(request: HttpRequest, store_slug: str) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
+                # The rest of this response shows times in the zone just saved.
+                timezone.activate(store.tzinfo)
                 messages.success(request, "Store settings saved.")
                 if not request.htmx:
                     return redirect("stores:settings", store_slug=store.slug)
