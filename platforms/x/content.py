@@ -15,10 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 from urllib3 import encode_multipart_formdata
 
-from platforms.base import PlatformHttp, default_timeout, platform_url
+from platforms.base import PlatformHttp, platform_url
 from platforms.constants import X
 from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.guarded import FetchRefused, FetchTooLarge, guarded_session
 
 LIVE_BASE = "https://api.x.com"
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -82,8 +83,13 @@ class XContent(PlatformHttp):
         return self.call("GET", "users/me")["data"]
 
     def fetch_media(self, url: str) -> tuple[bytes, str]:
+        """Download a media URL the merchant supplied (X takes uploads, not URLs), only through the guarded
+        session: a private or oversize target is refused for good, without saying what answered there."""
         try:
-            response = self.session.get(url, timeout=default_timeout())
+            with guarded_session() as session:
+                response = session.get(url)
+        except (FetchRefused, FetchTooLarge) as exc:
+            raise Rejected("The post's media could not be fetched.", platform=X) from exc
         except requests.RequestException as exc:
             raise Transient("Could not download the post's media.", platform=X) from exc
         if response.status_code >= 400:

@@ -6,6 +6,7 @@ import pytest
 import requests
 from django.core.exceptions import ImproperlyConfigured
 
+from platforms.errors import Rejected
 from platforms.guarded import (
     FetchRefused,
     FetchTimedOut,
@@ -14,6 +15,7 @@ from platforms.guarded import (
     guarded_session,
     parse_allowed_hosts,
 )
+from platforms.x.content import XContent
 from tests.platforms.local_http import (
     answer,
     drip,
@@ -302,3 +304,23 @@ def test_proxies_from_the_environment_are_ignored(settings, connect_guard, monke
     # then it was fetched directly, never through the proxy
     assert response.content == b"a"
     assert connect_guard.attempts == [("127.0.0.1", server.port)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://169.254.169.254/latest/meta-data/iam/security-credentials/", "http://127.0.0.1:{port}/a.jpg"],
+    ids=["the cloud metadata address", "a loopback server"],
+)
+def test_x_never_downloads_a_private_media_url_to_upload_it(nothing_allowed, connect_guard, url):
+    # given an X client and a post whose media URL points inside
+    with local_server({"/a.jpg": answer(200, b"secret", "image/jpeg")}) as server:
+        client = XContent(access_token="token", account_id="1")
+
+        # when the client fetches the media to upload them
+        with pytest.raises(Rejected) as refused:
+            client.fetch_media(url.format(port=server.port))
+
+    # then it is refused for good, without a word about what answered, and nothing was contacted
+    assert str(refused.value) == "x: The post's media could not be fetched."
+    assert connect_guard.attempts == []
+    assert server.requests == []
