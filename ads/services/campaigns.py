@@ -43,6 +43,7 @@ from ads.services.guardrails import ad_settings_for_store, guardrails_check, gua
 from platforms.ads_common import SALES, AdsClient, CampaignSpec, ads_client, ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected
+from stores.clock import store_today
 from stores.connections import connection_record_error, connection_record_success
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Product, Store
@@ -166,7 +167,7 @@ def _validate_creative(*, platform: str, creative: AdCreative, objective: str, s
 
 def last_day_range(*, store: Store, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
     """The last days a campaign may be given: from today to two years ahead, on the store's calendar."""
-    today = (now or timezone.now()).astimezone(store.tzinfo).date()
+    today = store_today(store=store, now=now)
     return today, today + dt.timedelta(days=CAMPAIGN_LAST_DAY_MAX_DAYS)
 
 

@@ -48,6 +48,7 @@ from ads.services.campaigns import (
 )
 from ads.services.guardrails import money
 from platforms.constants import AD_PLATFORMS
+from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store, StoreStatus
 from stores.permissions import membership_require
@@ -207,7 +208,8 @@ def rule_delete(*, rule: AdRule, by: Membership | None) -> None:
 
 
 def rule_window(rule: AdRule, now: dt.datetime) -> tuple[dt.date, dt.date]:
-    today = now.astimezone(rule.store.tzinfo).date()
+    """The rule's window: its last ``window_days`` days of the store's calendar, today included."""
+    today = store_today(store=rule.store, now=now)
     return today - dt.timedelta(days=rule.window_days - 1), today
 
 
