@@ -43,8 +43,9 @@ class GoogleAdsOAuth(OAuthPlatform):
     extra_authorize_params = {"access_type": "offline", "prompt": "consent"}
 
     def revoke(self, *, access_token: str, refresh_token: str = "") -> None:
-        # Google takes the token in the query; revoking the refresh token ends the whole grant.
-        self.http.request("POST", self.url(self.revoke_endpoint), params={"token": refresh_token or access_token})
+        # The token goes in the form body (Google takes it there or in the query; a URL ends up in logs).
+        # Revoking the refresh token ends the whole grant.
+        self.http.request("POST", self.url(self.revoke_endpoint), data={"token": refresh_token or access_token})
 
     def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
         body = self.http.request(

@@ -10,11 +10,11 @@ import pytest
 import requests
 from django.conf import settings
 
-from platforms.constants import INSTAGRAM, META_ADS
+from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS
 from platforms.registry import oauth_platform
 from sandbox.models import AccountKind, SandboxAccount, SandboxToken
 from sandbox.oauth.grants import auth_code_create
-from tests.platform_fixtures import sandbox_app
+from tests.platform_fixtures import sandbox_app, sandbox_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -143,3 +143,17 @@ def test_an_instagram_sign_in_and_refresh_send_the_code_and_tokens_only_in_bodie
         f"Bearer {token.access_token}",
         f"Bearer {token.access_token}",
     ]
+
+
+def test_a_google_revoke_sends_the_refresh_token_in_the_form_body(sandbox_url, sent):
+    # given a Google grant
+    token = sandbox_token(GOOGLE_ADS, scopes=["https://www.googleapis.com/auth/adwords"])
+
+    # when it is revoked
+    oauth_platform(GOOGLE_ADS).revoke(access_token=token.access_token, refresh_token=token.refresh_token)
+
+    # then the grant is revoked, and the refresh token travelled in the body, not the URL
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert [_call(r) for r in sent] == [("POST", "google_ads/revoke", {})]
+    assert _form(sent[0]) == {"token": token.refresh_token}
