@@ -263,6 +263,8 @@ class GuardedSession(HTTPSession):
             )
         )
         self.trust_env = False
+        # Compressed bodies would be limited after decompression only: ask for the bytes as they are.
+        self.headers["Accept-Encoding"] = "identity"
         self.max_redirects = MAX_REDIRECTS
         self.max_bytes = max_bytes
         self.total_timeout = total_timeout

@@ -143,6 +143,17 @@ def test_a_redirect_to_a_private_target_is_refused(settings, connect_guard, loca
     assert set(connect_guard.attempts) == {("127.0.0.1", server.port)}
 
 
+def test_a_redirect_to_another_scheme_is_not_followed(settings, connect_guard):
+    # given a listed server that redirects to a local file
+    with local_server({"/go": redirect("file:///etc/passwd")}) as server:
+        settings.GUARDED_FETCH_ALLOWED_HOSTS = [server.host]
+        connect_guard.allow(server)
+
+        # when it is fetched, then there is no way to follow it
+        with pytest.raises(requests.exceptions.InvalidSchema), guarded_session() as session:
+            session.get(server.url("/go"))
+
+
 def test_a_redirect_between_allowed_targets_is_followed(settings, connect_guard):
     # given a listed server that redirects to another page of itself
     with local_server({"/b.jpg": answer(200, b"b", "image/jpeg")}) as server:
