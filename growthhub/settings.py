@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "stores.context_processors.current_store",
+                "growthhub.context_processors.email_delivery",
             ],
         },
     }
@@ -174,7 +175,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Signing up with an address that already has an account must look exactly like signing up with a new one.
+# allauth can hide it only with mandatory verification: both get the "check your email" page, the newcomer a
+# confirmation link (which signs them in and opens the hub), the existing owner a note that they already have an
+# account, and that account stays as it was. With "optional", unique e-mails make allauth say "already registered".
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "stores.adapters.StoreAccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -374,3 +374,12 @@ def test_an_id_no_row_can_have_is_not_found(owner_client, client, api_key, pause
     )
     assert response.status_code == 422
     assert AdCampaign.objects.count() == 1
+
+
+def test_a_page_number_past_any_list_is_refused_on_the_campaign_list(client, api_key, paused):
+    # when an API client asks for page 2^63 - 1 of the campaigns (the database's OFFSET would overflow)
+    response = call(client, "get", "/campaigns?page=9223372036854775807", api_key)
+    # then 422 names the limit
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert (problem["loc"], problem["msg"]) == (["query", "page"], "Input should be less than or equal to 10000")
