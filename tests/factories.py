@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from stores.models import Customer, Membership, Order, OrderLine, Product, Role, Store
@@ -12,10 +13,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     username = factory.LazyAttribute(lambda o: o.email)
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def verified_email(obj, create: bool, extracted: bool | None, **kwargs) -> None:
+        """The address is verified, as sign-in requires (mandatory verification); ``verified_email=False`` for one
+        that is not."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
 
 class StoreFactory(factory.django.DjangoModelFactory):

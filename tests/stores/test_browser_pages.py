@@ -27,7 +27,7 @@ def test_sign_in_and_the_authenticator_page_work_without_csp_violations(live_ser
     # given an owner with a verified email
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = UserFactory(email="owner@northwind.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddress.objects.get_or_create(user=user, email=user.email, verified=True, primary=True)
     MembershipFactory(store=StoreFactory(name="Northwind Outfitters"), user=user)
     violations = _watch_csp(page)
     # when they sign in, open Security and start turning on the authenticator app

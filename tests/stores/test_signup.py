@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 
 from stores.models import Membership, Role
 from tests.factories import UserFactory
@@ -51,16 +52,22 @@ def test_the_signup_page_asks_for_email_password_twice_and_store_name(client):
     assert fields == ["email", "password1", "password2", "store_name"]
 
 
-def test_signing_up_creates_a_store_owned_by_the_newcomer_and_reaches_the_hub(client):
+SIGNUP = {"password1": PASSWORD, "password2": PASSWORD, "store_name": "Maya's Makers"}
+CSRF_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def _confirmation_link(message) -> str:
+    return re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body).group(1)
+
+
+def test_signing_up_creates_a_store_owned_by_the_newcomer_who_confirms_the_email_and_reaches_the_hub(client):
     # given a visitor on the sign-up page
     # when they sign up with an email, a password and a store name
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "Maya@Example.com", "password1": PASSWORD, "password2": PASSWORD, "store_name": "Maya's Makers"},
-    )
-    # then they own a new store and land in its hub, signed in
+    response = client.post("/accounts/signup/", {"email": "Maya@Example.com", **SIGNUP})
+    # then they own a new store, and are asked to confirm their address before the hub opens
     assert response.status_code == 302
-    assert response["Location"] == "/hub/"
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "Check your email" in assert_strict_csp_page(client.get(response["Location"]))
     user = get_user_model().objects.get(email__iexact="maya@example.com")
     membership = Membership.objects.get(user=user)
     assert (membership.role, membership.store.name, membership.store.slug) == (
@@ -68,23 +75,66 @@ def test_signing_up_creates_a_store_owned_by_the_newcomer_and_reaches_the_hub(cl
         "Maya's Makers",
         "mayas-makers",
     )
+    assert client.get("/hub/").status_code == 302
+    assert EmailAddress.objects.get(user=user).verified is False
+    # and when they follow the link in the e-mail and confirm
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maya@example.com"]
+    link = _confirmation_link(mail.outbox[0])
+    assert "Confirm your email" in assert_strict_csp_page(client.get(link))
+    confirmed = client.post(link)
+    # then the address is verified and they land in their store's hub, signed in
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/hub/"
+    assert EmailAddress.objects.get(user=user).verified is True
     hub = client.get("/hub/")
     assert hub.status_code == 200
     assert "Maya&#x27;s Makers" in hub.content.decode()
-    # and a verification email went out, though they need not click it to start
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["maya@example.com"]
-    assert EmailAddress.objects.get(user=user).verified is False
+
+
+def test_the_check_your_email_page_says_where_printed_emails_are(client, settings):
+    # given the demo's console e-mail backend
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # when a newcomer has signed up
+    response = client.post("/accounts/signup/", {"email": "maya@example.com", **SIGNUP}, follow=True)
+    # then the page tells them the e-mail is in the web server's log
+    assert "<code>var/log/web.log</code>" in response.content.decode()
+
+
+def _signup_as_seen_by_a_visitor(client, email: str) -> tuple[int, str, str]:
+    response = client.post("/accounts/signup/", {"email": email, **SIGNUP})
+    page = client.get(response["Location"]).content.decode()
+    # The page echoes the address the visitor typed, and every page carries its own CSRF token.
+    return response.status_code, response["Location"], CSRF_TOKEN.sub("<csrf>", page.replace(email.lower(), "<email>"))
+
+
+def test_signing_up_with_a_registered_email_looks_the_same_and_leaves_the_account_alone(client, owner):
+    # given an account for owner@northwind.test, and what a sign-up with a new address looks like
+    password_before = owner.password
+    new_address = _signup_as_seen_by_a_visitor(Client(), "newcomer@example.com")
+    users_before = get_user_model().objects.count()
+    stores_before = Membership.objects.count()
+    mail.outbox.clear()
+    # when someone signs up with the registered address
+    taken_address = _signup_as_seen_by_a_visitor(client, "Owner@Northwind.test")
+    # then they see exactly what a newcomer sees
+    assert taken_address == new_address
+    # and no account or store was made, the existing account is unchanged, and its owner is told by e-mail
+    assert get_user_model().objects.count() == users_before
+    assert Membership.objects.count() == stores_before
+    owner.refresh_from_db()
+    assert owner.password == password_before
+    assert list(EmailAddress.objects.filter(user=owner).values_list("email", "verified", "primary")) == [
+        ("owner@northwind.test", True, True)
+    ]
+    assert [message.to for message in mail.outbox] == [["owner@northwind.test"]]
+    assert "an account using that email address already exists" in mail.outbox[0].body
+    assert client.get("/hub/").status_code == 302
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        pytest.param(
-            {"email": "taken@example.com", "store_name": "Again"},
-            "A user is already registered with this email address.",
-            id="an email already in use",
-        ),
         pytest.param({"email": "new@example.com", "store_name": "  "}, "This field is required.", id="no store name"),
         pytest.param(
             {"email": "new@example.com", "store_name": "Shop", "password2": "something-else-entirely"},
@@ -94,9 +144,7 @@ def test_signing_up_creates_a_store_owned_by_the_newcomer_and_reaches_the_hub(cl
     ],
 )
 def test_a_signup_that_cannot_go_through_creates_nothing(client, data, message):
-    # given an existing account
-    taken = UserFactory(email="taken@example.com")
-    EmailAddress.objects.create(user=taken, email="taken@example.com", verified=True, primary=True)
+    # given a visitor
     users_before = get_user_model().objects.count()
     # when the form is sent with a problem
     response = client.post("/accounts/signup/", {"password1": PASSWORD, "password2": PASSWORD, **data})
@@ -112,6 +160,18 @@ def test_signing_in_with_email_and_password_reaches_the_hub(client, owner):
     assert response.status_code == 302
     assert response["Location"] == "/hub/"
     assert client.get("/hub/").status_code == 200
+
+
+def test_an_account_whose_email_is_not_verified_is_asked_to_confirm_it_at_sign_in(client, store):
+    # given a member whose address was never confirmed
+    user = UserFactory(email="late@northwind.test", verified_email=False)
+    Membership.objects.create(store=store, user=user, role=Role.MARKETER)
+    # when they sign in with the right password
+    response = client.post("/accounts/login/", {"login": "late@northwind.test", "password": PASSWORD})
+    # then a confirmation link is sent and the hub stays closed until they follow it
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert [message.to for message in mail.outbox] == [["late@northwind.test"]]
+    assert client.get("/hub/").status_code == 302
 
 
 def test_repeated_wrong_passwords_lock_the_account_for_a_while(client, owner):
@@ -136,8 +196,7 @@ def test_signing_out_needs_a_post_and_ends_the_session(owner_client):
 
 
 def test_a_password_reset_sets_a_new_password(client, owner):
-    # given the owner forgot their password
-    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    # given the owner (whose address is verified) forgot their password
     assert "Reset your password" in assert_strict_csp_page(client.get("/accounts/password/reset/"))
     # when they ask for a reset and follow the emailed link
     sent = client.post("/accounts/password/reset/", {"email": "owner@northwind.test"})
@@ -163,7 +222,6 @@ def test_a_used_or_forged_reset_link_says_so(client, owner):
 
 def test_totp_can_be_turned_on_from_security_and_is_then_asked_at_sign_in(client, owner):
     # given a signed-in owner with a verified email
-    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
     client.post("/accounts/login/", {"login": "owner@northwind.test", "password": PASSWORD})
     hub = client.get("/hub/").content.decode()
     assert '<a href="/accounts/2fa/">Security</a>' in hub
