@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from ads.models import AdRule, RuleAction, RuleMetric, RuleOperator
+from social.models import PostStatus
 from stores.clock import (
     AmbiguousLocalTime,
     NonexistentLocalTime,
@@ -17,6 +19,7 @@ from stores.clock import (
 )
 from stores.models import Store
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
+from tests.social.factories import SocialPostFactory
 
 NEW_YORK = Store(timezone="America/New_York")
 AUCKLAND = Store(timezone="Pacific/Auckland")
@@ -235,3 +238,29 @@ def test_an_anonymous_request_runs_no_query_to_find_a_zone(client, django_assert
 
     # then it renders without a membership look-up
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_hub_and_the_ads_pages_show_times_in_the_store_zone(owner_client, store):
+    # given a New York store with a post scheduled for 23:30 on Tuesday 12 January 2027 (04:30 UTC on the 13th)
+    # and an ad rule last run at 14:05 UTC on 15 January 2027 (09:05 in New York)
+    SocialPostFactory(
+        store=store, status=PostStatus.SCHEDULED, scheduled_at=dt.datetime(2027, 1, 13, 4, 30, tzinfo=dt.UTC)
+    )
+    AdRule.objects.create(
+        store=store,
+        name="Pause losers",
+        metric=RuleMetric.ROAS,
+        operator=RuleOperator.LT,
+        threshold="1.5",
+        action=RuleAction.PAUSE,
+        last_run_at=dt.datetime(2027, 1, 15, 14, 5, tzinfo=dt.UTC),
+    )
+
+    # when the hub's Social tab and the rules page are opened
+    hub = owner_client.get("/hub/social/").content.decode()
+    rules = owner_client.get("/ads/rules/").content.decode()
+
+    # then both show New York's wall clock
+    assert "Tue 12 Jan 23:30 · X" in hub
+    assert "2027-01-15 09:05" in rules
