@@ -241,7 +241,7 @@ def test_no_secret_reaches_any_log_after_a_connect_a_publish_and_a_campaign(serv
     sandbox_bootstrap()
     store = StoreFactory(name="Northwind Outfitters", slug="northwind")
     owner = UserFactory(email="owner@northwind.test")
-    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    EmailAddress.objects.update_or_create(user=owner, email=owner.email, defaults={"verified": True, "primary": True})
     MembershipFactory(store=store, user=owner, role=Role.OWNER)
     ad_settings = ad_settings_for_store(store=store)
     ad_settings.meta_page_id, ad_settings.meta_pixel_id = "104000000000001", "880000000000001"
