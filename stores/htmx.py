@@ -1,7 +1,8 @@
 """How a refused htmx request shows its message.
 
-htmx swaps a 4xx answer like a 2xx one (``responseHandling`` in the ``htmx-config`` meta of ``base.html``), so
-every 4xx that an htmx request gets must be one of two things:
+htmx swaps a 4xx answer like a 2xx one (``responseHandling`` in the ``htmx-config`` meta of ``base.html``; not
+flagged as an error, so htmx logs no console error for a refusal the page shows), so every 4xx that an htmx
+request gets must be one of two things:
 
 - the re-rendered fragment of the element that sent it, with the errors inline next to the fields (the store
   settings, members and API keys panels do this), swapped into the request's own target; or
