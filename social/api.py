@@ -83,8 +83,14 @@ class CalendarIn(Schema):
     product_id: int
     days: int = Field(7, ge=1, le=31)
     posts_per_day: int = Field(1, ge=1, le=4)
-    platforms: list[Platform] = Field(..., min_length=1)
-    start_date: dt.date | None = None
+    platforms: list[Platform] = Field(..., min_length=1, max_length=4)
+    start_date: dt.date | None = Field(
+        None,
+        description=(
+            "The first day, in the store's time zone: from today to two years ahead (anything else is a 400 naming "
+            "the range). Default: tomorrow."
+        ),
+    )
     schedule: bool = Field(False, description="Schedule every post at once instead of leaving drafts to review.")
 
     model_config = {
@@ -132,8 +138,8 @@ class CalendarOut(Schema):
 
 
 class PostFilters(Schema):
-    status: str = ""
-    platform: str = ""
+    status: str = Field("", max_length=16)
+    platform: str = Field("", max_length=16)
 
 
 @router.post("/calendar", response={201: CalendarOut}, summary="Plan a content calendar for a product")

@@ -3,12 +3,56 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from platforms.constants import PLATFORM_NAMES, SOCIAL_PLATFORMS
 from stores.models import PlatformConnection, Product, Store
 
 SOCIAL_PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in SOCIAL_PLATFORMS]
+
+# Absolute caps on a post's texts, whatever the platform (each platform's own limits in platforms.content.LIMITS
+# are lower and are checked on top); the forms and the services check the same numbers.
+CAPTION_MAX_LENGTH = 5000
+TITLE_MAX_LENGTH = 100
+LINK_MAX_LENGTH = 1000
+HASHTAGS_MAX_COUNT = 60
+HASHTAG_MAX_LENGTH = 100
+MEDIA_URLS_MAX_COUNT = 35  # TikTok's photo carousels take up to 35, the most of any platform
+MEDIA_URL_MAX_LENGTH = 2000
+
+
+def hashtags_problems(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        return ["Hashtags must be a list of words."]
+    problems = []
+    if len(value) > HASHTAGS_MAX_COUNT:
+        problems.append(f"A post has at most {HASHTAGS_MAX_COUNT} hashtags; this one has {len(value)}.")
+    if any(len(tag) > HASHTAG_MAX_LENGTH for tag in value):
+        problems.append(f"A hashtag has at most {HASHTAG_MAX_LENGTH} characters.")
+    return problems
+
+
+def media_urls_problems(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(url, str) for url in value):
+        return ["Media must be a list of web addresses."]
+    problems = []
+    if len(value) > MEDIA_URLS_MAX_COUNT:
+        problems.append(f"A post has at most {MEDIA_URLS_MAX_COUNT} images or videos; this one has {len(value)}.")
+    if any(len(url) > MEDIA_URL_MAX_LENGTH for url in value):
+        problems.append(f"A media address has at most {MEDIA_URL_MAX_LENGTH:,} characters.")
+    return problems
+
+
+def validate_hashtags(value: object) -> None:
+    if problems := hashtags_problems(value):
+        raise ValidationError(" ".join(problems), code="invalid_hashtags")
+
+
+def validate_media_urls(value: object) -> None:
+    if problems := media_urls_problems(value):
+        raise ValidationError(" ".join(problems), code="invalid_media_urls")
 
 
 def new_marker() -> str:
@@ -90,14 +134,14 @@ class SocialPost(EngagementCounts):
     connection = models.ForeignKey(
         PlatformConnection, null=True, blank=True, on_delete=models.SET_NULL, related_name="social_posts"
     )
-    title = models.CharField(max_length=100, blank=True, help_text="Pinterest pin title")
-    caption = models.TextField()
-    hashtags = models.JSONField(default=list, blank=True)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True, help_text="Pinterest pin title")
+    caption = models.TextField(validators=[MaxLengthValidator(CAPTION_MAX_LENGTH)])
+    hashtags = models.JSONField(default=list, blank=True, validators=[validate_hashtags])
     call_to_action = models.CharField(max_length=120, blank=True)
     media_kind = models.CharField(max_length=16, choices=MediaKind.choices, default=MediaKind.IMAGE)
-    media_urls = models.JSONField(default=list)
+    media_urls = models.JSONField(default=list, validators=[validate_media_urls])
     alt_text = models.CharField(max_length=500, blank=True)
-    link = models.URLField(max_length=1000, blank=True)
+    link = models.URLField(max_length=LINK_MAX_LENGTH, blank=True)
     marker = models.CharField(max_length=24, unique=True, default=new_marker)
     status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.DRAFT)
     hold_reason = models.TextField(blank=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from platforms.constants import PLATFORM_NAMES, SOCIAL_PLATFORMS
 from platforms.content import LIMITS
+from social.bounds import date_check
 from social.models import ContentCalendar, PostMetrics, PostStatus, SocialPost
 from stores.clock import store_date_of, store_days_bounds, store_today
 from stores.models import Product, ProductStatus, Store
@@ -62,7 +63,11 @@ def calendar_posts(*, store: Store, start: dt.datetime, end: dt.datetime) -> lis
 
 
 def calendar_grid(*, store: Store, view: str, anchor: dt.date) -> dict[str, Any]:
-    """Weeks of days with their posts, for the week or month view: the store's days, each post on its store date."""
+    """Weeks of days with their posts, for the week or month view: the store's days, each post on its store date.
+
+    Refuses (OutOfRange, a 400) an ``anchor`` more than two years from the store's today.
+    """
+    date_check(store=store, value=anchor, what="The calendar's date")
     if view == "month":
         first = anchor.replace(day=1)
         start = first - dt.timedelta(days=first.weekday())

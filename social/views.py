@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from social.bounds import page_number
 from social.forms import CalendarForm, PostForm
 from social.models import PostStatus
 from social.selectors import (
@@ -70,7 +71,8 @@ def plan(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         )
         return redirect("social:calendar_preview", calendar_id=planned.pk)
-    return render(request, "social/plan.html", {"form": form, "has_products": bool(products)})
+    status = 400 if form.errors else 200  # refused input answers 4xx, with the form showing why
+    return render(request, "social/plan.html", {"form": form, "has_products": bool(products)}, status=status)
 
 
 @store_member_required()
@@ -98,6 +100,7 @@ def _composer(request: HttpRequest, form: PostForm, post: object = None) -> Http
         request,
         "social/compose.html",
         {"form": form, "post": post, "limits_json": json.dumps(platform_limits())},
+        status=400 if form.errors else 200,  # refused input answers 4xx, with the form showing why
     )
 
 
@@ -172,10 +175,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in PostStatus.values else ""
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     rows = list(
         posts_list(store=request.membership.store, status=status)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )

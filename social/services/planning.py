@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from platforms.constants import INSTAGRAM, PINTEREST, PLATFORM_NAMES, SOCIAL_PLATFORMS, TIKTOK, X
+from social.bounds import date_check
 from social.models import CalendarStatus, ContentCalendar, PostStatus, SocialPost, new_marker
 from social.planner import ProductBrief, llm_wordings, plan_posts
 from social.services.posts import CONNECTION_HOLD, connection_for, post_schedule
@@ -20,6 +21,7 @@ from stores.models import Product, Store
 
 MAX_DAYS = 31
 MAX_POSTS_PER_DAY = 4
+CALENDAR_NAME_MAX_LENGTH = ContentCalendar._meta.get_field("name").max_length
 # Local hours that do well on each platform when the store has no history of its own yet.
 DEFAULT_HOURS = {
     TIKTOK: [19, 12, 21, 9],
@@ -120,6 +122,10 @@ def calendar_plan(
         raise ApplicationError("That product is not in this store.", code="not_found")
     if not platforms:
         raise ApplicationError("Choose at least one platform.", code="invalid_calendar")
+    if len(name) > CALENDAR_NAME_MAX_LENGTH:
+        raise ApplicationError(
+            f"A calendar's name has at most {CALENDAR_NAME_MAX_LENGTH} characters.", code="invalid_calendar"
+        )
     if not 1 <= days <= MAX_DAYS:
         raise ApplicationError(f"Plan between 1 and {MAX_DAYS} days.", code="invalid_calendar")
     if not 1 <= posts_per_day <= MAX_POSTS_PER_DAY:
@@ -127,7 +133,11 @@ def calendar_plan(
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
     start = start_date or today + dt.timedelta(days=1)
     if start < today:
-        raise ApplicationError("The calendar cannot start in the past.", code="invalid_calendar")
+        raise ApplicationError(
+            f"The calendar cannot start in the past: choose {today.isoformat()} or later ({store.timezone} time).",
+            code="invalid_calendar",
+        )
+    date_check(store=store, value=start, what="The calendar's start date", earliest=today)
     campaign = slugify(f"{product.title[:50]}-{start:%Y%m%d}")[:70] or f"calendar-{start:%Y%m%d}"
     brief = _brief(product)
     count = days * posts_per_day

@@ -8,7 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from platforms.content import caption_problems
-from social.models import MediaKind, PostStatus, SocialPost
+from social.bounds import schedule_check
+from social.models import (
+    CAPTION_MAX_LENGTH,
+    LINK_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    MediaKind,
+    PostStatus,
+    SocialPost,
+    hashtags_problems,
+    media_urls_problems,
+)
 from social.services.loops import post_record_loop_failure
 from social.services.transitions import post_hold, post_transition
 from stores.exceptions import ApplicationError
@@ -24,7 +34,28 @@ def connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
     return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
 
 
-def _validate(*, platform: str, caption: str, title: str, media_urls: list[str], media_kind: str) -> None:
+def _validate(
+    *,
+    platform: str,
+    caption: str,
+    title: str,
+    media_urls: list[str],
+    media_kind: str,
+    hashtags: list[str] | None = None,
+    link: str = "",
+) -> None:
+    """The model's absolute caps first (a huge text is refused before any platform rule reads it), then the
+    platform's own limits."""
+    problems = []
+    if len(caption) > CAPTION_MAX_LENGTH:
+        problems.append(f"The caption is {len(caption):,} characters; a post has at most {CAPTION_MAX_LENGTH:,}.")
+    if len(title) > TITLE_MAX_LENGTH:
+        problems.append(f"The title is {len(title):,} characters; a post has at most {TITLE_MAX_LENGTH}.")
+    if len(link) > LINK_MAX_LENGTH:
+        problems.append(f"The link is {len(link):,} characters; a post's link has at most {LINK_MAX_LENGTH:,}.")
+    problems += media_urls_problems(media_urls) + hashtags_problems(hashtags or [])
+    if problems:
+        raise ApplicationError(" ".join(problems), code="invalid_post")
     problems = caption_problems(platform, caption=caption, title=title)
     if not media_urls:
         problems.append("Add at least one image or video URL.")
@@ -53,7 +84,17 @@ def post_create(
     """A new draft post; with ``scheduled_at`` it is scheduled at once."""
     if platform not in dict(SocialPost._meta.get_field("platform").choices):
         raise ApplicationError("Choose TikTok, Instagram, Pinterest or X.", code="invalid_platform")
-    _validate(platform=platform, caption=caption, title=title, media_urls=media_urls, media_kind=media_kind)
+    _validate(
+        platform=platform,
+        caption=caption,
+        title=title,
+        media_urls=media_urls,
+        media_kind=media_kind,
+        hashtags=hashtags,
+        link=link,
+    )
+    if scheduled_at is not None:
+        schedule_check(store=store, scheduled_at=scheduled_at)
     post = SocialPost.objects.create(
         store=store,
         product=product,
@@ -89,7 +130,18 @@ def post_update(
     if not post.can_edit:
         raise ApplicationError(f"A {post.get_status_display().lower()} post cannot be edited.", code="not_editable")
     media_urls = media_urls if media_urls is not None else post.media_urls
-    _validate(platform=post.platform, caption=caption, title=title, media_urls=media_urls, media_kind=post.media_kind)
+    _validate(
+        platform=post.platform,
+        caption=caption,
+        title=title,
+        media_urls=media_urls,
+        media_kind=post.media_kind,
+        link=link if link is not None else post.link,
+    )
+    if scheduled_at is not None and scheduled_at != post.scheduled_at:
+        # A changed time is checked; the post's own time sent back unchanged is kept even once it has passed
+        # (a held post edited after its time goes out at once).
+        schedule_check(store=post.store, scheduled_at=scheduled_at)
     post.caption, post.title, post.media_urls = caption, title, media_urls
     if link is not None:
         post.link = link

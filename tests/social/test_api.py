@@ -40,7 +40,7 @@ def test_a_calendar_is_planned_through_the_api(api_client, store):
             "days": 2,
             "posts_per_day": 1,
             "platforms": ["x", "instagram"],
-            "start_date": "2030-01-07",
+            "start_date": "2028-01-03",
             "schedule": True,
         },
     )
