@@ -52,19 +52,24 @@ def open_ads_tab(page: Page, base_url: str, email: str) -> None:
 def test_a_refused_inline_budget_shows_its_message_and_keeps_the_input(
     page, live_server, owner, campaigns, console_problems
 ):
-    # given the owner on the ads tab, with Merino socks at USD 50.00 a day
+    # given the owner on the ads tab, scrolled down to Merino socks at USD 50.00 a day on a short screen
     socks = campaigns[0]
+    page.set_viewport_size({"width": 1280, "height": 480})
     open_ads_tab(page, live_server.url, owner.email)
     budget = page.get_by_label("Daily budget of Merino socks")
     expect(budget).to_have_value("50.00")
+    budget.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 0
 
     # when they type a budget that takes the store over its daily cap and press Enter
     budget.fill("250")
     budget.press("Enter")
 
-    # then the reason shows in the message region, as an alert, and the row keeps what they typed and the focus
+    # then the reason shows in the message region, as an alert in view, and the row keeps what they typed and the
+    # focus
     alert = page.locator("#messages .message.error[role=alert]")
     expect(alert).to_have_text(OVER_CAP)
+    expect(alert).to_be_in_viewport()
     expect(budget).to_have_value("250")
     expect(budget).to_be_focused()
     expect(page).to_have_url(f"{live_server.url}/hub/ads/")
