@@ -298,7 +298,11 @@ def post_preflight(*, post: SocialPost) -> list[str]:
 
 
 def posts_preflight_upcoming() -> dict[str, int]:
-    """Pre-flight every scheduled post due within ``SOCIAL_PREFLIGHT_LEAD_MINUTES`` not checked since its last edit."""
+    """Pre-flight every scheduled post due within ``SOCIAL_PREFLIGHT_LEAD_MINUTES`` not checked since its last edit.
+
+    A post whose check fails is recorded on the post and left unchecked, so the next sweep tries it again; the
+    others are checked.
+    """
     horizon = timezone.now() + dt.timedelta(minutes=settings.SOCIAL_PREFLIGHT_LEAD_MINUTES)
     posts = SocialPost.objects.select_related("connection").filter(
         status=PostStatus.SCHEDULED, scheduled_at__lte=horizon, preflight_checked_at__isnull=True
