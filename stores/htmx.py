@@ -13,11 +13,16 @@ request gets must be one of two things:
   page inside a table row or show nothing at all.
 
 A 4xx never enters the browser history (``HX-Push-Url: false``). A 5xx is not swapped: ``static/js/app.js``
-shows a generic message in ``#messages`` instead.
+shows a generic message in ``#messages`` instead. A signed-out htmx request is sent, whole page, to the sign-in
+page (``htmx_sign_in_redirect``) rather than having the sign-in form swapped into a table row.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 
 MESSAGES_REGION = "#messages"
 
@@ -75,4 +80,22 @@ def htmx_error_normalize(*, request: HttpRequest, response: HttpResponse) -> Htt
     )
     if response.has_header("Allow"):
         replacement["Allow"] = response["Allow"]  # a 405 names the methods it takes
+    return replacement
+
+
+def htmx_sign_in_redirect(*, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A redirect of an htmx request to the sign-in page becomes ``HX-Redirect`` of the whole page, coming back to
+    the page the person was on; any other answer is returned as it is.
+
+    The browser follows a redirect of htmx's request by itself, so without this the sign-in page would be swapped
+    into the fragment that asked (a table row, a tab) and its form would post from there.
+    """
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return response
+    sign_in = resolve_url(settings.LOGIN_URL)
+    if urlsplit(response.get("Location", "")).path != sign_in:
+        return response
+    here = request.htmx.current_url_abs_path or "/hub/"
+    replacement = HttpResponse(status=204)
+    replacement["HX-Redirect"] = redirect_to_login(here, sign_in)["Location"]
     return replacement

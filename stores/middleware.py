@@ -41,10 +41,13 @@ class ApplicationErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         htmx = getattr(request, "htmx", None)
-        if htmx and not htmx.history_restore_request and 400 <= response.status_code < 500:
-            from stores.htmx import htmx_error_normalize
+        if htmx and not htmx.history_restore_request:
+            from stores.htmx import htmx_error_normalize, htmx_sign_in_redirect
 
-            response = htmx_error_normalize(request=request, response=response)
+            if 400 <= response.status_code < 500:
+                response = htmx_error_normalize(request=request, response=response)
+            else:
+                response = htmx_sign_in_redirect(request=request, response=response)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -184,3 +184,28 @@ def test_a_not_found_without_htmx_is_still_the_page(owner_client, other_store, c
     assert response.status_code == 404
     assert not response.has_header("HX-Retarget")
     assert "<html" in response.content.decode().lower()
+
+
+def test_a_signed_out_htmx_request_sends_the_whole_page_to_sign_in_and_back(client, campaigns):
+    # given someone whose session has ended, on the ads tab
+    headers = {**HTMX, "HX-Current-URL": "http://testserver/hub/ads/"}
+    # when they save a budget inline
+    response = client.post(f"/ads/campaigns/{campaigns[0].pk}/budget/", {"daily_budget": "60"}, headers=headers)
+    # then the whole page goes to sign-in and comes back to the tab, instead of the form landing in the row
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/?next=/hub/ads/"
+    assert response.content == b""
+    # and nothing changed
+    campaigns[0].refresh_from_db()
+    assert campaigns[0].daily_budget_minor == 5000
+
+
+def test_a_signed_out_page_request_is_still_redirected(client, campaigns):
+    # when a signed-out person opens a campaign page without htmx
+    response = client.get(f"/ads/campaigns/{campaigns[0].pk}/")
+    # then it is the usual redirect to sign-in
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/accounts/login/?next=/ads/campaigns/{campaigns[0].pk}/",
+    )
+    assert not response.has_header("HX-Redirect")
