@@ -27,6 +27,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
+from stores.htmx import htmx_error_response
+
 API_PATH_PREFIX = "/api/"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -180,17 +182,13 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def refusal_response(request: HttpRequest, refusal: RequestRefused) -> HttpResponse:
-    """JSON for the API and JSON clients; otherwise the error page, or its partial for htmx."""
+    """JSON for the API and JSON clients; the error partial in ``#messages`` for htmx (``stores.htmx``, the way
+    every htmx refusal shows); otherwise the error page."""
     if _wants_json(request):
         return JsonResponse({"detail": refusal.message, "code": refusal.code}, status=refusal.status_code)
-    htmx = bool(getattr(request, "htmx", False))
-    response = render(
-        request, "partials/error.html" if htmx else "error.html", {"error": refusal}, status=refusal.status_code
-    )
-    if htmx:
-        response["HX-Retarget"] = "#messages"
-        response["HX-Reswap"] = "innerHTML"
-    return response
+    if getattr(request, "htmx", False):
+        return htmx_error_response(request=request, message=refusal.message, status=refusal.status_code)
+    return render(request, "error.html", {"error": refusal}, status=refusal.status_code)
 
 
 class RequestGuardMiddleware:

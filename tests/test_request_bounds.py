@@ -144,7 +144,11 @@ def test_an_htmx_request_gets_the_error_partial_in_the_messages_area(owner_clien
     assert response.content.decode().strip() == (
         '<div class="message error" role="alert">The form contains a NUL character, which no field accepts.</div>'
     )
-    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#messages", "innerHTML")
+    assert (response["HX-Retarget"], response["HX-Reswap"], response["HX-Push-Url"]) == (
+        "#messages",
+        "innerHTML",
+        "false",
+    )
 
 
 def test_a_nul_character_in_the_address_is_a_400(client):
