@@ -22,6 +22,7 @@
     var message = document.createElement("div");
     message.className = "message error";
     message.setAttribute("role", "alert");
+    message.setAttribute("data-refusal", "");
     message.textContent = text;
     region.replaceChildren(message);
   }
@@ -31,7 +32,13 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (isMessages(event.detail.target)) { scheduleDismiss(event.detail.target); }
+    var target = event.detail.target;
+    if (!isMessages(target)) { return; }
+    if (event.detail.xhr.status >= 400) {
+      // A refusal of this page's last request (stores/htmx.py), as opposed to a notice the server queued.
+      target.querySelectorAll(".message").forEach(function (m) { m.setAttribute("data-refusal", ""); });
+    }
+    scheduleDismiss(target);
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (isMessages(event.detail.target)) { scheduleDismiss(event.detail.target); }
@@ -62,8 +69,8 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var region = messagesRegion();
     if (region) {
-      // The person is trying again: the last error no longer describes what they are doing.
-      region.querySelectorAll(".message.error").forEach(function (m) { m.remove(); });
+      // The person is trying again: the last refusal no longer describes what they are doing.
+      region.querySelectorAll("[data-refusal]").forEach(function (m) { m.remove(); });
     }
     var target = event.detail.target;
     if (target && !isMessages(target)) {

@@ -121,3 +121,39 @@ def test_a_budget_save_in_flight_shows_that_it_is_loading(page, live_server, own
     expect(page.get_by_label("Daily budget of Merino socks")).to_have_value("70.00")
     expect(page.locator(f"#campaign-{socks.pk}")).not_to_have_attribute("aria-busy", "true")
     assert console_problems == []
+
+
+@pytest.mark.parametrize(
+    ("fail", "message"),
+    [
+        pytest.param(
+            lambda route: route.fulfill(status=500, body="<!doctype html><html><body>Server Error</body></html>"),
+            "Something went wrong on our side. Try again; if it keeps happening, reload the page.",
+            id="the server fails",
+        ),
+        pytest.param(
+            lambda route: route.abort(),
+            "Growth Hub could not be reached. Check your connection and try again.",
+            id="the network fails",
+        ),
+    ],
+)
+def test_a_save_that_fails_says_so_and_leaves_the_row(
+    page, live_server, owner, campaigns, console_problems, fail, message
+):
+    # given the owner on the ads tab, and the budget save failing before it reaches Growth Hub
+    socks = campaigns[0]
+    open_ads_tab(page, live_server.url, owner.email)
+    page.route(f"**/ads/campaigns/{socks.pk}/budget/", fail)
+    budget = page.get_by_label("Daily budget of Merino socks")
+    # when they save a new budget
+    budget.fill("70")
+    budget.press("Enter")
+    # then a message says what happened, and the row is left as it was, with what they typed
+    expect(page.locator("#messages .message.error[role=alert]")).to_have_text(message)
+    expect(budget).to_have_value("70")
+    expect(page.locator(f"#campaign-{socks.pk}")).not_to_have_attribute("aria-busy", "true")
+    socks.refresh_from_db()
+    assert socks.daily_budget_minor == 5000
+    # and no script broke
+    assert [p for p in console_problems if p.startswith("pageerror")] == []
