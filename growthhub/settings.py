@@ -380,7 +380,13 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
 
-    sentry_sdk.init(dsn=SENTRY_DSN, traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
+    from platforms.base import sentry_event_redact
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        before_send=sentry_event_redact,
+    )
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # Who may read /metrics and the per-check details of /readyz: a request with ``Authorization: Bearer

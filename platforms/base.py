@@ -77,6 +77,24 @@ def _redact_value(value: Any) -> Any:
     return redact(str(value))
 
 
+_SENTRY_CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization", "x-api-key"})
+
+
+def sentry_event_redact(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Sentry's ``before_send``: the event without credentials (a callback's ``?code=``, bearer headers, cookies,
+    secret-named variables of a frame), redacted the way log records are."""
+    request = event.get("request")
+    if isinstance(request, dict):
+        request.pop("cookies", None)
+        headers = request.get("headers")
+        if isinstance(headers, dict):
+            request["headers"] = {
+                name: REDACTED if name.lower() in _SENTRY_CREDENTIAL_HEADERS else value
+                for name, value in headers.items()
+            }
+    return _redact_value(event)
+
+
 class RedactSecretsFilter(logging.Filter):
     """A logging filter that redacts tokens from every record's message, arguments, extra fields and traceback.
 
