@@ -15,9 +15,10 @@ class SandboxFaultAdmin(admin.ModelAdmin):
         "rate_limit_rate",
         "retry_after_seconds",
         "timeout_rate",
+        "error_after_rate",
         "latency_ms",
     ]
-    list_editable = ["enabled", "error_rate", "rate_limit_rate", "timeout_rate", "latency_ms"]
+    list_editable = ["enabled", "error_rate", "rate_limit_rate", "timeout_rate", "error_after_rate", "latency_ms"]
     list_display_links = ["__str__"]
 
 

@@ -108,6 +108,7 @@ def api_endpoint(platform: str, *, scope: str | None = None, auth: bool = True) 
             fault = _fault_for(platform)
             rng = _fault_rng(fault)
             delay_after = 0.0
+            fail_after = False
             try:
                 if fault:
                     if fault.latency_ms:
@@ -119,10 +120,18 @@ def api_endpoint(platform: str, *, scope: str | None = None, auth: bool = True) 
                         raise SandboxError(
                             Failure.RATE_LIMIT, "Rate limit exceeded.", retry_after=fault.retry_after_seconds
                         )
-                    if draw < fault.error_rate + fault.rate_limit_rate + fault.timeout_rate:
+                    acting = fault.error_rate + fault.rate_limit_rate
+                    if draw < acting + fault.timeout_rate:
                         delay_after = fault.timeout_seconds
+                    elif draw < acting + fault.timeout_rate + fault.error_after_rate:
+                        fail_after = True
                 request.sandbox_token = authenticate(request, platform, scope) if auth else None
                 response = view(request, *args, **kwargs)
+                if fail_after and response.status_code < 400:
+                    # The work is done and committed; the answer is a 5xx, so the client cannot tell it took effect.
+                    response = error_response(
+                        platform, SandboxError(Failure.SERVER, "An unexpected error has occurred. Please retry.")
+                    )
             except SandboxError as error:
                 response = error_response(platform, error)
             if delay_after:

@@ -165,6 +165,7 @@ FAULT_FIELDS = (
     "retry_after_seconds",
     "timeout_rate",
     "timeout_seconds",
+    "error_after_rate",
     "latency_ms",
     "seed",
 )

@@ -97,7 +97,8 @@ class SandboxFault(models.Model):
     Each API request draws once: ``error_rate`` answers a 5xx, ``rate_limit_rate`` a 429 with Retry-After,
     ``timeout_rate`` carries the request out and then sleeps ``timeout_seconds`` before answering, so the
     client's read timeout fires although the platform acted: the ambiguous case a client must look up before
-    retrying a create.
+    retrying a create. ``error_after_rate`` carries the request out and then answers a 5xx instead of its result
+    (a platform failing after the side effect), the other ambiguous case.
     """
 
     platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES, blank=True, unique=True)
@@ -107,6 +108,7 @@ class SandboxFault(models.Model):
     retry_after_seconds = models.PositiveIntegerField(default=1)
     timeout_rate = models.FloatField(default=0.0)
     timeout_seconds = models.FloatField(default=2.0)
+    error_after_rate = models.FloatField(default=0.0, help_text="share of requests answered 5xx after acting")
     latency_ms = models.PositiveIntegerField(default=0)
     seed = models.IntegerField(null=True, blank=True, help_text="fixed seed for a repeatable sequence of faults")
 
