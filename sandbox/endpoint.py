@@ -64,11 +64,15 @@ def rate_limit(*, key: str, limit: int, window_seconds: int = 60) -> None:
         raise SandboxError(Failure.RATE_LIMIT, "Rate limit exceeded.", retry_after=max(1, retry_after))
 
 
-def _fault_for(platform: str) -> SandboxFault | None:
-    return (
-        SandboxFault.objects.filter(enabled=True, platform=platform).first()
-        or SandboxFault.objects.filter(enabled=True, platform="").first()
-    )
+def _fault_for(platform: str, path: str) -> SandboxFault | None:
+    """The platform's own faults, else those of every platform; a fault narrowed to a path applies only there."""
+    for fault in (
+        SandboxFault.objects.filter(enabled=True, platform=platform).first(),
+        SandboxFault.objects.filter(enabled=True, platform="").first(),
+    ):
+        if fault is not None and (not fault.path_contains or fault.path_contains in path):
+            return fault
+    return None
 
 
 def _fault_rng(fault: SandboxFault | None) -> random.Random:
@@ -105,7 +109,7 @@ def api_endpoint(platform: str, *, scope: str | None = None, auth: bool = True) 
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            fault = _fault_for(platform)
+            fault = _fault_for(platform, request.path)
             rng = _fault_rng(fault)
             delay_after = 0.0
             fail_after = False

@@ -168,6 +168,7 @@ FAULT_FIELDS = (
     "error_after_rate",
     "latency_ms",
     "seed",
+    "path_contains",
 )
 
 

@@ -98,7 +98,8 @@ class SandboxFault(models.Model):
     ``timeout_rate`` carries the request out and then sleeps ``timeout_seconds`` before answering, so the
     client's read timeout fires although the platform acted: the ambiguous case a client must look up before
     retrying a create. ``error_after_rate`` carries the request out and then answers a 5xx instead of its result
-    (a platform failing after the side effect), the other ambiguous case.
+    (a platform failing after the side effect), the other ambiguous case. ``path_contains`` narrows the faults to
+    the requests whose path contains it (one endpoint, e.g. ``/v2/post/publish/content/init/``).
     """
 
     platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES, blank=True, unique=True)
@@ -109,6 +110,9 @@ class SandboxFault(models.Model):
     timeout_rate = models.FloatField(default=0.0)
     timeout_seconds = models.FloatField(default=2.0)
     error_after_rate = models.FloatField(default=0.0, help_text="share of requests answered 5xx after acting")
+    path_contains = models.CharField(
+        max_length=200, blank=True, help_text="fail only requests whose path contains this; empty = every request"
+    )
     latency_ms = models.PositiveIntegerField(default=0)
     seed = models.IntegerField(null=True, blank=True, help_text="fixed seed for a repeatable sequence of faults")
 
