@@ -74,6 +74,15 @@ SCHEDULES += [
         expires_seconds=240,
         why="A worker or broker lost mid-publish must neither strand a post nor publish it twice.",
     ),
+    # Every 5 minutes: look up posts left unconfirmed (attempts ran out with the last send unanswered) whose next
+    # look-up is due (each backs off on its own); expires before the next run so a backlog does not pile up.
+    Schedule(
+        name="Confirm unconfirmed social posts with their platforms",
+        task="social.tasks.posts_reconcile_unconfirmed_task",
+        every_seconds=300,
+        expires_seconds=240,
+        why="A post that may be live is ended published or failed on the platform's answer, never sent twice.",
+    ),
     # Hourly at :10: engagement of posts under 7 days old, while their numbers move fastest.
     Schedule(
         name="Sync engagement of recent posts",

@@ -288,6 +288,9 @@ SOCIAL_RETRY_MAX_SECONDS = env.float("SOCIAL_RETRY_MAX_SECONDS", default=3600.0)
 SOCIAL_PUBLISHING_STUCK_SECONDS = env.int("SOCIAL_PUBLISHING_STUCK_SECONDS", default=600)
 # After a request went unanswered, wait this long before looking the post up: the platform may still be acting.
 SOCIAL_AMBIGUOUS_SETTLE_SECONDS = env.float("SOCIAL_AMBIGUOUS_SETTLE_SECONDS", default=60.0)
+# How long an unconfirmed post (out of attempts, last send unanswered) keeps being looked up at its platform while
+# the look-ups themselves fail; past it the post is failed "could not confirm" and a Retry looks it up again first.
+SOCIAL_UNCONFIRMED_LOOKUP_HOURS = env.float("SOCIAL_UNCONFIRMED_LOOKUP_HOURS", default=72.0)
 SOCIAL_PREFLIGHT_LEAD_MINUTES = env.int("SOCIAL_PREFLIGHT_LEAD_MINUTES", default=120)
 SOCIAL_MEDIA_CHECK_TIMEOUT = env.float("SOCIAL_MEDIA_CHECK_TIMEOUT", default=15.0)
 SOCIAL_LLM_URL = env.str("SOCIAL_LLM_URL", default="")

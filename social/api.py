@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from social.selectors import post_get_for_store, posts_list, product_get_for_store
-from social.services import calendar_plan, calendar_schedule_all, post_schedule
+from social.services import calendar_plan, calendar_schedule_all, post_publish_now
 from stores.api_pagination import BoundedPageNumberPagination
 
 router = Router(tags=["social"])
@@ -174,8 +174,10 @@ def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
 
 @router.post("/publish/{post_id}", response={202: PostOut}, summary="Publish a post now")
 def publish_now(request: HttpRequest, post_id: int) -> Status:
-    """Queues a draft, held, failed or scheduled post to go out now, exactly once; answers at once (202) and the
-    post's status moves to `publishing` and `published` as the worker runs.
+    """Queues a draft, held, failed, unconfirmed or scheduled post to go out now, exactly once, with the full budget
+    of attempts (`SOCIAL_PUBLISH_MAX_ATTEMPTS`); answers at once (202) and the post's status moves to `publishing`
+    and `published` as the worker runs. A post that may already be live (`unconfirmed`, or an earlier attempt went
+    unanswered) is looked up at the platform before anything is sent. A published or cancelled post is a 400.
 
     Example response: a post as in `GET /api/social/posts` with `"status": "scheduled"`.
     """
@@ -183,13 +185,7 @@ def publish_now(request: HttpRequest, post_id: int) -> Status:
 
     post = post_get_for_store(store=request.store, id=post_id)
     with transaction.atomic():
-        post = post_schedule(
-            post=post,
-            scheduled_at=dt.datetime.now(tz=dt.UTC),
-            actor=request.api_user,
-            source="api",
-            reason="Publish now requested.",
-        )
+        post = post_publish_now(post=post, actor=request.api_user, source="api")
         transaction.on_commit(lambda: post_publish_task.delay(post.pk))
     return Status(202, post)
 

@@ -94,6 +94,10 @@ class PostStatus(models.TextChoices):
     HELD = "held", "Held"  # pre-flight or a bad connection stopped it before its time; see hold_reason
     PUBLISHING = "publishing", "Publishing"  # claimed by one worker, talking to the platform right now
     PUBLISHED = "published", "Published"  # live at the platform; external_id is set
+    # The attempts ran out while the last create's outcome was unknown (no answer, or a platform handle without a
+    # confirmation): it may be live. The reconciliation keeps looking it up (next_attempt_at) and ends it published
+    # (found) or failed (the platform says it has no such post, or SOCIAL_UNCONFIRMED_LOOKUP_HOURS passed unanswered).
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
     FAILED = "failed", "Failed"  # refused by the platform or gave up; see last_error; can be retried
     CANCELLED = "cancelled", "Cancelled"  # withdrawn by the merchant; never published
 
@@ -148,6 +152,10 @@ class SocialPost(EngagementCounts):
     scheduled_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     publishing_started_at = models.DateTimeField(null=True, blank=True)
+    unconfirmed_since = models.DateTimeField(
+        null=True, blank=True, help_text="when the post became unconfirmed; look-ups count their settle time from it"
+    )
+    lookup_count = models.PositiveIntegerField(default=0, help_text="look-ups made while unconfirmed (the backoff)")
     preflight_checked_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0, help_text="every attempt ever made (numbers the attempts)")
@@ -192,7 +200,15 @@ class SocialPost(EngagementCounts):
 
     @property
     def can_retry(self) -> bool:
-        return self.status in (PostStatus.FAILED, PostStatus.HELD)
+        """An unconfirmed post may be retried too: its next attempt looks it up before sending anything."""
+        return self.status in (PostStatus.FAILED, PostStatus.HELD, PostStatus.UNCONFIRMED)
+
+    @property
+    def status_text(self) -> str:
+        """The status as the merchant reads it: an unconfirmed post says whom it is being checked with."""
+        if self.status == PostStatus.UNCONFIRMED:
+            return f"Unconfirmed — checking with {self.get_platform_display()}"
+        return self.get_status_display()
 
     @property
     def can_cancel(self) -> bool:
@@ -214,6 +230,10 @@ class AttemptOutcome(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     HELD = "held", "Held by pre-flight"
     ABANDONED = "abandoned", "Abandoned (worker lost)"
+
+
+# Outcomes after which the post may exist at the platform although we hold no id for it: look before creating.
+UNCERTAIN_OUTCOMES = (AttemptOutcome.AMBIGUOUS, AttemptOutcome.ABANDONED, AttemptOutcome.STARTED)
 
 
 class PublishAttempt(models.Model):

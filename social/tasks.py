@@ -9,8 +9,10 @@ from django.db import OperationalError
 from social.services import (
     engagement_sync,
     post_publish,
+    post_reconcile,
     posts_dispatch_due,
     posts_preflight_upcoming,
+    posts_unconfirmed_due,
     publishing_watchdog,
 )
 from social.services.loops import post_record_loop_failure
@@ -26,7 +28,30 @@ def post_publish_task(post_id: int) -> str:
     result = post_publish(post_id=post_id)
     if result.outcome == "retry" and result.retry_in is not None:
         post_publish_task.apply_async((post_id,), countdown=max(0.0, result.retry_in))
+    elif result.outcome == "unconfirmed" and result.retry_in is not None:
+        post_reconcile_task.apply_async((post_id,), countdown=max(0.0, result.retry_in))
     return result.outcome
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def post_reconcile_task(post_id: int) -> str:
+    """Look one unconfirmed post up at its platform. Safe to deliver twice: only the claim that matched looks it up,
+    and nothing is ever created; a lost message only waits for the reconciliation sweep."""
+    return post_reconcile(post_id=post_id).outcome
+
+
+@shared_task(expires=240)
+def posts_reconcile_unconfirmed_task() -> int:
+    """Hand every unconfirmed post whose next look-up is due to its own reconcile task."""
+    queued = 0
+    for post_id in posts_unconfirmed_due():
+        try:
+            post_reconcile_task.delay(post_id)
+        except Exception as error:  # noqa: BLE001 - recorded on the post; it stays due, so the next sweep retries
+            post_record_loop_failure(post_id=post_id, loop="reconcile_sweep", error=error)
+            continue
+        queued += 1
+    return queued
 
 
 @shared_task(expires=55)

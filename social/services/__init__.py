@@ -5,6 +5,7 @@ from social.services.planning import calendar_plan, calendar_schedule_all
 from social.services.posts import (
     post_cancel,
     post_create,
+    post_publish_now,
     post_retry,
     post_schedule,
     post_update,
@@ -19,9 +20,11 @@ from social.services.publishing import (
     posts_preflight_upcoming,
     publishing_watchdog,
 )
+from social.services.reconciliation import ReconcileResult, post_reconcile, posts_unconfirmed_due
 
 __all__ = [
     "PublishResult",
+    "ReconcileResult",
     "calendar_plan",
     "calendar_schedule_all",
     "engagement_sync",
@@ -29,6 +32,8 @@ __all__ = [
     "post_create",
     "post_preflight",
     "post_publish",
+    "post_publish_now",
+    "post_reconcile",
     "post_retry",
     "post_schedule",
     "post_update",
@@ -37,5 +42,6 @@ __all__ = [
     "posts_hold_for_connection",
     "posts_preflight_upcoming",
     "posts_release_for_connection",
+    "posts_unconfirmed_due",
     "publishing_watchdog",
 ]

@@ -1,9 +1,9 @@
 """What a beat loop does when one of its posts fails: log it, count it, record it on the post, and go on.
 
-Every loop over posts (the publish sweep, the watchdog, the pre-flight sweep, engagement sync, holding and
-releasing a connection's posts) catches a failure of one post and hands it here, so one bad row never stops the
-others. The record is a ``PostEvent`` (same status before and after, ``source`` naming the loop) and, for a post
-that has not gone out, its ``last_error``; the same failure again is not logged twice on the post.
+Every loop over posts (the publish sweep, the watchdog, the reconciliation sweep, the pre-flight sweep, engagement
+sync, holding and releasing a connection's posts) catches a failure of one post and hands it here, so one bad row
+never stops the others. The record is a ``PostEvent`` (same status before and after, ``source`` naming the loop)
+and, for a post that has not gone out, its ``last_error``; the same failure again is not logged twice on the post.
 """
 
 import logging
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 LOOP_ACTIONS = {
     "publish_sweep": "The publish sweep could not queue this post; the next sweep tries again",
     "watchdog": "The publishing watchdog could not queue this post again; its next run tries again",
+    "reconcile_sweep": "The look-up of this unconfirmed post could not be queued; the next sweep tries again",
     "preflight_sweep": "The pre-flight check could not run; the next sweep tries again",
     "engagement_sync": "Its metrics could not be stored; the next sync tries again",
     "connection_hold": "It could not be held when its connection went bad",

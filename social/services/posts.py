@@ -3,6 +3,7 @@ connection went bad (called by the connections flow through growth)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,10 @@ from social.models import (
     CAPTION_MAX_LENGTH,
     LINK_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    UNCERTAIN_OUTCOMES,
     MediaKind,
     PostStatus,
+    PublishAttempt,
     SocialPost,
     hashtags_problems,
     media_urls_problems,
@@ -156,6 +159,21 @@ def post_update(
     return post
 
 
+def _settled_at(post: SocialPost) -> dt.datetime | None:
+    """When the post's last send that went unanswered (or the moment it became unconfirmed) has settled at the
+    platform: before then a look-up's "not there" proves nothing, so no attempt may start earlier."""
+    last = (
+        PublishAttempt.objects.filter(post=post, outcome__in=UNCERTAIN_OUTCOMES)
+        .order_by("-number")
+        .values_list("finished_at", "started_at")
+        .first()
+    )
+    moments = [moment for moment in (*(last or ()), post.unconfirmed_since) if moment is not None]
+    if not moments:
+        return None
+    return max(moments) + dt.timedelta(seconds=settings.SOCIAL_AMBIGUOUS_SETTLE_SECONDS)
+
+
 @transaction.atomic
 def post_schedule(
     *,
@@ -165,9 +183,11 @@ def post_schedule(
     source: str = "user",
     reason: str = "Scheduled.",
 ) -> SocialPost:
-    """Queue a draft, held or failed post for ``scheduled_at`` (default: its time, or now when that has passed)."""
+    """Queue a draft, held, failed (or, from ``post_retry``, unconfirmed) post for ``scheduled_at`` (default: its
+    time, or now when that has passed); not before an unanswered earlier send has settled."""
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
-    if post.status not in (PostStatus.DRAFT, PostStatus.HELD, PostStatus.FAILED, PostStatus.SCHEDULED):
+    schedulable = (PostStatus.DRAFT, PostStatus.HELD, PostStatus.FAILED, PostStatus.SCHEDULED, PostStatus.UNCONFIRMED)
+    if post.status not in schedulable:
         raise ApplicationError(
             f"A {post.get_status_display().lower()} post cannot be scheduled.", code="not_schedulable"
         )
@@ -179,6 +199,7 @@ def post_schedule(
         raise ApplicationError(
             f"Connect {post.get_platform_display()} before scheduling posts to it.", code="no_connection"
         )
+    settled_at = _settled_at(post)
     return post_transition(
         post=post,
         to=PostStatus.SCHEDULED,
@@ -186,7 +207,7 @@ def post_schedule(
         actor=actor,
         reason=reason,
         scheduled_at=when,
-        next_attempt_at=None,
+        next_attempt_at=settled_at if settled_at is not None and settled_at > timezone.now() else None,
         hold_reason="",
         failure_reason="",
         preflight_checked_at=None,
@@ -204,11 +225,18 @@ def post_cancel(*, post: SocialPost, actor: AbstractBaseUser | None = None, sour
 
 
 @transaction.atomic
-def post_retry(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
-    """Queue a failed or held post again, due now, with the retry policy's full budget of attempts again.
+def post_retry(
+    *,
+    post: SocialPost,
+    actor: AbstractBaseUser | None = None,
+    source: str = "user",
+    reason: str = "Retry requested.",
+) -> SocialPost:
+    """Queue a failed, held or unconfirmed post again, due now, with the retry policy's full budget of attempts.
 
-    The attempts made so far stay on record (and keep their numbers); one whose answer never came still makes the
-    next attempt look the post up at the platform first.
+    The attempts made so far stay on record (and keep their numbers); one whose answer never came, or a post that
+    was unconfirmed, still makes the next attempt look the post up at the platform first (and not before the
+    unanswered send has settled), so a retry never sends a post the platform already holds.
     """
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
     if not post.can_retry:
@@ -220,7 +248,26 @@ def post_retry(*, post: SocialPost, actor: AbstractBaseUser | None = None, sourc
         )
     post.attempts_at_retry = post.attempt_count
     post.save(update_fields=["attempts_at_retry", "updated_at"])
-    return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason="Retry requested.")
+    return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason=reason)
+
+
+@transaction.atomic
+def post_publish_now(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
+    """Queue a draft, scheduled, held, failed or unconfirmed post to go out now with the retry policy's full budget
+    of attempts (``SOCIAL_PUBLISH_MAX_ATTEMPTS``), whatever it used before. A failed, held or unconfirmed post is
+    retried (``post_retry``: refused while its connection is not active; looked up first when in doubt)."""
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if post.can_retry:
+        return post_retry(post=post, actor=actor, source=source, reason="Publish now requested.")
+    if post.status not in (PostStatus.DRAFT, PostStatus.SCHEDULED):
+        raise ApplicationError(
+            f"A {post.get_status_display().lower()} post cannot be published now.", code="not_schedulable"
+        )
+    post.attempts_at_retry = post.attempt_count
+    post.save(update_fields=["attempts_at_retry", "updated_at"])
+    return post_schedule(
+        post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason="Publish now requested."
+    )
 
 
 @transaction.atomic
@@ -241,7 +288,8 @@ def posts_hold_for_connection(*, connection: PlatformConnection, reason: str) ->
 
 @transaction.atomic
 def posts_release_for_connection(*, connection: PlatformConnection) -> int:
-    """After a reconnect, queue again the posts held (or failed) because of the connection."""
+    """After a reconnect, queue again the posts held (or failed) because of the connection; returns how many. Its
+    unconfirmed posts are made due for their next look-up."""
     posts = (
         SocialPost.objects.select_for_update()
         .filter(connection=connection)
@@ -268,4 +316,9 @@ def posts_release_for_connection(*, connection: PlatformConnection) -> int:
             post_record_loop_failure(post_id=post.pk, loop="connection_release", error=error)
             continue
         count += 1
+    # Unconfirmed posts waiting for the connection are looked up at the next reconciliation run, not after their
+    # backoff (they stay unconfirmed: only the platform's answer ends them).
+    SocialPost.objects.filter(connection=connection, status=PostStatus.UNCONFIRMED, next_attempt_at__gt=now).update(
+        next_attempt_at=now
+    )
     return count

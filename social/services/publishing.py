@@ -11,6 +11,9 @@
    creating again.
 5. Record the outcome: published; retry later with exponential backoff and jitter (honouring Retry-After);
    failed with the platform's reason; or failed "reconnect" with the connection marked expired.
+6. Out of attempts: failed only when the platform surely does not hold the post. When the last create's outcome is
+   unknown (no answer, a look-up that did not answer, or a platform handle without a confirmation) the post becomes
+   ``unconfirmed`` instead, and ``social.services.reconciliation`` looks it up until the platform answers.
 """
 
 import datetime as dt
@@ -27,7 +30,7 @@ from platforms.content import PostDraft, Published
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
 from social.clients import client_for
 from social.metrics import POSTS_PUBLISHED, PUBLISH_FAILURES
-from social.models import AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
+from social.models import UNCERTAIN_OUTCOMES, AttemptOutcome, PostEvent, PostStatus, PublishAttempt, SocialPost
 from social.preflight import connection_problems, preflight_problems
 from social.services.loops import post_record_loop_failure
 from social.services.posts import CONNECTION_HOLD, RECONNECT
@@ -39,13 +42,12 @@ logger = logging.getLogger(__name__)
 
 # Platform clocks and ours differ a little: look-ups search from a bit before the first attempt.
 LOOKUP_SLACK = dt.timedelta(minutes=10)
-# Outcomes after which the post may exist at the platform although we hold no id for it: look before creating.
-UNCERTAIN = (AttemptOutcome.AMBIGUOUS, AttemptOutcome.ABANDONED, AttemptOutcome.STARTED)
+UNCERTAIN = UNCERTAIN_OUTCOMES
 
 
 @dataclass(frozen=True)
 class PublishResult:
-    outcome: str  # published, found, retry, failed, held, skipped
+    outcome: str  # published, found, retry, failed, unconfirmed, held, skipped
     retry_in: float | None = None
     detail: str = ""
 
@@ -98,7 +100,12 @@ def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt, bo
     attempt = PublishAttempt.objects.create(
         store_id=post.store_id, post=post, number=post.attempt_count, started_at=now
     )
-    uncertain = PublishAttempt.objects.filter(post=post, outcome__in=UNCERTAIN).exclude(pk=attempt.pk).exists()
+    # A post that was ever unconfirmed stays in doubt until found: its next attempts look it up first whatever
+    # their own outcomes were (it may have become unconfirmed on a platform handle alone).
+    uncertain = (
+        post.unconfirmed_since is not None
+        or PublishAttempt.objects.filter(post=post, outcome__in=UNCERTAIN).exclude(pk=attempt.pk).exists()
+    )
     first = PublishAttempt.objects.filter(post=post).order_by("number").values_list("started_at", flat=True).first()
     post.first_attempt_at = first
     return post, attempt, uncertain
@@ -160,7 +167,11 @@ def backoff_seconds(attempt: int) -> float:
 
 
 @transaction.atomic
-def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformError) -> PublishResult:
+def _record_retry(
+    post: SocialPost, attempt: PublishAttempt, error: PlatformError, *, unresolved: bool = False
+) -> PublishResult:
+    """Schedule the next attempt, or end the budget. ``unresolved``: the look-up this attempt owed an earlier,
+    unanswered send did not answer, so the post may be live whatever this error says."""
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
     if isinstance(error, RateLimited):
         outcome, delay = (
@@ -176,6 +187,8 @@ def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformErro
     _finish_attempt(attempt, outcome, error=error.message, retry_after=delay)
     PUBLISH_FAILURES.labels(platform=post.platform, reason=outcome).inc()
     if post.attempts_in_budget >= settings.SOCIAL_PUBLISH_MAX_ATTEMPTS:
+        if outcome == AttemptOutcome.AMBIGUOUS or unresolved or post.platform_handle:
+            return _record_unconfirmed(post, error)
         post_transition(
             post=post,
             to=PostStatus.FAILED,
@@ -194,6 +207,29 @@ def _record_retry(post: SocialPost, attempt: PublishAttempt, error: PlatformErro
         next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
     )
     return PublishResult("retry", retry_in=delay, detail=error.message)
+
+
+def _record_unconfirmed(post: SocialPost, error: PlatformError) -> PublishResult:
+    """Out of attempts, but the platform may hold the post: look it up once the last send has settled, never fail
+    it blind. Call inside ``_record_retry``'s transaction."""
+    now = timezone.now()
+    settle = settings.SOCIAL_AMBIGUOUS_SETTLE_SECONDS
+    platform = post.get_platform_display()
+    post_transition(
+        post=post,
+        to=PostStatus.UNCONFIRMED,
+        source="publisher",
+        reason=(
+            f"Out of attempts after {post.attempts_in_budget}, and {platform} has not confirmed whether the last one "
+            f"published it ({error.message}). Looking it up at {platform} before deciding; nothing is sent again."
+        ),
+        last_error=error.message,
+        failure_reason="",
+        unconfirmed_since=now,
+        lookup_count=0,
+        next_attempt_at=now + dt.timedelta(seconds=settle),
+    )
+    return PublishResult("unconfirmed", retry_in=settle, detail=error.message)
 
 
 @transaction.atomic
@@ -242,8 +278,10 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
         return _record_hold(post, attempt, problems, source="preflight")
     client = client_for(post.connection)
     draft = draft_for(post)
+    looked_up = not needs_lookup
     try:
         found = client.lookup(draft, handle=post.platform_handle) if needs_lookup else None
+        looked_up = True
         if found is not None:
             connection_record_success(connection=post.connection)
             return _record_success_once(post, attempt, found, found=True)
@@ -252,7 +290,7 @@ def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
         )
     except (RateLimited, Transient) as error:
         connection_record_error(connection=post.connection, error=error)
-        return _record_retry(post, attempt, error)
+        return _record_retry(post, attempt, error, unresolved=not looked_up)
     except (AuthExpired, Rejected) as error:
         # An AuthExpired expires the connection through stores (event, owners told, its scheduled posts held)
         # before this post fails asking for a reconnect; a Rejected says the connection itself works.

@@ -11,7 +11,15 @@ ALLOWED: dict[str, set[str]] = {
     PostStatus.DRAFT: {PostStatus.SCHEDULED, PostStatus.HELD, PostStatus.CANCELLED},
     PostStatus.SCHEDULED: {PostStatus.PUBLISHING, PostStatus.HELD, PostStatus.CANCELLED, PostStatus.DRAFT},
     PostStatus.HELD: {PostStatus.SCHEDULED, PostStatus.CANCELLED, PostStatus.HELD},
-    PostStatus.PUBLISHING: {PostStatus.PUBLISHED, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.HELD},
+    PostStatus.PUBLISHING: {
+        PostStatus.PUBLISHED,
+        PostStatus.SCHEDULED,
+        PostStatus.FAILED,
+        PostStatus.HELD,
+        PostStatus.UNCONFIRMED,
+    },
+    # Neither edited nor cancelled: it may be live, and an edit would stop the look-up from recognising it.
+    PostStatus.UNCONFIRMED: {PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.SCHEDULED},
     PostStatus.FAILED: {PostStatus.SCHEDULED, PostStatus.CANCELLED, PostStatus.HELD},
     PostStatus.PUBLISHED: set(),
     PostStatus.CANCELLED: set(),
