@@ -13,6 +13,7 @@ from stores.connections import (
     connections_warn_expiring,
     oauth_states_purge,
 )
+from stores.idempotency import idempotency_keys_purge
 
 logger = logging.getLogger(__name__)
 
@@ -60,3 +61,9 @@ def connections_warn_expiring_task() -> int:
 def oauth_states_purge_task() -> int:
     """Drop consents that can no longer complete."""
     return oauth_states_purge()
+
+
+@shared_task(expires=3000)
+def idempotency_keys_purge_task() -> int:
+    """Drop Idempotency-Key answers older than IDEMPOTENCY_KEY_TTL_HOURS."""
+    return idempotency_keys_purge()

@@ -7,6 +7,7 @@ from stores.models.connections import (
     OAuthState,
     PlatformConnection,
 )
+from stores.models.idempotency import IdempotencyKey
 from stores.models.tenancy import Membership, Role, Store, StoreApiKey, StoreStatus
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "OAuthState",
     "PlatformConnection",
     "Customer",
+    "IdempotencyKey",
     "Membership",
     "Order",
     "OrderLine",
