@@ -23,6 +23,7 @@ from ads.selectors import ID_MAX
 from ads.services import Actor
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.exceptions import ApplicationError
+from stores.idempotency import idempotent
 
 router = Router(tags=["ads"])
 
@@ -152,6 +153,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, obj
     """
     if len(payload.creative_ids) != 1:
         raise ApplicationError("Give exactly one creative id.", code="invalid_creative")
+@idempotent
     creative = selectors.creative_get_for_store(store=request.store, id=payload.creative_ids[0])
     campaign = services.campaign_create(
         store=request.store,
@@ -213,3 +215,4 @@ def create_creative(request: HttpRequest, payload: CreativeIn) -> tuple[int, obj
     "Ships tomorrow."], "primary_text": "Back in stock."}`"""
     creative = services.creative_create(store=request.store, **payload.dict())
     return 201, creative
+@idempotent

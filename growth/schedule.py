@@ -46,6 +46,15 @@ SCHEDULES += [
         expires_seconds=3600,
         why="Abandoned consents keep secrets that are of no use once expired.",
     ),
+    # Hourly at :40: delete Idempotency-Key answers older than IDEMPOTENCY_KEY_TTL_HOURS (24 h); a key that old no
+    # longer counts anyway, so a missed run only leaves rows a little longer; expires before the next run.
+    Schedule(
+        name="Purge expired API idempotency keys",
+        task="stores.tasks.idempotency_keys_purge_task",
+        crontab="40 * * * *",
+        expires_seconds=3000,
+        why="Stored create answers are only needed while a client may still retry; the table stays small.",
+    ),
 ]
 
 # Social publishing and engagement.

@@ -256,6 +256,8 @@ CONNECTION_EXPIRY_WARNING_DAYS = env.int("CONNECTION_EXPIRY_WARNING_DAYS", defau
 CONNECTION_STATUS_HANDLERS = env.list(
     "CONNECTION_STATUS_HANDLERS", default=["growth.connections.connection_dependents_sync"]
 )
+# JSON API creates sent with an Idempotency-Key header answer the first result for this many hours (stores.idempotency).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # Sandbox token lifetimes in seconds for apps it creates (each app's own values are editable in admin), and
 # fault injection applied by `manage.py sandbox_faults --from-settings`, e.g. '{"x": {"error_rate": 0.2}}'.
 SANDBOX_ACCESS_TOKEN_LIFETIME = env.int("SANDBOX_ACCESS_TOKEN_LIFETIME", default=7200)

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from social.selectors import post_get_for_store, posts_list, product_get_for_store
 from social.services import calendar_plan, calendar_schedule_all, post_publish_now
 from stores.api_pagination import BoundedPageNumberPagination
+from stores.idempotency import idempotent
 
 router = Router(tags=["social"])
 
@@ -143,6 +144,7 @@ class PostFilters(Schema):
 
 
 @router.post("/calendar", response={201: CalendarOut}, summary="Plan a content calendar for a product")
+@idempotent
 def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
     """Plans days × posts_per_day posts on each platform (drafts for review, or scheduled with `schedule: true`).
 
