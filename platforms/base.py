@@ -2,13 +2,15 @@
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+import socket
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
@@ -16,6 +18,7 @@ from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, 
 logger = logging.getLogger("platforms")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+IDEMPOTENCY_KEY_HEADER = "idempotency-key"
 
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-._~+/=]+"),
@@ -181,6 +184,49 @@ def default_error_for(response: requests.Response, *, platform: str, message: st
     return Rejected(text, platform=platform, status=status)
 
 
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and everything it wraps: requests keeps urllib3's error in ``args``, ``MaxRetryError`` its cause in
+    ``reason``, ``ProtocolError`` the socket's error in ``args``."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for inner in (getattr(current, "reason", None), current.__cause__, current.__context__, *current.args):
+            if isinstance(inner, BaseException):
+                pending.append(inner)
+
+
+def transport_error(error: requests.RequestException, *, platform: str, idempotent: bool) -> Transient:
+    """The ``Transient`` for a request that got no HTTP answer, saying whether the platform may have acted.
+
+    Before the request was sent (no connection, TLS or proxy failure, the connect timeout) nothing can have
+    happened. Once it was sent, a read timeout, a reset, a dropped connection or a cut-off body leave the outcome
+    unknown: ``ambiguous`` for a call that is not safe to repeat.
+    """
+    causes = list(_causes(error))
+    if any(isinstance(c, ConnectTimeoutError) and not isinstance(c, NewConnectionError) for c in causes):
+        return Transient("The platform did not accept the connection in time.", platform=platform)
+    never_sent = (requests.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.ProxyError)
+    if isinstance(error, never_sent) or any(isinstance(c, NewConnectionError) for c in causes):
+        return Transient("Could not reach the platform.", platform=platform)
+    if isinstance(error, requests.ReadTimeout) or any(isinstance(c, ReadTimeoutError | socket.timeout) for c in causes):
+        return Transient("The platform did not answer in time.", platform=platform, ambiguous=not idempotent)
+    return Transient(
+        "The connection to the platform dropped before its answer arrived.", platform=platform, ambiguous=not idempotent
+    )
+
+
+def is_idempotent(method: str, headers: Mapping[str, str] | None = None) -> bool:
+    """Whether sending the request twice has the effect of sending it once: the idempotent HTTP methods, and any
+    request carrying an ``Idempotency-Key``."""
+    return method.upper() in IDEMPOTENT_METHODS or any(
+        name.lower() == IDEMPOTENCY_KEY_HEADER for name in (headers or {})
+    )
+
+
 class PlatformHttp:
     """Sends requests for one platform and maps failures into ``platforms.errors``.
 
@@ -210,12 +256,19 @@ class PlatformHttp:
         json: Any = None,
         auth: Any = None,
         timeout: tuple[float, float] | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
         """Send the request and return the decoded JSON body (or None for an empty body).
 
-        Raises a ``PlatformError`` subclass; a read timeout of a non-idempotent call is ``Transient(ambiguous=True)``.
+        Raises a ``PlatformError`` subclass. ``idempotent`` says whether sending the call twice is harmless (a read
+        sent as POST, an upload that only leaves an unused media id); by default it follows the method and an
+        ``Idempotency-Key`` header. For a call that is not, every failure after the request was sent is
+        ``Transient(ambiguous=True)``: a read timeout, a reset or dropped connection, and a 5xx (gateways answer
+        502/504 after the platform acted), so the caller looks the object up before creating it again.
         """
         method = method.upper()
+        if idempotent is None:
+            idempotent = is_idempotent(method, headers)
         try:
             response = self.session.request(
                 method,
@@ -227,14 +280,13 @@ class PlatformHttp:
                 auth=auth,
                 timeout=timeout or default_timeout(),
             )
-        except requests.ConnectTimeout as exc:
-            raise Transient("The platform did not accept the connection in time.", platform=self.slug) from exc
-        except requests.ReadTimeout as exc:
-            raise Transient(
-                "The platform did not answer in time.", platform=self.slug, ambiguous=method not in IDEMPOTENT_METHODS
-            ) from exc
-        except requests.ConnectionError as exc:
-            raise Transient("Could not reach the platform.", platform=self.slug, ambiguous=False) from exc
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            raise transport_error(exc, platform=self.slug, idempotent=idempotent) from exc
         try:
             body = response.json() if response.content else None
         except ValueError:
@@ -251,5 +303,7 @@ class PlatformHttp:
             },
         )
         if error is not None:
+            if isinstance(error, Transient) and response.status_code >= 500 and not idempotent:
+                error.ambiguous = True
             raise error
         return body

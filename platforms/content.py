@@ -104,6 +104,43 @@ def caption_problems(platform: str, *, caption: str, title: str = "") -> list[st
     return problems
 
 
+LINK_PLACEHOLDER = "\u2192link"
+# A cut field whose last word is dropped must still say this much to identify a post.
+MIN_CUT_MATCH = 20
+
+
+def comparable(text: str) -> str:
+    """``text`` in the form in which any platform's copy of it reads the same as ours.
+
+    Platforms give a caption back changed: X NFC-normalises it, trims it and shows every link as a t.co link;
+    others may trim it or fold runs of whitespace. So: NFC, every link replaced by one placeholder, whitespace runs
+    collapsed to one space, trimmed.
+    """
+    text = URL_RE.sub(f" {LINK_PLACEHOLDER} ", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
+def fit_to(text: str, limit: int) -> str:
+    """``text`` trimmed and cut to at most ``limit`` characters (a field a platform caps, like a TikTok photo's
+    title), without a dangling space at the cut."""
+    return text.strip()[:limit].rstrip()
+
+
+def is_cut_from(stored: str, caption: str) -> bool:
+    """Whether ``stored``, a field the platform cut to a limit, is the start of ``caption``.
+
+    Compared in ``comparable`` form; the last word of ``stored`` may be cut in the middle (of a word, a link or a
+    character and its combining accent), so it is left out when the whole does not match.
+    """
+    stored, caption = comparable(stored), comparable(caption)
+    if not stored:
+        return False
+    if stored == caption or caption.startswith(stored + " "):
+        return True
+    head = stored.rpartition(" ")[0]
+    return len(head) >= MIN_CUT_MATCH and caption.startswith(head + " ") and len(stored) < len(caption)
+
+
 @dataclass(frozen=True)
 class PostDraft:
     """One post as a client sends it. ``marker`` is unique per post and travels in the link or the caption, so a
@@ -118,9 +155,22 @@ class PostDraft:
     alt_text: str = ""
     since: dt.datetime | None = None  # no earlier attempt started before this: look-ups search from here
 
-    def carries(self, *texts: str) -> bool:
-        """Whether a post the platform holds, given its texts, is this one."""
-        return any(text and (self.marker in text or text.strip() == self.caption.strip()) for text in texts)
+    def carries(self, *texts: str, truncated: tuple[str, ...] = ()) -> bool:
+        """Whether a post the platform holds is this one, given the texts the platform gave back for it.
+
+        ``texts`` are kept whole (a caption, a description, a link, a link X expanded from t.co): one matches when
+        it holds the marker, or reads as the caption once both are in ``comparable`` form (NFC, trimmed, links
+        rewritten). ``truncated`` are fields the platform cut to a limit (a TikTok photo's 90-character title): they
+        are weaker evidence (two captions may start alike), so they count only when no whole text came back, and
+        then match when they hold the marker or are the start of the caption.
+        """
+        whole = [text for text in texts if text]
+        if any(self.marker in unicodedata.normalize("NFC", text) for text in (*whole, *truncated) if text):
+            return True
+        caption = comparable(self.caption)
+        if whole:
+            return bool(caption) and any(comparable(text) == caption for text in whole)
+        return bool(caption) and any(is_cut_from(text, self.caption) for text in truncated if text)
 
 
 @dataclass(frozen=True)

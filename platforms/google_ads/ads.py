@@ -120,7 +120,10 @@ class GoogleAdsClient:
         rows: list[dict[str, Any]] = []
         body: dict[str, Any] = {"query": query}
         while True:
-            answer = self.http.request("POST", self._url("googleAds:search"), headers=self._headers(), json=body)
+            # A search is a read sent as POST: its failures never leave anything behind.
+            answer = self.http.request(
+                "POST", self._url("googleAds:search"), headers=self._headers(), json=body, idempotent=True
+            )
             rows.extend(answer.get("results") or [])
             token = answer.get("nextPageToken")
             if not token:

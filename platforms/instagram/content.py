@@ -54,13 +54,33 @@ class InstagramContent(PlatformHttp):
         return Rejected(message, **kwargs)
 
     def call(self, method: str, path: str, *, params: dict | None = None, data: dict | None = None) -> dict:
+        return self.send(method, path, params=params, data=data)
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        data: dict | None = None,
+        idempotent: bool | None = None,
+    ) -> dict:
+        """``call`` that may mark a POST safe to send twice (``PlatformHttp.request``'s ``idempotent``)."""
         headers = {"Authorization": f"Bearer {self.access_token}"}
-        return self.request(method, self.url(path), headers=headers, params=params, data=data) or {}
+        answer = self.request(method, self.url(path), headers=headers, params=params, data=data, idempotent=idempotent)
+        return answer or {}
 
     def create_container(self, draft: PostDraft) -> str:
+        """Create the media container(s). Sent again, a create only leaves an unused container (it expires in 24 h,
+        is never published), so its failures are not taken as a post that may exist: only ``media_publish`` is."""
         if draft.media_kind == MediaKind.CAROUSEL:
             children = [
-                self.call("POST", f"{self.account_id}/media", data={"image_url": url, "is_carousel_item": "true"})["id"]
+                self.send(
+                    "POST",
+                    f"{self.account_id}/media",
+                    data={"image_url": url, "is_carousel_item": "true"},
+                    idempotent=True,
+                )["id"]
                 for url in draft.media_urls
             ]
             data = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": draft.caption}
@@ -71,7 +91,7 @@ class InstagramContent(PlatformHttp):
             data = {"image_url": draft.media_urls[0], "caption": draft.caption}
             if draft.alt_text:
                 data["alt_text"] = draft.alt_text
-        return self.call("POST", f"{self.account_id}/media", data=data)["id"]
+        return self.send("POST", f"{self.account_id}/media", data=data, idempotent=True)["id"]
 
     def container_status(self, container_id: str) -> str:
         return self.call("GET", container_id, params={"fields": "status_code,status"}).get("status_code", "")

@@ -15,14 +15,23 @@ from django.conf import settings
 
 from platforms.base import PlatformHttp, parse_retry_after, platform_url
 from platforms.constants import TIKTOK
-from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
+from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published, fit_to
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
 
 LIVE_BASE = "https://open.tiktokapis.com"
 METRIC_FIELDS = "id,title,create_time,share_url,view_count,like_count,comment_count,share_count"
+# A photo post's ``title`` is cut to 90 characters; its whole caption is the ``description``, which the Display API
+# returns as ``video_description``: a look-up asks for both.
+LOOKUP_FIELDS = "id,title,video_description,create_time,share_url"
+PHOTO_TITLE_LIMIT = 90
 AUTH_CODES = {"access_token_invalid", "scope_not_authorized", "scope_permission_missed"}
 # The daily posting cap answers with this code; it clears within the day, so it is a rate limit, not a refusal.
 DAILY_CAP_CODE = "spam_risk_too_many_posts"
+
+
+def photo_title(draft: PostDraft) -> str:
+    """A photo post's title (TikTok takes at most 90 characters): the draft's title, else its caption, cut."""
+    return fit_to(draft.title or draft.caption, PHOTO_TITLE_LIMIT)
 
 
 class TikTokContent(PlatformHttp):
@@ -54,18 +63,21 @@ class TikTokContent(PlatformHttp):
             return Transient(message, platform=TIKTOK, status=status, code=code)
         return Rejected(message, platform=TIKTOK, status=status, code=code)
 
-    def call(self, path: str, payload: dict | None = None, *, params: dict | None = None) -> dict:
+    def call(self, path: str, payload: dict | None = None, *, params: dict | None = None, read: bool = False) -> dict:
+        """POST to ``path`` (every TikTok v2 call is a POST). ``read`` marks a call that only reads (creator info,
+        status, video list), so a 5xx or a timeout of it is never taken as a post that may exist."""
         body = self.request(
             "POST",
             self.url(path),
             headers={"Authorization": f"Bearer {self.access_token}", "Content-Type": "application/json"},
             params=params,
             json=payload if payload is not None else {},
+            idempotent=True if read else None,
         )
         return (body or {}).get("data") or {}
 
     def creator_info(self) -> dict:
-        return self.call("v2/post/publish/creator_info/query/")
+        return self.call("v2/post/publish/creator_info/query/", read=True)
 
     def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
         """Init a Direct Post (photo or video pulled from URL), persist ``publish_id``, poll its status.
@@ -101,7 +113,7 @@ class TikTokContent(PlatformHttp):
                         "media_type": "PHOTO",
                         "post_mode": "DIRECT_POST",
                         "post_info": {
-                            "title": draft.title or draft.caption[:90],
+                            "title": photo_title(draft),
                             "description": draft.caption,
                             "privacy_level": privacy,
                             "disable_comment": False,
@@ -119,7 +131,7 @@ class TikTokContent(PlatformHttp):
         return self.wait_for(handle)
 
     def status(self, publish_id: str) -> dict:
-        return self.call("v2/post/publish/status/fetch/", {"publish_id": publish_id})
+        return self.call("v2/post/publish/status/fetch/", {"publish_id": publish_id}, read=True)
 
     def wait_for(self, publish_id: str) -> Published:
         """Poll the status until it is final, for at most ``SOCIAL_STATUS_POLL_SECONDS``."""
@@ -152,10 +164,11 @@ class TikTokContent(PlatformHttp):
         cursor = 0
         while True:
             body = {"max_count": 20, **({"cursor": cursor} if cursor else {})}
-            data = self.call("v2/video/list/", body, params={"fields": METRIC_FIELDS})
+            data = self.call("v2/video/list/", body, params={"fields": LOOKUP_FIELDS}, read=True)
             videos = data.get("videos") or []
             for video in videos:
-                if draft.carries(video.get("title", ""), video.get("video_description", "")):
+                # The description is the whole caption; a title alone may be the caption cut to 90 characters.
+                if draft.carries(video.get("video_description") or "", truncated=(video.get("title") or "",)):
                     return Published(external_id=str(video["id"]), permalink=video.get("share_url", ""))
             older = videos and int(videos[-1].get("create_time") or 0) < since
             if not data.get("has_more") or older or not since:
@@ -166,7 +179,9 @@ class TikTokContent(PlatformHttp):
         result: dict[str, Metrics] = {}
         for start in range(0, len(external_ids), 20):
             batch = external_ids[start : start + 20]
-            data = self.call("v2/video/query/", {"filters": {"video_ids": batch}}, params={"fields": METRIC_FIELDS})
+            data = self.call(
+                "v2/video/query/", {"filters": {"video_ids": batch}}, params={"fields": METRIC_FIELDS}, read=True
+            )
             for video in data.get("videos") or []:
                 views = int(video.get("view_count") or 0)
                 result[str(video["id"])] = Metrics(

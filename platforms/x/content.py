@@ -72,6 +72,8 @@ class XContent(PlatformHttp):
         return Rejected(message, **kwargs)
 
     def call(self, method: str, path: str, *, files: dict | None = None, data: Any = None, **kwargs: Any) -> Any:
+        """One API call; ``idempotent=True`` marks a call safe to send twice (a media upload: a second one only
+        leaves an unused media id), so only the post create's failures are taken as a post that may exist."""
         headers = {"Authorization": f"Bearer {self.access_token}"}
         if files:
             # multipart/form-data, as X's media endpoints expect
@@ -104,12 +106,14 @@ class XContent(PlatformHttp):
                 "media/upload",
                 files={"media": ("media", content, content_type)},
                 data={"media_category": "tweet_image"},
+                idempotent=True,
             )
             return str(data["data"]["id"])
         init = self.call(
             "POST",
             "media/upload/initialize",
             json={"media_type": content_type, "total_bytes": len(content), "media_category": "tweet_video"},
+            idempotent=True,
         )["data"]
         media_id = str(init["id"])
         for index, start in enumerate(range(0, len(content), CHUNK_BYTES)):
@@ -118,8 +122,11 @@ class XContent(PlatformHttp):
                 f"media/upload/{media_id}/append",
                 files={"media": ("chunk", content[start : start + CHUNK_BYTES], "application/octet-stream")},
                 data={"segment_index": str(index)},
+                idempotent=True,
             )
-        info = self.call("POST", f"media/upload/{media_id}/finalize")["data"].get("processing_info") or {}
+        info = (
+            self.call("POST", f"media/upload/{media_id}/finalize", idempotent=True)["data"].get("processing_info") or {}
+        )
         deadline = time.monotonic() + settings.SOCIAL_STATUS_POLL_SECONDS
         while info.get("state") in ("pending", "in_progress"):
             if time.monotonic() >= deadline:

@@ -47,6 +47,15 @@ def json_body(request: HttpRequest) -> dict:
     return json_object(request.body) if request.body else {}
 
 
+def kept_text(text: str) -> str:
+    """A caption, title or description as the sandbox keeps it: trimmed of surrounding whitespace.
+
+    X documents trimming (and NFC, see ``sandbox.social.x``); for TikTok, Instagram and Pinterest it is UNCONFIRMED,
+    so the sandbox trims there too: a client's look-up that finds a post whose text was trimmed finds it either way.
+    """
+    return text.strip()
+
+
 def iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 

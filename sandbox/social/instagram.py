@@ -18,7 +18,7 @@ from platforms.constants import INSTAGRAM
 from sandbox.endpoint import api_endpoint, request_payload
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount, SandboxPost, SandboxPublishJob
-from sandbox.social.common import daily_limit, iso, new_numeric_id, posts_in_last_day, require_any_scope
+from sandbox.social.common import daily_limit, iso, kept_text, new_numeric_id, posts_in_last_day, require_any_scope
 from sandbox.social.engagement import engagement, historical_published_at, sandbox_now
 
 PUBLISH_SCOPES = ("instagram_business_content_publish", "instagram_content_publish")
@@ -100,7 +100,7 @@ def _create_container(request: HttpRequest, account: SandboxAccount) -> JsonResp
         account=account,
         handle=f"18{new_numeric_id()[:15]}",
         kind=kind,
-        payload={"caption": caption, "media": media, "alt_text": data.get("alt_text") or ""},
+        payload={"caption": kept_text(caption), "media": media, "alt_text": data.get("alt_text") or ""},
         created_at=now,
         ready_at=now + dt.timedelta(seconds=settings.SANDBOX_PUBLISH_PROCESSING_SECONDS),
     )

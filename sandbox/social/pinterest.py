@@ -13,7 +13,7 @@ from platforms.constants import PINTEREST
 from sandbox.endpoint import api_endpoint
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount, SandboxBoard, SandboxPost
-from sandbox.social.common import daily_limit, iso, json_body, new_numeric_id, posts_in_last_day
+from sandbox.social.common import daily_limit, iso, json_body, kept_text, new_numeric_id, posts_in_last_day
 from sandbox.social.engagement import engagement, historical_published_at, sandbox_now
 
 METRICS = {"IMPRESSION", "OUTBOUND_CLICK", "PIN_CLICK", "SAVE", "SAVE_RATE", "TOTAL_COMMENTS", "TOTAL_REACTIONS"}
@@ -126,8 +126,8 @@ def pins(request: HttpRequest) -> JsonResponse:
             account=token.account,
             external_id=new_numeric_id(),
             kind="pin",
-            text=body.get("description") or "",
-            title=body.get("title") or "",
+            text=kept_text(body.get("description") or ""),
+            title=kept_text(body.get("title") or ""),
             link=body.get("link") or "",
             alt_text=body.get("alt_text") or "",
             board=board,

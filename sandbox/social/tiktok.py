@@ -16,7 +16,7 @@ from platforms.constants import TIKTOK
 from sandbox.endpoint import api_endpoint, rate_limit
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxPost, SandboxPublishJob
-from sandbox.social.common import daily_limit, json_body, new_numeric_id, posts_in_last_day
+from sandbox.social.common import daily_limit, json_body, kept_text, new_numeric_id, posts_in_last_day
 from sandbox.social.engagement import engagement, historical_published_at, sandbox_now
 
 PRIVACY_LEVELS = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"]
@@ -102,8 +102,8 @@ def _start_job(request: HttpRequest, *, kind: str, payload: dict) -> JsonRespons
             account=token.account,
             external_id=f"7{new_numeric_id()}",
             kind=kind,
-            text=info.get("description") or info.get("title") or "",
-            title=info.get("title") or "",
+            text=kept_text(info.get("description") or info.get("title") or ""),
+            title=kept_text(info.get("title") or ""),
             media_urls=payload["source_info"].get("photo_images") or [payload["source_info"].get("video_url")],
             created_at=job.ready_at,
         )

@@ -7,6 +7,7 @@ Mirrors docs.x.com: ``POST /2/tweets`` (201), ``GET /2/tweets`` and ``/2/tweets/
 """
 
 import datetime as dt
+import hashlib
 import re
 import time
 import unicodedata
@@ -57,6 +58,41 @@ def invalid(message: str) -> SandboxError:
     return SandboxError(Failure.VALIDATION, message)
 
 
+def stored_text(text: str) -> str:
+    """What X keeps of a post's text: NFC-normalised and trimmed (docs.x.com counting-characters: X counts the
+    text after NFC normalisation)."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def shown_text(post: SandboxPost) -> tuple[str, list[dict]]:
+    """The text X answers for a post, every link wrapped as a t.co link, and the ``entities.urls`` that unwrap them
+    (``url`` the t.co link, ``expanded_url`` the link as posted, ``display_url``, and ``start``/``end`` in the
+    shown text). A marker inside a posted link is therefore in ``expanded_url``, not in the text."""
+    shown, urls, position = [], [], 0
+    length = 0
+    for index, match in enumerate(URL.finditer(post.text)):
+        before = post.text[position : match.start()]
+        code = hashlib.sha256(f"{post.external_id}:{index}".encode()).hexdigest()[:10]
+        wrapped = f"https://t.co/{code}"
+        start = length + len(before)
+        expanded = match.group(0)
+        display = expanded.split("://", 1)[-1]
+        urls.append(
+            {
+                "start": start,
+                "end": start + len(wrapped),
+                "url": wrapped,
+                "expanded_url": expanded,
+                "display_url": display if len(display) <= 30 else display[:29] + "\u2026",
+            }
+        )
+        shown += [before, wrapped]
+        length = start + len(wrapped)
+        position = match.end()
+    shown.append(post.text[position:])
+    return "".join(shown), urls
+
+
 def with_limits(response: JsonResponse, key: str, limit: int) -> JsonResponse:
     window = 900
     reset = int(time.time() // window * window + window)
@@ -67,16 +103,15 @@ def with_limits(response: JsonResponse, key: str, limit: int) -> JsonResponse:
 
 
 def _tweet_json(post: SandboxPost, fields: set[str], *, author: bool) -> dict:
-    data = {"id": post.external_id, "text": post.text, "edit_history_tweet_ids": [post.external_id]}
+    text, urls = shown_text(post)
+    data = {"id": post.external_id, "text": text, "edit_history_tweet_ids": [post.external_id]}
     counts = engagement(X, post.external_id, post.created_at)
     if "created_at" in fields:
         data["created_at"] = iso(post.created_at)
     if "author_id" in fields:
         data["author_id"] = post.account.external_id
-    if "entities" in fields:
-        urls = [{"url": f"https://t.co/{post.external_id[-10:]}", "expanded_url": u} for u in URL.findall(post.text)]
-        if urls:
-            data["entities"] = {"urls": urls}
+    if "entities" in fields and urls:
+        data["entities"] = {"urls": urls}
     if "public_metrics" in fields:
         data["public_metrics"] = {
             "retweet_count": counts.shares,
@@ -110,8 +145,9 @@ def _create(request: HttpRequest) -> JsonResponse:
     body = json_body(request)
     text = body.get("text") or ""
     media_ids = [str(m) for m in ((body.get("media") or {}).get("media_ids") or [])]
-    if not isinstance(text, str) or (not text and not media_ids):
+    if not isinstance(text, str) or (not stored_text(text) and not media_ids):
         raise invalid("One or more parameters to your request was invalid: text or media is required.")
+    text = stored_text(text)
     if weighted_length(text) > 280:
         raise invalid("Your Tweet text is too long. Max length is 280 characters.")
     if len(media_ids) > 4:
@@ -158,7 +194,7 @@ def _create(request: HttpRequest) -> JsonResponse:
             created_at=sandbox_now(),
         )
     response = JsonResponse(
-        {"data": {"id": post.external_id, "text": post.text, "edit_history_tweet_ids": [post.external_id]}},
+        {"data": {"id": post.external_id, "text": shown_text(post)[0], "edit_history_tweet_ids": [post.external_id]}},
         status=201,
     )
     response["x-user-limit-24hour-limit"] = str(limit)

@@ -197,16 +197,28 @@ def test_x_lookup_answers_found_posts_and_an_error_for_each_missing_one(client, 
     response = client.get(
         "/sandbox/x/2/tweets", {"ids": f"{post_id},123", "tweet.fields": "entities"}, headers=bearer(x_token)
     )
-    # then the post comes with its link entity, and the missing id with a not-found error
+    # then the post comes with its link shown as t.co and unwrapped in its entity, the missing id with an error
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    short = body["data"][0]["entities"]["urls"][0]["url"]
+    assert short.startswith("https://t.co/")
+    assert len(short) == len("https://t.co/") + 10
+    assert body == {
         "data": [
             {
                 "id": post_id,
-                "text": text,
+                "text": f"New socks {short}",
                 "edit_history_tweet_ids": [post_id],
                 "entities": {
-                    "urls": [{"url": f"https://t.co/{post_id[-10:]}", "expanded_url": "https://shop.example.com/p/1"}]
+                    "urls": [
+                        {
+                            "start": 10,
+                            "end": 10 + len(short),
+                            "url": short,
+                            "expanded_url": "https://shop.example.com/p/1",
+                            "display_url": "shop.example.com/p/1",
+                        }
+                    ]
                 },
             }
         ],
