@@ -88,6 +88,13 @@ class CampaignOut(Schema):
     purchase_value: int = Field(..., alias="purchase_value_minor")
     roas: float | None
     external_campaign_id: str
+    platform_status: str = Field(
+        ..., description="what the platform confirmed: active, paused, archived, or empty while it is being created"
+    )
+    pending_change: str = Field(
+        ...,
+        description="asked and not yet confirmed by the platform: pausing, activating, archiving, budget, or empty",
+    )
     end_at: dt.datetime | None
     created_at: dt.datetime
 
@@ -106,6 +113,8 @@ class CampaignOut(Schema):
                 "purchase_value": 0,
                 "roas": None,
                 "external_campaign_id": "120200000000001",
+                "platform_status": "paused",
+                "pending_change": "",
                 "end_at": "2027-01-01T05:00:00Z",
                 "created_at": "2026-03-01T12:00:00Z",
             }
@@ -144,6 +153,7 @@ class CreativeOut(Schema):
 
 
 @router.post("/campaigns", response={201: CampaignOut}, summary="Create a campaign (paused unless activate)")
+@idempotent
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, object]:
     """Records the campaign and creates it at the platform in the background, exactly once.
 
@@ -153,7 +163,6 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, obj
     """
     if len(payload.creative_ids) != 1:
         raise ApplicationError("Give exactly one creative id.", code="invalid_creative")
-@idempotent
     creative = selectors.creative_get_for_store(store=request.store, id=payload.creative_ids[0])
     campaign = services.campaign_create(
         store=request.store,
@@ -186,7 +195,9 @@ def patch_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Campa
     """Example bodies: `{"status": "paused"}`, `{"status": "active"}`, `{"daily_budget": 7500}`.
 
     Raising a budget or resuming is refused (400, code `spend_cap_exceeded`, with the numbers) when the store's
-    active daily budgets would pass its cap.
+    active daily budgets would pass its cap. A committed change answers 200 with the new desired state and
+    `pending_change` saying what the platform has yet to confirm (`pausing`, `activating`, `budget`...); asking
+    for the same status again while it is pending makes sure it is on its way.
     """
     campaign = selectors.campaign_get_for_store(store=request.store, id=campaign_id)
     actor = _actor(request)
@@ -203,16 +214,20 @@ def patch_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Campa
         }
         if payload.status not in changes:
             raise ApplicationError("status is active, paused or archived.", code="invalid_status")
-        if payload.status != campaign.status:
+        # The same status again while the platform has not confirmed it: the service makes sure it is queued.
+        pending = {CampaignStatus.PAUSED: "pausing", CampaignStatus.ACTIVE: "activating"}.get(
+            payload.status, "archiving"
+        )
+        if payload.status != campaign.status or campaign.pending_change == pending:
             changes[payload.status](campaign=campaign, actor=actor, reason="Changed through the API.")
     return selectors.campaign_get_for_store(store=request.store, id=campaign_id)
 
 
 @router.post("/creatives", response={201: CreativeOut}, summary="Create a creative to use in campaigns")
+@idempotent
 def create_creative(request: HttpRequest, payload: CreativeIn) -> tuple[int, object]:
     """Example body: `{"name": "Merino socks", "link_url": "https://shop.example.com/products/merino-socks",
     "headlines": ["Merino Trail Socks", "Soft on long hikes", "Free returns"], "descriptions": ["Warm merino.",
     "Ships tomorrow."], "primary_text": "Back in stock."}`"""
     creative = services.creative_create(store=request.store, **payload.dict())
     return 201, creative
-@idempotent

@@ -33,6 +33,7 @@ from ads.models import (
     CampaignAction,
     CampaignStatus,
     Objective,
+    PlatformStatus,
     RuleAction,
     RuleMetric,
     RuleOperator,
@@ -61,6 +62,13 @@ LEVELS = {
     META_ADS: ("campaign", "adset", "creative", "ad"),
     GOOGLE_ADS: ("budget", "campaign", "adset", "ad"),
     TIKTOK_ADS: ("campaign", "adset", "ad"),
+}
+# A demo campaign's final status as its platform holds it (a completed one ran to its end there).
+DEMO_PLATFORM_STATUS = {
+    CampaignStatus.ACTIVE: PlatformStatus.ACTIVE,
+    CampaignStatus.PAUSED: PlatformStatus.PAUSED,
+    CampaignStatus.ARCHIVED: PlatformStatus.ARCHIVED,
+    CampaignStatus.COMPLETED: PlatformStatus.ACTIVE,
 }
 DEMO_SETTINGS = {
     "daily_spend_cap_minor": 40_000,
@@ -321,6 +329,9 @@ def demo_ads_seed(*, plan: DemoSeedPlan, progress: ProgressFactory) -> str:
                     external_adset_id=item.ids["adset"],
                     external_creative_id=item.ids.get("creative", ""),
                     external_ad_id=item.ids["ad"],
+                    # The sandbox holds the same history, so the platform state is the final one.
+                    platform_status=DEMO_PLATFORM_STATUS.get(final, ""),
+                    platform_daily_budget_minor=item.history[-2].daily_budget_minor or item.budget_minor,
                     create_attempts=1,
                     spend_minor=sum(d.spend_minor for d in days),
                     impressions=sum(d.impressions for d in days),

@@ -10,6 +10,15 @@ LOOP_ITEM_FAILURES = Counter(
     "Items a periodic ads task could not handle (each is logged and recorded on the item; the loop goes on).",
     ["loop"],
 )
+OUTBOX_ENQUEUE_FAILURES = Counter(
+    "growth_ads_outbox_enqueue_failures",
+    "Ad tasks the broker refused after their write committed (the outbox sweep delivers them).",
+    ["task"],
+)
+CAMPAIGN_PUSHES_WAITING = Counter(
+    "growth_ads_pushes_waiting_for_cap",
+    "Campaign raises held back until lowerings elsewhere are confirmed, so platforms never deliver over the cap.",
+)
 ACTIVE_CAMPAIGNS = Gauge("growth_active_campaigns", "Campaigns delivering now, across all stores.")
 
 

@@ -161,6 +161,14 @@ class CampaignStatus(models.TextChoices):
     HELD = "held", "Held"  # its connection went bad; nothing is sent until the merchant reconnects
 
 
+class PlatformStatus(models.TextChoices):
+    """A campaign's state at the platform (see ``AdCampaign.platform_status``); empty until it exists there."""
+
+    ACTIVE = "active", "Active"  # delivering, or an activation was sent and may have landed
+    PAUSED = "paused", "Paused"  # the platform confirmed it is not delivering
+    ARCHIVED = "archived", "Archived"  # the platform confirmed it removed it
+
+
 class AdCampaign(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="ad_campaigns")
     platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
@@ -189,6 +197,19 @@ class AdCampaign(models.Model):
     # The chain level whose create was sent and not answered (a timeout, a 5xx, a worker lost mid-call): it may
     # exist at the platform, so it is looked up by name before being created again.
     unconfirmed_level = models.CharField(max_length=16, blank=True)
+    # What the platform holds, as far as Growth Hub knows: the status and daily budget it last confirmed, except
+    # that an activation or a raise is written here *before* it is sent, so these are always the most the campaign
+    # may be delivering at (an unanswered raise may have landed; an unanswered lowering counts only once confirmed).
+    # ``status`` and ``daily_budget_minor`` above are what the merchant wants; the spend cap counts the larger.
+    platform_status = models.CharField(max_length=16, choices=PlatformStatus.choices, blank=True)
+    platform_daily_budget_minor = models.BigIntegerField(null=True, blank=True)
+    # The outbox of this campaign: when its creation or its pending changes are next due to be pushed. The task
+    # that recorded them (or its retry) pushes them then; the minute sweep hands a campaign to a worker again once
+    # this is ADS_OUTBOX_DEADLINE_SECONDS past, so a lost broker message delays a change but never loses it.
+    next_push_at = models.DateTimeField(null=True, blank=True)
+    # A worker talking to the platform about this campaign holds it until then: one push per campaign at a time,
+    # so changes reach the platform in order. A worker that dies lets go when it runs out.
+    push_claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     spend_minor = models.BigIntegerField(default=0)
     impressions = models.BigIntegerField(default=0)
@@ -213,10 +234,38 @@ class AdCampaign(models.Model):
                 name="adcampaign_unique_external_id",
             ),
         ]
-        indexes = [models.Index(fields=["store", "status"]), models.Index(fields=["connection", "status"])]
+        indexes = [
+            models.Index(fields=["store", "status"]),
+            models.Index(fields=["connection", "status"]),
+            models.Index(fields=["next_push_at"], name="adcampaign_next_push"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def pending_change(self) -> str:
+        """What is asked and not yet confirmed by the platform ("pausing", "activating", "archiving", "budget"), or
+        "" when the platform holds what the merchant wants. Read from this row alone (no query), for list pages."""
+        unknown = not self.platform_status  # not created yet, or a row that never went through a push
+        if unknown or not self.external_campaign_id or self.status in (CampaignStatus.DRAFT, CampaignStatus.COMPLETED):
+            return ""
+        if self.status == CampaignStatus.ARCHIVED and self.platform_status != PlatformStatus.ARCHIVED:
+            return "archiving"
+        if self.status == CampaignStatus.PAUSED and self.platform_status != PlatformStatus.PAUSED:
+            return "pausing"
+        if self.status == CampaignStatus.ACTIVE and self.platform_status != PlatformStatus.ACTIVE:
+            return "activating"
+        live = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
+        known_budget = self.platform_daily_budget_minor is not None
+        if self.status in live and known_budget and self.platform_daily_budget_minor != self.daily_budget_minor:
+            return "budget"
+        return ""
+
+    @property
+    def pending_change_label(self) -> str:
+        """The pending change as the dashboard shows it beside the status badge."""
+        return PENDING_CHANGE_LABELS.get(self.pending_change, "")
 
     @property
     def platform_name(self) -> str:
@@ -230,6 +279,14 @@ class AdCampaign(models.Model):
     @property
     def cpa_minor(self) -> int | None:
         return round(self.spend_minor / self.purchases) if self.purchases else None
+
+
+PENDING_CHANGE_LABELS = {
+    "archiving": "Archiving…",
+    "pausing": "Pausing…",
+    "activating": "Activating…",
+    "budget": "Budget change pending…",
+}
 
 
 class AdInsight(models.Model):
@@ -280,6 +337,7 @@ class ActionResult(models.TextChoices):
     APPLIED = "applied", "Applied"
     FAILED = "failed", "Failed"  # the platform refused; the change was undone here
     REFUSED = "refused", "Refused"  # a guardrail or rule said no; nothing was sent
+    SUPERSEDED = "superseded", "Superseded"  # a later change of the same thing was pushed in its place
 
 
 class CampaignAction(models.Model):
@@ -296,13 +354,20 @@ class CampaignAction(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     result = models.CharField(max_length=16, choices=ActionResult.choices, default=ActionResult.PENDING)
+    # While pending: why the last push did not finish it (a platform error, or a raise waiting for room under the
+    # cap at the platform); when failed: the platform's refusal.
     error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)  # pushes to the platform that carried this change
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["campaign", "rule", "created_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "rule", "created_at"]),
+            models.Index(fields=["campaign", "result"], name="campaignaction_campaign_result"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.campaign_id} ({self.result})"

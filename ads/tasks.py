@@ -3,6 +3,10 @@
 Transient failures and rate limits are retried with exponential backoff; a rate limit waits at least the
 platform's retry-after. Creation retries go through ``campaign_push_creation``, which looks up before creating
 again, so a retry after an ambiguous timeout never makes a second campaign.
+
+A retry writes when it is due on the campaign (``next_push_at``); the minute sweeps below hand a creation or a
+change that is past due by ``ADS_OUTBOX_DEADLINE_SECONDS`` to a worker again, so a message the broker lost (or a
+worker that died holding it) delays the work but never loses it.
 """
 
 import logging
@@ -45,22 +49,43 @@ def campaign_create_task(self, campaign_id: int, stalled: int = 0) -> None:  # n
         if stalled > MAX_RETRIES:
             services.campaign_creation_failed(campaign_id=campaign_id, error=stop.error)
             return
+        countdown = retry_delay(stop.error, stalled)
+        services.campaign_push_defer(campaign_id=campaign_id, seconds=countdown)
         raise self.retry(
-            kwargs={"campaign_id": campaign_id, "stalled": stalled},
-            exc=stop.error,
-            countdown=retry_delay(stop.error, stalled),
+            kwargs={"campaign_id": campaign_id, "stalled": stalled}, exc=stop.error, countdown=countdown
         ) from stop.error
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def campaign_action_apply_task(self, action_id: int) -> None:  # noqa: ANN001
+    """Push the campaign of a recorded change (its latest desired state, with every change pending for it)."""
     try:
         services.campaign_action_apply(action_id=action_id)
     except (Transient, RateLimited) as error:
+        countdown = retry_delay(error, self.request.retries)
+        campaign_id = services.campaign_of_action(action_id=action_id)
         if self.request.retries >= self.max_retries:
+            # Still pending: the sweep takes it up again once the backoff's longest wait is overdue.
+            services.campaign_push_defer(campaign_id=campaign_id, seconds=BACKOFF_CAP_SECONDS)
             logger.warning("campaign action not applied", extra={"action_id": action_id, "error": error.message})
             return
-        raise self.retry(exc=error, countdown=retry_delay(error, self.request.retries)) from error
+        services.campaign_push_defer(campaign_id=campaign_id, seconds=countdown)
+        raise self.retry(exc=error, countdown=countdown) from error
+
+
+@shared_task(expires=55)
+def ads_campaign_creations_sweep_task() -> int:
+    """Every minute: creations overdue (a lost task message, a worker lost mid-creation) go to a worker again."""
+    ids = services.creations_overdue(now=timezone.now())
+    return services.outbox_deliver(ids=ids, send=campaign_create_task.delay, loop="creations_sweep")
+
+
+@shared_task(expires=55)
+def ads_campaign_changes_sweep_task() -> int:
+    """Every minute: campaigns whose pending changes are overdue (a lost message, a retry budget spent, a raise
+    waiting for room under the cap) are pushed again."""
+    ids = services.changes_overdue(now=timezone.now())
+    return services.outbox_deliver(ids=ids, send=campaign_action_apply_task.delay, loop="changes_sweep")
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True)

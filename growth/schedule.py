@@ -133,6 +133,26 @@ SCHEDULES += [
         expires_seconds=540,
         why="A campaign that reached its end no longer delivers; its budget should not hold room under the cap.",
     ),
+    # Every minute: ad campaign creations still pending ADS_OUTBOX_DEADLINE_SECONDS after they were due (a task
+    # message the broker lost, a worker lost mid-creation) go to a worker again; each is looked up before it is
+    # created again, so none is made twice. Expires before the next run so a backlog does not pile up.
+    Schedule(
+        name="Resume overdue ad campaign creations",
+        task="ads.tasks.ads_campaign_creations_sweep_task",
+        every_seconds=60,
+        expires_seconds=55,
+        why="A campaign whose creation message was lost must still be created, exactly once.",
+    ),
+    # Every minute: campaigns whose pauses, resumes, budget changes or archiving are still pending past
+    # ADS_OUTBOX_DEADLINE_SECONDS are pushed again (their latest desired state, one campaign at a time), including
+    # raises that waited for room under the spend cap at the platforms. Expires before the next run.
+    Schedule(
+        name="Deliver overdue ad campaign changes",
+        task="ads.tasks.ads_campaign_changes_sweep_task",
+        every_seconds=60,
+        expires_seconds=55,
+        why="A pause sent while the broker was down must still reach the platform; the broker only wakes it sooner.",
+    ),
     # Hourly at :25 (after the insights sync): automated ad rules.
     Schedule(
         name="Run automated ad rules",

@@ -300,6 +300,11 @@ SOCIAL_LLM_MODEL = env.str("SOCIAL_LLM_MODEL", default="")
 SOCIAL_LLM_API_KEY = env.str("SOCIAL_LLM_API_KEY", default="")
 SOCIAL_LLM_TIMEOUT = env.float("SOCIAL_LLM_TIMEOUT", default=20.0)
 
+# Ads outbox: a campaign creation or change still pending this many seconds after it was due (its task message
+# lost, a worker lost mid-push, a raise waiting for room under the cap) is handed to a worker again by the minute
+# sweeps.
+ADS_OUTBOX_DEADLINE_SECONDS = env.int("ADS_OUTBOX_DEADLINE_SECONDS", default=120)
+
 # Celery: Redis when REDIS_URL is set, else the filesystem transport under var/ (single host).
 CELERY_BROKER_DIR = TEST_RUN_DIR / "celery" if TESTING else VAR_DIR / "celery"
 CELERY_TASK_DEFAULT_QUEUE = f"test-{TEST_RUN_DIR.name}" if TESTING else "celery"

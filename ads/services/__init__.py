@@ -5,7 +5,6 @@ from ads.services.campaigns import (
     Actor,
     CreationInterrupted,
     ad_connection_for,
-    campaign_action_apply,
     campaign_archive,
     campaign_change_budget,
     campaign_create,
@@ -27,17 +26,27 @@ from ads.services.guardrails import (
     committed_daily_budget,
 )
 from ads.services.lifecycle import campaign_complete, campaigns_complete_due
+from ads.services.outbox import changes_overdue, creations_overdue, outbox_deliver
+from ads.services.pushing import (
+    PushOutcome,
+    campaign_action_apply,
+    campaign_changes_push,
+    campaign_of_action,
+    campaign_push_defer,
+)
 
 __all__ = [
     "SYSTEM",
     "Actor",
     "CreationInterrupted",
+    "PushOutcome",
     "ad_connection_for",
     "ad_settings_for_store",
     "ad_settings_update",
     "campaign_action_apply",
     "campaign_archive",
     "campaign_change_budget",
+    "campaign_changes_push",
     "campaign_complete",
     "campaign_create",
     "campaign_create_with_creative",
@@ -45,12 +54,17 @@ __all__ = [
     "campaign_creation_failed",
     "campaign_pause",
     "campaign_push_creation",
+    "campaign_of_action",
+    "campaign_push_defer",
     "campaign_resume",
     "campaign_spec",
     "campaign_utm_value",
     "campaigns_complete_due",
     "campaigns_hold_for_connection",
     "campaigns_release_for_connection",
+    "changes_overdue",
     "committed_daily_budget",
+    "creations_overdue",
     "creative_create",
+    "outbox_deliver",
 ]

@@ -2,14 +2,14 @@
 holding campaigns whose connection went bad.
 
 Each change is recorded first (the campaign row holds the desired state, a ``CampaignAction`` says who asked for
-it and why) inside one transaction with the guardrail check, then a task pushes it to the platform. A platform
-refusal undoes the change here and marks the action failed; a dead token marks the connection expired and holds
-its campaigns; transient failures and rate limits are retried by the task.
+it and why) inside one transaction with the guardrail check, then a task pushes it to the platform
+(``ads.services.pushing``); the outbox sweep delivers what a lost task message left pending. A platform refusal
+undoes the change here and marks the action failed; a dead token marks the connection expired and holds its
+campaigns; transient failures and rate limits are retried by the task.
 """
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,8 +38,16 @@ from ads.models import (
     CampaignAction,
     CampaignStatus,
     Objective,
+    PlatformStatus,
 )
-from ads.services.guardrails import ad_settings_for_store, guardrails_check, guardrails_lock, money
+from ads.services.guardrails import (
+    ad_settings_for_store,
+    guardrails_check,
+    guardrails_lock,
+    money,
+    platform_room_check,
+)
+from ads.services.outbox import enqueue_after_commit, push_claim, push_due, push_release
 from platforms.ads_common import SALES, AdsClient, CampaignSpec, ads_client, ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected
@@ -128,15 +136,22 @@ def _record(
 
 
 def _enqueue_apply(action: CampaignAction) -> None:
+    """The campaign's push is due now; a task is queued after commit (a refused message is left to the sweep)."""
     from ads.tasks import campaign_action_apply_task
 
-    transaction.on_commit(lambda: campaign_action_apply_task.delay(action.pk))
+    push_due(campaign_id=action.campaign_id, at=timezone.now())
+    pk = action.pk
+    enqueue_after_commit(
+        lambda: campaign_action_apply_task.delay(pk), what="campaign_action_apply", campaign_id=action.campaign_id
+    )
 
 
 def _enqueue_create(campaign: AdCampaign) -> None:
     from ads.tasks import campaign_create_task
 
-    transaction.on_commit(lambda: campaign_create_task.delay(campaign.pk))
+    push_due(campaign_id=campaign.pk, at=timezone.now())
+    pk = campaign.pk
+    enqueue_after_commit(lambda: campaign_create_task.delay(pk), what="campaign_create", campaign_id=pk)
 
 
 def ad_connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
@@ -363,12 +378,42 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
     with an id or with an error that made nothing (a rate limit, a refusal). A timeout, a 5xx or a worker that
     died mid-call leave it written, so the next attempt looks first.
 
+    One attempt at a time: the attempt takes the campaign's push claim, so a task redelivered by the sweep while
+    a retry is running (or the other way round) leaves the campaign to the one that holds it.
+
+    An activation asked for at creation is sent only when the platforms' total stays within the cap
+    (``platform_room_check``); otherwise the campaign is created paused at the platform, wanted active, with its
+    activation pending until there is room.
+
     Handles Rejected and AuthExpired itself; a Transient or RateLimited failure is raised to the task wrapped in
     ``CreationInterrupted``, which says whether this attempt stored a new level first.
     """
     campaign = AdCampaign.objects.select_related("connection", "creative", "store").get(pk=campaign_id)
     if campaign.status != CampaignStatus.DRAFT or campaign.connection.status != ConnectionStatus.ACTIVE:
         return campaign
+    if not push_claim(campaign_id=campaign.pk):
+        return campaign
+    try:
+        return _push_creation(campaign)
+    finally:
+        push_release(campaign_id=campaign.pk)
+
+
+def _activation_room(campaign: AdCampaign) -> str:
+    """Check the cap at the platforms for activating a just-created campaign; when it fits, the campaign counts as
+    delivering from now on (before the activation is sent). Returns why it must wait, or ""."""
+    with transaction.atomic():
+        settings_row = guardrails_lock(store=campaign.store)
+        locked = AdCampaign.objects.select_for_update().select_related("store").get(pk=campaign.pk)
+        why = platform_room_check(
+            settings_row=settings_row, campaign=locked, daily_budget_minor=locked.daily_budget_minor
+        )
+        if not why:
+            AdCampaign.objects.filter(pk=campaign.pk).update(platform_status=PlatformStatus.ACTIVE)
+    return why
+
+
+def _push_creation(campaign: AdCampaign) -> AdCampaign:
     AdCampaign.objects.filter(pk=campaign.pk).update(create_attempts=F("create_attempts") + 1)
     client = _client(campaign)
     spec = campaign_spec(campaign)
@@ -384,11 +429,20 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
             ids[level] = found
             AdCampaign.objects.filter(pk=campaign.pk).update(**{LEVEL_FIELDS[level]: found, "unconfirmed_level": ""})
             campaign.unconfirmed_level = ""
+        # The whole chain exists, created paused (an earlier attempt may already have sent the activation).
+        AdCampaign.objects.filter(pk=campaign.pk, platform_status="").update(
+            platform_status=PlatformStatus.PAUSED, platform_daily_budget_minor=spec.daily_budget_minor
+        )
         campaign.refresh_from_db(fields=["activate_on_create", "status"])
-        if campaign.activate_on_create:
+        waiting = _activation_room(campaign) if campaign.activate_on_create else ""
+        if campaign.activate_on_create and not waiting:
             client.set_active(ids, active=True)
     except Rejected as error:
         connection_record_error(connection=campaign.connection, error=error)
+        # The platform answered and activated nothing.
+        AdCampaign.objects.filter(pk=campaign.pk, platform_status=PlatformStatus.ACTIVE).update(
+            platform_status=PlatformStatus.PAUSED
+        )
         _give_up(campaign, ActionKind.CREATE, error)
         return campaign
     except AuthExpired as error:
@@ -409,7 +463,19 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
         CampaignAction.objects.filter(campaign=campaign, kind=ActionKind.CREATE, result=ActionResult.PENDING).update(
             result=ActionResult.APPLIED, finished_at=timezone.now()
         )
-        if campaign.activate_on_create:
+        push_due(campaign_id=campaign.pk, at=None)
+        if campaign.activate_on_create and waiting:
+            activation = _record(
+                campaign,
+                kind=ActionKind.ACTIVATE,
+                actor=SYSTEM,
+                reason="Activated on creation as asked, once the spend cap has room at the platforms.",
+                before={"status": CampaignStatus.PAUSED},
+                after={"status": CampaignStatus.ACTIVE},
+                error=waiting,
+            )
+            _enqueue_apply(activation)
+        elif campaign.activate_on_create:
             _record(
                 campaign,
                 kind=ActionKind.ACTIVATE,
@@ -427,6 +493,7 @@ def campaign_push_creation(*, campaign_id: int) -> AdCampaign:
 def campaign_creation_failed(*, campaign_id: int, error: PlatformError) -> None:
     """The task gave up retrying: the campaign is in error, with the platform's last message."""
     _give_up(AdCampaign.objects.get(pk=campaign_id), ActionKind.CREATE, error)
+    push_due(campaign_id=campaign_id, at=None)
 
 
 def _locked(campaign: AdCampaign, *, guard: bool = False) -> tuple[AdCampaign, Any]:
@@ -447,10 +514,29 @@ def _refuse_transition(campaign: AdCampaign, what: str) -> ApplicationError:
     )
 
 
+def _pending_again(campaign: AdCampaign, kinds: tuple[str, ...]) -> CampaignAction | None:
+    """The same change asked again while the platform has not confirmed it yet: make sure its push is queued (the
+    first message may have been lost) and answer with the pending action, rather than doing nothing silently."""
+    action = (
+        CampaignAction.objects.filter(campaign=campaign, kind__in=kinds, result=ActionResult.PENDING)
+        .order_by("-pk")
+        .first()
+    )
+    if action is not None:
+        _enqueue_apply(action)
+    return action
+
+
 @transaction.atomic
 def campaign_pause(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> CampaignAction:
+    """Pause a campaign (a draft that was to start active is created paused instead). Asked again while the
+    platform has not confirmed the pause, it makes sure the pause is queued and returns the pending action."""
     actor.require_write()
     campaign, _ = _locked(campaign)
+    if campaign.status == CampaignStatus.PAUSED and campaign.pending_change == "pausing":
+        pending = _pending_again(campaign, (ActionKind.PAUSE,))
+        if pending is not None:
+            return pending
     if campaign.status == CampaignStatus.DRAFT and campaign.activate_on_create:
         campaign.activate_on_create = False
         campaign.save(update_fields=["activate_on_create", "updated_at"])
@@ -481,9 +567,15 @@ def campaign_pause(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> C
 
 @transaction.atomic
 def campaign_resume(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> CampaignAction:
-    """Activate a paused campaign; refused when its budget would take the store over its daily cap."""
+    """Activate a paused campaign; refused when its budget would take the store over its daily cap. Asked again
+    while the platform has not confirmed the activation, it makes sure it is queued and returns the pending
+    action."""
     actor.require_write()
     campaign, settings_row = _locked(campaign, guard=True)
+    if campaign.status == CampaignStatus.ACTIVE and campaign.pending_change == "activating":
+        pending = _pending_again(campaign, (ActionKind.RESUME, ActionKind.ACTIVATE))
+        if pending is not None:
+            return pending
     if campaign.status == CampaignStatus.DRAFT and not campaign.activate_on_create:
         guardrails_check(
             settings_row=settings_row,
@@ -564,6 +656,10 @@ def campaign_change_budget(
 def campaign_archive(*, campaign: AdCampaign, actor: Actor, reason: str = "") -> CampaignAction:
     actor.require_write()
     campaign, _ = _locked(campaign)
+    if campaign.status == CampaignStatus.ARCHIVED and campaign.pending_change == "archiving":
+        pending = _pending_again(campaign, (ActionKind.ARCHIVE,))
+        if pending is not None:
+            return pending
     archivable = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.ERROR)
     if campaign.status not in archivable:
         raise _refuse_transition(campaign, "archived")
@@ -582,49 +678,6 @@ def campaign_archive(*, campaign: AdCampaign, actor: Actor, reason: str = "") ->
     )
     if pushed:
         _enqueue_apply(action)
-    return action
-
-
-APPLY: dict[str, Callable[[AdsClient, dict[str, str], CampaignAction], None]] = {
-    ActionKind.PAUSE: lambda client, ids, action: client.set_active(ids, active=False),
-    ActionKind.RESUME: lambda client, ids, action: client.set_active(ids, active=True),
-    ActionKind.BUDGET: lambda client, ids, action: client.set_daily_budget(ids, action.after["daily_budget_minor"]),
-    ActionKind.ARCHIVE: lambda client, ids, action: client.archive(ids),
-}
-
-
-def campaign_action_apply(*, action_id: int) -> CampaignAction:
-    """Push one recorded change to the platform. Idempotent: a finished action is left alone.
-
-    A refusal undoes the change here (the fields in ``before``) and marks the action failed; a dead token marks
-    the connection expired and holds the campaign (the action is pushed again on release); Transient and
-    RateLimited propagate for the task to retry.
-    """
-    action = CampaignAction.objects.select_related("campaign__connection", "campaign__store").get(pk=action_id)
-    campaign = action.campaign
-    if action.result != ActionResult.PENDING or campaign.connection.status != ConnectionStatus.ACTIVE:
-        return action
-    try:
-        APPLY[action.kind](_client(campaign), _ids(campaign), action)
-    except Rejected as error:
-        connection_record_error(connection=campaign.connection, error=error)
-        with transaction.atomic():
-            locked = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
-            for field, value in action.before.items():
-                setattr(locked, field, value)
-            locked.save()
-            action.result, action.error, action.finished_at = ActionResult.FAILED, error.message, timezone.now()
-            action.save(update_fields=["result", "error", "finished_at"])
-        return action
-    except AuthExpired as error:
-        connection_record_error(connection=campaign.connection, error=error)
-        return action
-    except PlatformError as error:
-        connection_record_error(connection=campaign.connection, error=error)
-        raise
-    connection_record_success(connection=campaign.connection)
-    action.result, action.finished_at = ActionResult.APPLIED, timezone.now()
-    action.save(update_fields=["result", "finished_at"])
     return action
 
 

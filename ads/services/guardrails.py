@@ -4,12 +4,19 @@ Every change that can raise what a store may spend in a day (activating, resumin
 campaign that starts active) calls ``guardrails_lock`` first and ``guardrails_check`` before writing, inside one
 transaction. The lock is a ``SELECT ... FOR UPDATE`` of the store's settings row (on SQLite, transactions are
 IMMEDIATE, so writers serialise on the database lock), so two requests racing each see the other's budget.
+
+The cap is kept twice. When a change is asked for, the budgets the merchant wants (``committed_daily_budget``)
+must fit. When a change that raises delivery is pushed to the platform, what the platforms may be delivering must
+fit too (``platform_room_check``): each campaign counts the larger of what is wanted and what its platform may
+still hold (``AdCampaign.platform_*``), so a raise that fits only because another campaign is lowered waits until
+that lowering is confirmed at the platform, and the total the platforms deliver never passes the cap.
 """
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
-from ads.models import MONEY_MAX_MINOR, AdCampaign, CampaignStatus, StoreAdSettings
+from ads.models import MONEY_MAX_MINOR, AdCampaign, CampaignStatus, PlatformStatus, StoreAdSettings
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store
 from stores.permissions import membership_require
@@ -45,6 +52,42 @@ def committed_daily_budget(*, store: Store, exclude: AdCampaign | None = None) -
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
     return qs.aggregate(total=Sum("daily_budget_minor"))["total"] or 0
+
+
+def platform_exposure_daily_budget(*, store: Store, exclude: AdCampaign | None = None) -> int:
+    """The most the store's campaigns may be delivering a day: per campaign, the larger of its committed budget
+    and what its platform may hold (an activation or raise sent and not yet confirmed counts as landed; a lowering
+    or pause counts only once confirmed). Completed campaigns count nothing: the platform stopped them at their
+    end by itself."""
+    wanted = Case(When(committed_filter(), then=F("daily_budget_minor")), default=Value(0), output_field=IntegerField())
+    held = Case(
+        When(
+            platform_status=PlatformStatus.ACTIVE,
+            then=Coalesce(F("platform_daily_budget_minor"), F("daily_budget_minor")),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    qs = AdCampaign.objects.filter(store=store).exclude(status=CampaignStatus.COMPLETED)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.aggregate(total=Sum(Greatest(wanted, held)))["total"] or 0
+
+
+def platform_room_check(*, settings_row: StoreAdSettings, campaign: AdCampaign, daily_budget_minor: int) -> str:
+    """Whether ``campaign`` may be delivering at ``daily_budget_minor`` at its platform now: "" when the platforms'
+    total stays within the cap, else why it has to wait. ``settings_row`` must be the locked row, and the caller
+    writes the raise into ``campaign.platform_*`` in the same transaction before sending it, so two pushes racing
+    each count the other."""
+    others = platform_exposure_daily_budget(store=campaign.store, exclude=campaign)
+    cap = settings_row.daily_spend_cap_minor
+    if others + daily_budget_minor <= cap:
+        return ""
+    currency = campaign.currency or campaign.store.currency
+    return (
+        f"Waiting for room under the daily spend cap of {money(cap, currency)} at the platforms: other campaigns "
+        f"may still be delivering {money(others, currency)} until their lowered budgets or pauses are confirmed."
+    )
 
 
 def guardrails_check(

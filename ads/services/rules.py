@@ -325,7 +325,7 @@ def rule_evaluate(*, rule: AdRule, now: dt.datetime | None = None, dry_run: bool
             CampaignAction.objects.filter(
                 rule=rule,
                 campaign__in=campaigns,
-                result__in=(ActionResult.APPLIED, ActionResult.PENDING),
+                result__in=(ActionResult.APPLIED, ActionResult.PENDING, ActionResult.SUPERSEDED),
                 created_at__gte=now - dt.timedelta(hours=rule.cooldown_hours),
             ).values_list("campaign_id", flat=True)
         )
