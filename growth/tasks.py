@@ -18,5 +18,9 @@ def schedules_sync_task() -> dict[str, int]:
     retried with backoff.
     """
     created, updated, removed = schedules_sync()
-    logger.info("schedules synced", extra={"created": created, "updated": updated, "removed": removed})
+    # ``created`` is a LogRecord attribute of its own: an extra field of that name makes logging raise.
+    logger.info(
+        "schedules synced",
+        extra={"schedules_created": created, "schedules_updated": updated, "schedules_removed": removed},
+    )
     return {"created": created, "updated": updated, "removed": removed}

@@ -67,3 +67,20 @@ def test_a_schedule_with_both_or_neither_timing_is_refused_and_writes_nothing():
     with pytest.raises(ValueError, match="exactly one of every_seconds and crontab"):
         schedules_sync(schedules=[both])
     assert not PeriodicTask.objects.filter(name__startswith=MANAGED_PREFIX).exists()
+
+
+def test_the_sync_task_logs_its_counts_at_info_level(db, caplog):
+    # given: logging at INFO, as in production
+    import logging
+
+    from growth.tasks import schedules_sync_task
+
+    caplog.set_level(logging.INFO, logger="growth.tasks")
+
+    # when
+    result = schedules_sync_task()
+
+    # then: the task answers and its log line carries the counts under their own names
+    record = next(r for r in caplog.records if r.getMessage() == "schedules synced")
+    assert result["created"] == record.schedules_created
+    assert (record.schedules_updated, record.schedules_removed) == (result["updated"], result["removed"])
