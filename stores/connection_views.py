@@ -14,10 +14,12 @@ from platforms.constants import PLATFORM_NAMES
 from platforms.registry import PLATFORMS
 from stores.connection_selectors import connection_get_for_store, connections_overview, oauth_pending_pick_get
 from stores.connections import (
+    DisconnectOutcome,
     connection_authorize_begin,
     connection_authorize_complete,
     connection_disconnect,
     connection_pick_ad_account,
+    disconnect_message,
 )
 from stores.exceptions import ApplicationError
 from stores.permissions import store_member_required
@@ -119,15 +121,18 @@ def connection_pick(request: HttpRequest, state_id: int) -> HttpResponse:
 @require_POST
 @store_member_required(write=True)
 def connection_disconnect_view(request: HttpRequest, connection_id: int) -> HttpResponse:
-    """Disconnect: revoke at the platform where it can, wipe the tokens, hold what depends on it."""
+    """Disconnect: revoke at the platform where it can and no other connection shares the grant, wipe the tokens,
+    hold what depends on it."""
     store = request.membership.store
     connection = connection_get_for_store(store=store, id=connection_id)
-    revoked = connection_disconnect(connection=connection, user=request.user)
-    name = PLATFORM_NAMES[connection.platform]
-    if revoked:
-        messages.success(request, f"{name} is disconnected and its access revoked.")
+    outcome = connection_disconnect(connection=connection, user=request.user)
+    message = disconnect_message(outcome=outcome, platform=connection.platform)
+    if outcome == DisconnectOutcome.REVOKED:
+        messages.success(request, message)
+    elif outcome == DisconnectOutcome.GRANT_KEPT:
+        messages.info(request, message)
     else:
-        messages.warning(request, f"{name} is disconnected; {name} did not confirm the revoke.")
+        messages.warning(request, message)
     if request.htmx:
         return render(request, "stores/connections.html#connections-panel", connections_overview(store=store))
     return redirect("stores:connections")

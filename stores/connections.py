@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from prometheus_client import Counter
 
+from platforms.constants import PLATFORM_NAMES
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
 from platforms.oauth import AccountInfo, AdAccountInfo, OAuthPlatform, TokenSet
 from platforms.registry import PLATFORMS, oauth_platform
@@ -569,28 +571,80 @@ def connection_record_loop_failure(*, connection_id: int, loop: str, error: Base
 # -- disconnect ------------------------------------------------------------------------------------------------------
 
 
-def connection_disconnect(*, connection: PlatformConnection, user: AbstractBaseUser) -> bool:
+class DisconnectOutcome(StrEnum):
+    """What became of the grant at the platform when a connection was disconnected (the tokens are always wiped)."""
+
+    REVOKED = "revoked"  # the platform confirmed the revoke
+    UNCONFIRMED = "unconfirmed"  # the platform did not answer or refused; the revoke was best effort
+    NOT_REVOCABLE = "not_revocable"  # the platform offers no revoke; the merchant removes the app there
+    GRANT_KEPT = "grant_kept"  # not revoked: another Growth Hub connection rests on the same platform grant
+
+
+def connection_grant_shared(*, connection: PlatformConnection) -> bool:
+    """Whether another connection, of any store, still uses the grant ``connection`` holds at its platform.
+
+    A revoke is per user and app on Meta (``DELETE /me/permissions``) and Google (revoking a token ends the whole
+    grant), and not documented to be narrower elsewhere: revoking for one store would cut off every other store
+    connected as the same platform user. The platform user is ``external_account_id`` (what each OAuth spec's
+    ``fetch_account`` reads); the app is the same for every connection of a platform (one client id per platform
+    in PLATFORM_CREDENTIALS). Connections that hold no token, were disconnected or expired do not count.
+    """
+    return (
+        PlatformConnection.objects.filter(
+            platform=connection.platform,
+            external_account_id=connection.external_account_id,
+            status__in=[ConnectionStatus.ACTIVE, ConnectionStatus.ERROR],
+        )
+        .exclude(pk=connection.pk)
+        .exclude(access_token_encrypted="")
+        .exists()
+    )
+
+
+def connection_disconnect(*, connection: PlatformConnection, user: AbstractBaseUser) -> DisconnectOutcome:
     """Revoke at the platform (best effort), wipe the tokens and mark the connection revoked.
 
-    Returns whether the platform confirmed the revoke.
+    The revoke is skipped when another connection (this store's or another's) rests on the same platform grant:
+    the tokens are only forgotten here, and a ``grant_kept`` event says why. Returns what became of the grant.
     """
     spec = oauth_platform(connection.platform)
-    revoked, failure = False, ""
-    if connection.access_token_encrypted and spec.can_revoke:
+    failure = ""
+    if connection.access_token_encrypted and connection_grant_shared(connection=connection):
+        outcome = DisconnectOutcome.GRANT_KEPT
+    elif connection.access_token_encrypted and spec.can_revoke:
         try:
             spec.revoke(access_token=connection.access_token, refresh_token=connection.refresh_token)
-            revoked = True
+            outcome = DisconnectOutcome.REVOKED
         except PlatformError as exc:
-            failure = exc.message
+            outcome, failure = DisconnectOutcome.UNCONFIRMED, exc.message
     elif not spec.can_revoke:
+        outcome = DisconnectOutcome.NOT_REVOCABLE
         failure = f"{spec.name} offers no way to revoke; remove the app in your {spec.name} settings."
-    _disconnect_save(connection_id=connection.pk, user=user, failure=failure)
+    else:
+        outcome = DisconnectOutcome.UNCONFIRMED  # no token left to revoke with
+    _disconnect_save(
+        connection_id=connection.pk, user=user, failure=failure, grant_kept=outcome == DisconnectOutcome.GRANT_KEPT
+    )
     connection.refresh_from_db()
-    return revoked
+    return outcome
+
+
+def disconnect_message(*, outcome: DisconnectOutcome, platform: str) -> str:
+    """What the merchant is told after a disconnect."""
+    name = PLATFORM_NAMES[platform]
+    return {
+        DisconnectOutcome.REVOKED: f"{name} is disconnected and its access revoked.",
+        DisconnectOutcome.UNCONFIRMED: f"{name} is disconnected; {name} did not confirm the revoke.",
+        DisconnectOutcome.NOT_REVOCABLE: f"{name} is disconnected; {name} did not confirm the revoke.",
+        DisconnectOutcome.GRANT_KEPT: (
+            f"Disconnected here; the {name} grant stays because another Growth Hub connection uses the same "
+            f"{name} account."
+        ),
+    }[outcome]
 
 
 @transaction.atomic
-def _disconnect_save(*, connection_id: int, user: AbstractBaseUser, failure: str) -> None:
+def _disconnect_save(*, connection_id: int, user: AbstractBaseUser, failure: str, grant_kept: bool) -> None:
     connection = PlatformConnection.objects.select_for_update().get(pk=connection_id)
     was_active = connection.status == ConnectionStatus.ACTIVE
     connection.access_token_encrypted = ""
@@ -601,6 +655,14 @@ def _disconnect_save(*, connection_id: int, user: AbstractBaseUser, failure: str
     connection.save()
     if failure:
         _event(connection, ConnectionEventKind.REVOKE_FAILED, actor=user, reason=failure)
+    if grant_kept:
+        name = connection.get_platform_display()
+        _event(
+            connection,
+            ConnectionEventKind.GRANT_KEPT,
+            actor=user,
+            reason=f"Not revoked at {name}: another Growth Hub connection uses the same {name} account.",
+        )
     reason = f"Disconnected by {user.get_username()}."
     _event(connection, ConnectionEventKind.DISCONNECTED, actor=user, reason=reason)
     if was_active:

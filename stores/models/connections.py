@@ -84,6 +84,8 @@ class ConnectionEventKind(models.TextChoices):
     EXPIRY_WARNED = "expiry_warned", "Owners warned"  # a token that cannot be renewed runs out soon
     DISCONNECTED = "disconnected", "Disconnected"  # the merchant disconnected; tokens wiped
     REVOKE_FAILED = "revoke_failed", "Revoke failed"  # the platform did not confirm the revoke (best effort)
+    # Disconnected without a revoke at the platform: another connection (of any store) rests on the same grant.
+    GRANT_KEPT = "grant_kept", "Grant kept"
     ERROR = "error", "Error"  # the platform keeps failing
 
 
