@@ -17,6 +17,7 @@ class SandboxFaultAdmin(admin.ModelAdmin):
         "timeout_rate",
         "error_after_rate",
         "latency_ms",
+        "path_contains",
     ]
     list_editable = ["enabled", "error_rate", "rate_limit_rate", "timeout_rate", "error_after_rate", "latency_ms"]
     list_display_links = ["__str__"]

@@ -123,6 +123,112 @@ def test_a_refused_connection_is_transient_and_not_ambiguous():
 
 
 @pytest.mark.parametrize(
+    ("status", "method", "options", "ambiguous"),
+    [
+        (502, "POST", {}, True),
+        (504, "POST", {}, True),
+        (500, "PATCH", {}, True),
+        (502, "GET", {}, False),
+        (502, "POST", {"idempotent": True}, False),
+        (502, "POST", {"headers": {"Idempotency-Key": "k-1"}}, False),
+    ],
+    ids=[
+        "a gateway's 502 to a create may come after the platform acted",
+        "a gateway's 504 to a create may come after the platform acted",
+        "a 500 to an update may come after the platform acted",
+        "a 502 to a read changed nothing",
+        "a 502 to a read sent as POST changed nothing",
+        "a 502 to a create with an idempotency key can be sent again",
+    ],
+)
+@responses.activate
+def test_a_5xx_is_ambiguous_for_a_call_that_is_not_safe_to_send_twice(status, method, options, ambiguous):
+    # given a gateway answering a 5xx with its own HTML page
+    responses.add(method, URL, body="<html><body>Bad Gateway</body></html>", status=status)
+    # when a client sends the call
+    with pytest.raises(Transient) as caught:
+        ExampleHttp().request(method, URL, json={"a": 1}, **options)
+    # then the error says whether the platform may hold what the call created
+    assert caught.value.ambiguous is ambiguous
+    assert caught.value.status == status
+
+
+def one_shot_server(answer: bytes):
+    """A server on 127.0.0.1 that reads one request, writes ``answer`` (maybe nothing) and closes the connection."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    received = []
+
+    def serve():
+        server.settimeout(5)
+        while True:
+            try:
+                conn, _ = server.accept()
+            except (TimeoutError, OSError):
+                return
+            conn.settimeout(2)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            received.append(data)
+            if answer:
+                conn.sendall(answer)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return server, received
+
+
+@pytest.mark.parametrize(
+    ("answer", "method", "ambiguous"),
+    [
+        (b"", "POST", True),
+        (b"", "GET", False),
+        (
+            b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n{"id"',
+            "POST",
+            True,
+        ),
+    ],
+    ids=[
+        "a create whose connection closed without an answer may have happened",
+        "a read whose connection closed without an answer changed nothing",
+        "a create whose answer was cut off may have happened",
+    ],
+)
+def test_a_connection_dropped_after_sending_is_ambiguous_for_a_create(answer, method, ambiguous):
+    # given a platform that takes the request and drops the connection before (or while) answering
+    server, received = one_shot_server(answer)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/v1/things"
+    try:
+        # when a client sends the call
+        with pytest.raises(Transient) as caught:
+            ExampleHttp().request(method, url, json={"a": 1}, timeout=(1.0, 1.0))
+    finally:
+        server.close()
+    # then the request did arrive, and the error says the answer was lost, not that the platform was unreachable
+    assert received
+    assert received[0].startswith(method.encode())
+    assert caught.value.ambiguous is ambiguous
+    assert caught.value.message == "The connection to the platform dropped before its answer arrived."
+
+
+def test_a_read_that_timed_out_is_worded_as_a_timeout(silent_server):
+    # given a platform that accepts the connection and never answers
+    # when a read is sent
+    with pytest.raises(Transient) as caught:
+        ExampleHttp().request("GET", silent_server, timeout=(1.0, 0.2))
+    # then the error says the platform did not answer, not that it could not be reached
+    assert caught.value.message == "The platform did not answer in time."
+    assert caught.value.ambiguous is False
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [(None, 60.0), ("", 60.0), ("12", 12.0), ("1.5", 1.5), ("-3", 0.0), ("Wed, 21 Oct 2026 07:28:00 GMT", 60.0)],
     ids=["missing", "empty", "whole seconds", "fractional seconds", "negative is now", "an HTTP date falls back"],
