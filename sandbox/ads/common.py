@@ -157,6 +157,21 @@ def record_delivery(obj: SandboxAdObject) -> None:
             SandboxAdHistory.objects.create(campaign=campaign, at=now, delivering=delivering, daily_budget_minor=budget)
 
 
+def active_total_timeline(*, accounts: list[SandboxAccount]) -> list[tuple[dt.datetime, int]]:
+    """The platform-side total of the daily budgets the accounts' campaigns deliver at, after every change.
+
+    One entry per delivery-history row, in the order the changes happened: (when, total of the campaigns serving
+    then). Read it to check what the platforms really delivered against a store's spend cap (its maximum), not
+    what the hub believed."""
+    rows = SandboxAdHistory.objects.filter(campaign__account__in=accounts).order_by("pk")
+    current: dict[int, int] = {}
+    timeline: list[tuple[dt.datetime, int]] = []
+    for row in rows.only("campaign_id", "at", "delivering", "daily_budget_minor"):
+        current[row.campaign_id] = row.daily_budget_minor if row.delivering else 0
+        timeline.append((row.at, sum(current.values())))
+    return timeline
+
+
 def update_object(obj: SandboxAdObject, **fields: object) -> SandboxAdObject:
     for name, value in fields.items():
         setattr(obj, name, value)
