@@ -152,7 +152,16 @@ class XContent(PlatformHttp):
         payload: dict[str, Any] = {"text": draft.caption}
         if media_ids:
             payload["media"] = {"media_ids": media_ids}
-        data = self.call("POST", "tweets", json=payload)["data"]
+        try:
+            data = self.call("POST", "tweets", json=payload)["data"]
+        except Rejected as error:
+            # X refuses a post whose text repeats a recent one of the same user: an earlier send of this very post
+            # may have been created unbeknown to us, so the refusal is answered by looking it up.
+            if error.status == 403 and "duplicate" in error.message.lower():
+                found = self.lookup(draft)
+                if found is not None:
+                    return found
+            raise
         return Published(external_id=str(data["id"]), permalink=self.permalink(str(data["id"])))
 
     def permalink(self, post_id: str) -> str:

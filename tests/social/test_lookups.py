@@ -141,3 +141,22 @@ def test_the_sandbox_keeps_each_caption_as_the_platform_does(store, connections,
     assert SandboxPost.objects.get(platform=PINTEREST).text == LONG.strip()
     x_post = SandboxPost.objects.get(platform=X)
     assert x_post.text == SHORT_X.strip().replace(DECOMPOSED, "Caf\u00e9")
+
+
+def test_an_x_post_refused_as_a_duplicate_of_itself_is_found_instead_of_failed(store, connections):
+    # given an X post that an earlier send created although nothing recorded that send as unanswered
+    post = schedule(store, X)
+    first = post_publish(post_id=post.pk)
+    assert first.outcome == "published"
+    external_id = SandboxPost.objects.get(platform=X).external_id
+    SocialPost.objects.filter(pk=post.pk).update(status=PostStatus.SCHEDULED, external_id="", published_at=None)
+
+    # when it is published again and X refuses the repeated text
+    result = post_publish(post_id=post.pk)
+
+    # then the refusal is answered by a look-up that finds the post: published once, not failed
+    post.refresh_from_db()
+    assert result.outcome == "published"
+    assert post.status == PostStatus.PUBLISHED
+    assert post.external_id == external_id
+    assert SandboxPost.objects.filter(platform=X).count() == 1
