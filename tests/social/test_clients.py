@@ -1,7 +1,10 @@
 """The organic clients' less common paths over real HTTP: videos, reels, carousels, look-ups by marker."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
 from platforms.content import MediaKind, PostDraft
@@ -135,12 +138,28 @@ def test_x_uploads_a_video_in_chunks_and_posts_it(connections):
     assert published.permalink == f"https://x.com/northwind_out/status/{published.external_id}"
 
 
-def test_x_refuses_a_duplicate_post_with_its_reason(connections):
+def test_x_answers_a_repeated_post_with_the_post_it_already_holds(connections):
+    # given a post X already holds
+    client = XContent(access_token=connections[X].access_token)
+    draft = PostDraft(marker="m", caption="Same words", media_urls=())
+    first = client.publish(draft, save_handle=lambda h: None)
+    # when it is sent again and X refuses the repeated text
+    again = client.publish(draft, save_handle=lambda h: None)
+    # then the refusal is answered by the post X holds, not a second one
+    assert again.external_id == first.external_id
+    assert SandboxPost.objects.filter(platform=X).count() == 1
+
+
+def test_x_refuses_a_duplicate_of_an_older_post_with_its_reason(connections):
+    # given a post with the same words, older than the look-up searches
     client = XContent(access_token=connections[X].access_token)
     draft = PostDraft(marker="m", caption="Same words", media_urls=())
     client.publish(draft, save_handle=lambda h: None)
+    SandboxPost.objects.filter(platform=X).update(created_at=timezone.now() - dt.timedelta(days=5))
+    # when the words are posted again, X refuses them and the look-up finds nothing recent
     with pytest.raises(Rejected, match="duplicate content"):
         client.publish(draft, save_handle=lambda h: None)
+    assert SandboxPost.objects.filter(platform=X).count() == 1
 
 
 def test_x_refuses_a_missing_image_url(connections):
