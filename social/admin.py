@@ -25,7 +25,15 @@ class SocialPostAdmin(admin.ModelAdmin):
     list_filter = ("platform", "status", "historical")
     search_fields = ("caption", "external_id", "marker")
     raw_id_fields = ("store", "product", "calendar", "connection", "created_by")
-    readonly_fields = ("marker", "platform_handle", "external_id", "attempt_count", "publishing_started_at")
+    readonly_fields = (
+        "marker",
+        "platform_handle",
+        "external_id",
+        "attempt_count",
+        "publishing_started_at",
+        "unconfirmed_since",
+        "lookup_count",
+    )
     inlines = [PublishAttemptInline, PostEventInline]
 
 
