@@ -4,8 +4,9 @@
    ``SOCIAL_PUBLISHING_STUCK_SECONDS``) to ``publishing`` and counts the attempt; whoever's UPDATE matched owns
    the attempt, everyone else backs off. The attempt row is written in the same transaction.
 2. Pre-flight again: a post that would fail is held with the reason instead of being sent.
-3. Look before creating: a post whose earlier attempt got no answer (a timeout, a worker killed after the call)
-   is first looked up at the platform. A 5xx or 429 is an answer: the platform did not act.
+3. Look before creating: a post whose earlier attempt may have reached the platform without an answer we can
+   trust (a timeout, a reset or a 5xx after a create was sent: ``Transient(ambiguous=True)``; a worker killed after
+   the call) is first looked up at the platform. A 429, or a failure before sending, says the platform did not act.
 4. Create, saving intermediate handles (TikTok publish_id, Instagram container id, X media ids) in their own
    commits; a later attempt resumes from the handle (polls the publish_id, publishes the container) instead of
    creating again.
