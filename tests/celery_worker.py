@@ -9,10 +9,12 @@ environment variables (``extra_env``, or the ``celery_worker_env`` fixture that 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,11 +51,24 @@ def database_url_for(settings_dict: Mapping[str, Any]) -> str:
 class CeleryWorker:
     """One ``celery worker`` subprocess; ``start()`` returns once it consumes the run's queue."""
 
-    def __init__(self, *, extra_env: Mapping[str, str] | None = None, name: str = "worker") -> None:
+    def __init__(
+        self,
+        *,
+        extra_env: Mapping[str, str] | None = None,
+        name: str = "worker",
+        pool: str = "solo",
+        concurrency: int = 1,
+        include: Sequence[str] = (),
+    ) -> None:
+        """``pool``/``concurrency``: ``prefork`` with 2 runs the worker as production does (a main process that
+        keeps consuming while children run tasks); ``include``: extra task modules (``-I``), e.g. test-only tasks."""
         self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
         self.log_path = Path(settings.TEST_RUN_DIR) / f"celery-{name}-{os.getpid()}.log"
         self.hostname = f"{name}-{Path(settings.TEST_RUN_DIR).name}@%h"
         self.extra_env = dict(extra_env or {})
+        self.pool = pool
+        self.concurrency = concurrency
+        self.include = tuple(include)
         self.process: subprocess.Popen[bytes] | None = None
 
     def environment(self) -> dict[str, str]:
@@ -83,8 +98,8 @@ class CeleryWorker:
             "-A",
             "growthhub",
             "worker",
-            "--pool=solo",
-            "--concurrency=1",
+            f"--pool={self.pool}",
+            f"--concurrency={self.concurrency}",
             "-Q",
             self.queue,
             "-n",
@@ -94,6 +109,8 @@ class CeleryWorker:
             "--without-gossip",
             "--without-mingle",
         ]
+        if self.include:
+            command += ["-I", ",".join(self.include)]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - a fixed command line, no shell
                 command, cwd=settings.BASE_DIR, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
@@ -151,3 +168,71 @@ class CeleryWorker:
             if time.monotonic() >= deadline:
                 raise AssertionError(f"Condition not met within {timeout} s; worker log:\n{self.log_tail()}")
             time.sleep(interval)
+
+
+class RedisServer:
+    """A private ``redis-server`` on a free 127.0.0.1 port, for tests that stop and start the broker.
+
+    Its data lives in ``directory`` with the append-only file on (``appendonly yes``), as the documented deployment
+    runs Redis: a restart keeps the queued messages and the unacknowledged index. ``stop()`` shuts it down the way
+    a host losing Redis does for its clients (connections reset); ``start()`` again brings the same data back.
+    """
+
+    def __init__(self, *, directory: Path) -> None:
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log_path = directory / "redis.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("redis-server") is not None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        command = [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.directory),
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--daemonize",
+            "no",
+        ]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed command
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}: {self.log_path.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(64).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not answer within {READY_TIMEOUT_SECONDS:.0f} s")
+
+    def stop(self) -> None:
+        """Shut Redis down (SIGTERM: it writes the append-only file and exits, dropping every client)."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        self.process = None
