@@ -50,3 +50,47 @@ ensure_chromium() {
         echo "         or point CHROMIUM_PATH at a Chromium binary." >&2
     fi
 }
+
+# own_session COMMAND...: run COMMAND in a session of its own (setsid, where there is one), so a Ctrl-C at the terminal
+# reaches only the script, which then stops COMMAND itself, in order, instead of every process exiting at once.
+own_session() {
+    if command -v setsid >/dev/null 2>&1; then
+        exec setsid "$@"
+    fi
+    exec "$@"
+}
+
+# supervise NAME LOG COMMAND...: run COMMAND in the background with its output appended to LOG, and start it again
+# whenever it exits on its own, after 1, 2, 4 ... up to 30 s (back to 1 s once a run lasted a minute), saying so on
+# the terminal and in LOG. SIGTERM to the supervisor (its pid is in $!) stops COMMAND and does not restart it.
+supervise() {
+    local name="$1" log="$2"
+    shift 2
+    (
+        child=""
+        stop() {
+            if [ -n "$child" ]; then
+                kill -TERM "$child" 2>/dev/null || true
+                wait "$child" 2>/dev/null || true
+            fi
+            exit 0
+        }
+        trap stop TERM
+        delay=1
+        while :; do
+            started=$SECONDS
+            (own_session "$@") >>"$log" 2>&1 &
+            child=$!
+            status=0
+            wait "$child" || status=$?
+            child=""
+            if [ $((SECONDS - started)) -ge 60 ]; then
+                delay=1
+            fi
+            echo "[$(date '+%F %T')] $name exited with status $status; restarting it in ${delay} s." | tee -a "$log" >&2
+            sleep "$delay" &
+            wait $! || true
+            delay=$((delay * 2 > 30 ? 30 : delay * 2))
+        done
+    ) &
+}
