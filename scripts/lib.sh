@@ -94,3 +94,19 @@ supervise() {
         done
     ) &
 }
+
+# redis-server for the PostgreSQL + Redis run and for the tests that stop and start a broker of their own
+# (tests/test_broker_outage.py, skipped without it). Installed when missing and this is root; else said loudly.
+ensure_redis_server() {
+    command -v redis-server >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing redis-server (apt-get install redis-server) ..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq redis-server >/dev/null ||
+            { apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null; } || true
+    fi
+    if ! command -v redis-server >/dev/null 2>&1; then
+        echo "WARNING: no redis-server; the Redis test run and the broker outage test cannot run. Install it" >&2
+        echo "         (apt-get install redis-server)." >&2
+    fi
+}
