@@ -12,6 +12,7 @@ worker that died holding it) delays the work but never loses it.
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from ads import services
@@ -22,13 +23,12 @@ from platforms.errors import PlatformError, RateLimited, Transient
 logger = logging.getLogger("ads")
 
 MAX_RETRIES = 8
-BACKOFF_BASE_SECONDS = 5
-BACKOFF_CAP_SECONDS = 900
 
 
 def retry_delay(error: PlatformError, retries: int) -> float:
-    """Exponential backoff (5 s, 10 s, 20 s ... up to 15 min), never shorter than the platform's retry-after."""
-    backoff = min(BACKOFF_BASE_SECONDS * 2**retries, BACKOFF_CAP_SECONDS)
+    """Exponential backoff (ADS_RETRY_BASE_SECONDS doubled per retry up to ADS_RETRY_MAX_SECONDS: 5 s, 10 s,
+    20 s ... 15 min by default), never shorter than the platform's retry-after."""
+    backoff = min(settings.ADS_RETRY_BASE_SECONDS * 2**retries, settings.ADS_RETRY_MAX_SECONDS)
     if isinstance(error, RateLimited):
         return max(backoff, error.retry_after)
     return backoff
@@ -66,7 +66,7 @@ def campaign_action_apply_task(self, action_id: int) -> None:  # noqa: ANN001
         campaign_id = services.campaign_of_action(action_id=action_id)
         if self.request.retries >= self.max_retries:
             # Still pending: the sweep takes it up again once the backoff's longest wait is overdue.
-            services.campaign_push_defer(campaign_id=campaign_id, seconds=BACKOFF_CAP_SECONDS)
+            services.campaign_push_defer(campaign_id=campaign_id, seconds=settings.ADS_RETRY_MAX_SECONDS)
             logger.warning("campaign action not applied", extra={"action_id": action_id, "error": error.message})
             return
         services.campaign_push_defer(campaign_id=campaign_id, seconds=countdown)

@@ -304,6 +304,13 @@ SOCIAL_LLM_TIMEOUT = env.float("SOCIAL_LLM_TIMEOUT", default=20.0)
 # lost, a worker lost mid-push, a raise waiting for room under the cap) is handed to a worker again by the minute
 # sweeps.
 ADS_OUTBOX_DEADLINE_SECONDS = env.int("ADS_OUTBOX_DEADLINE_SECONDS", default=120)
+# Retries of a campaign creation or change back off from ADS_RETRY_BASE_SECONDS, doubling up to
+# ADS_RETRY_MAX_SECONDS. A push claims its campaign for ADS_PUSH_LEASE_SECONDS: longer than the longest push (a
+# creation makes up to five calls, an activation three, each bounded by the HTTP timeouts), so a live worker never
+# loses its claim and a dead one holds the campaign back at most this long.
+ADS_RETRY_BASE_SECONDS = env.float("ADS_RETRY_BASE_SECONDS", default=5.0)
+ADS_RETRY_MAX_SECONDS = env.float("ADS_RETRY_MAX_SECONDS", default=900.0)
+ADS_PUSH_LEASE_SECONDS = env.float("ADS_PUSH_LEASE_SECONDS", default=600.0)
 
 # Celery: Redis when REDIS_URL is set, else the filesystem transport under var/ (single host).
 CELERY_BROKER_DIR = TEST_RUN_DIR / "celery" if TESTING else VAR_DIR / "celery"

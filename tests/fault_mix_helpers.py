@@ -9,16 +9,12 @@ timeout too late); backoff, settle and stuck thresholds are seconds instead of m
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,7 +30,7 @@ from social.models import PostStatus, SocialPost
 from social.services import post_create
 from social.tasks import posts_publish_due_task, posts_reconcile_unconfirmed_task, publishing_watchdog_task
 from stores.models import Store
-from tests.celery_worker import READY_TIMEOUT_SECONDS, CeleryWorker
+from tests.celery_worker import CeleryWorker
 from tests.factories import ProductFactory
 from tests.social.conftest import SCOPES, media_url
 
@@ -73,6 +69,11 @@ FAST_SETTINGS: dict[str, Any] = {
     "SOCIAL_MEDIA_CHECK_TIMEOUT": 5.0,
     # A campaign push past due by this long is handed to a worker again by the sweep.
     "ADS_OUTBOX_DEADLINE_SECONDS": 8,
+    # Creation retries back off 0.5 s, 1 s, 2 s ... instead of 5 s, 10 s, 20 s; a campaign a dead worker was
+    # pushing is free again after 15 s instead of 10 minutes.
+    "ADS_RETRY_BASE_SECONDS": 0.5,
+    "ADS_RETRY_MAX_SECONDS": 4.0,
+    "ADS_PUSH_LEASE_SECONDS": 15.0,
 }
 
 # The sandbox runs in the test's live server (this process): its own limits must not add 429s of their own.
@@ -107,65 +108,21 @@ def faults_off() -> None:
     SandboxFault.objects.update(enabled=False)
 
 
-# The ads agent's waits are module constants, not settings: the worker scales them before it starts (as a test's
-# monkeypatch would in its own process). Creation retries back off 0.5 s, 1 s, 2 s ... instead of 5 s, 10 s, 20 s;
-# a campaign a dead worker was pushing is free again after 15 s instead of 10 minutes.
-ADS_SCALED: dict[str, tuple[str, str, float]] = {
-    "retry backoff base": ("ads.tasks", "BACKOFF_BASE_SECONDS", 0.5),
-    "retry backoff cap": ("ads.tasks", "BACKOFF_CAP_SECONDS", 4.0),
-    "push lease": ("ads.services.outbox", "PUSH_LEASE_SECONDS", 15.0),
-}
-WORKER_BOOT = """
-import importlib, json, os, sys
-import django
-django.setup()
-for module, name, value in json.loads(os.environ["FAULT_MIX_SCALED"]):
-    target = importlib.import_module(module)
-    if not hasattr(target, name):
-        raise SystemExit(f"{module}.{name} is gone: the fault-mix run cannot scale it")
-    setattr(target, name, value)
-from celery.__main__ import main
-sys.argv = ["celery", *sys.argv[1:]]
-main()
-"""
-
-
 # Tasks in hand at once per worker, as a production worker has (a kill cuts off all of them); the waits for late
 # answers overlap instead of adding up.
 WORKER_THREADS = 4
 
 
 class MixWorker(CeleryWorker):
-    """The run's worker: the ads agent's waits scaled (ADS_SCALED). ``takeover`` starts it on the queue as a killed
-    worker left it, without the purge a fresh test's worker does first."""
+    """The run's worker: ``WORKER_THREADS`` threads; ``takeover`` starts it on the queue as a killed worker left it,
+    without the purge a fresh test's worker does first."""
 
     def __init__(self, *, takeover: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(pool="threads", concurrency=WORKER_THREADS, **kwargs)
         self.takeover = takeover
 
-    def environment(self) -> dict[str, str]:
-        return super().environment() | {"FAULT_MIX_SCALED": json.dumps(list(ADS_SCALED.values()))}
-
-    def start(self) -> MixWorker:
-        if not self.takeover:
-            self.purge()
-        command = [sys.executable, "-c", WORKER_BOOT, "-A", "growthhub", "worker", "--pool=threads"]
-        command += [f"--concurrency={WORKER_THREADS}"]
-        command += ["-Q", self.queue, "-n", self.hostname, "--loglevel=INFO"]
-        command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - a fixed command line, no shell
-                command, cwd=settings.BASE_DIR, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"The Celery worker exited with {self.process.returncode}:\n{self.log_tail()}")
-            if " ready." in self.log():
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"The Celery worker was not ready within {READY_TIMEOUT_SECONDS:.0f} s:\n{self.log_tail()}")
+    def purge(self) -> int:
+        return 0 if self.takeover else super().purge()
 
 
 def tag(platform: str, n: int) -> str:

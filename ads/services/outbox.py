@@ -28,16 +28,12 @@ from stores.models import ConnectionStatus
 
 logger = logging.getLogger("ads")
 
-# Longer than the longest push (a creation makes up to five calls and an activation three, each bounded by the
-# HTTP timeouts): a live worker never loses its claim, a dead one holds the campaign back at most this long.
-PUSH_LEASE_SECONDS = 600
-
 
 def push_claim(*, campaign_id: int, now: dt.datetime | None = None) -> bool:
     """Take the campaign for one push; False when another worker holds it (that worker pushes what is pending)."""
     now = now or timezone.now()
     free = Q(push_claimed_until__isnull=True) | Q(push_claimed_until__lte=now)
-    until = now + dt.timedelta(seconds=PUSH_LEASE_SECONDS)
+    until = now + dt.timedelta(seconds=settings.ADS_PUSH_LEASE_SECONDS)
     return AdCampaign.objects.filter(free, pk=campaign_id).update(push_claimed_until=until) == 1
 
 
