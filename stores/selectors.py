@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404
 
-from stores.models import Membership, Role, Store, StoreApiKey
+from stores.models import Membership, Product, Role, Store, StoreApiKey
 
 ROLE_ORDER = (Role.OWNER, Role.ADMIN, Role.MARKETER, Role.ANALYST)
 
@@ -60,3 +60,11 @@ def api_key_get_for_store(*, store: Store, id: int) -> StoreApiKey:
     if key is None:
         raise Http404("No such API key.")
     return key
+
+
+def product_get_for_store(*, store: Store, id: int) -> Product:  # noqa: A002 - the styleguide's name
+    """One product of ``store``; 404 for a product of another store or none at all."""
+    product = Product.objects.filter(store=store, pk=id).first()
+    if product is None:
+        raise Http404("No such product.")
+    return product
