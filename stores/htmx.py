@@ -1,4 +1,8 @@
-"""How a refused htmx request shows its message.
+"""How a page answers htmx: the whole page or only its fragment, and how a refused htmx request shows its message.
+
+``render_page_or_fragment`` is the one place that chooses between a page and its partial: a view names its
+template and the ``{% partialdef %}`` that htmx swaps, and gets the fragment for an htmx request, the whole page
+otherwise.
 
 htmx swaps a 4xx answer like a 2xx one (``responseHandling`` in the ``htmx-config`` meta of ``base.html``; not
 flagged as an error, so htmx logs no console error for a refusal the page shows), so every 4xx that an htmx
@@ -17,6 +21,7 @@ shows a generic message in ``#messages`` instead. A signed-out htmx request is s
 page (``htmx_sign_in_redirect``) rather than having the sign-in form swapped into a table row.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -39,6 +44,14 @@ STATUS_MESSAGES = {
 }
 CSRF_FAILURE_MESSAGE = "This page has expired. Reload it and try again."
 FALLBACK_MESSAGE = "That could not be done. Reload the page and try again."
+
+
+def render_page_or_fragment(
+    request: HttpRequest, template: str, partial: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """``template#partial`` (django-template-partials) when htmx asks, else the whole ``template``."""
+    name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
+    return render(request, name, context, status=status)
 
 
 def htmx_error_response(*, request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
