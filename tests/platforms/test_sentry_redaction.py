@@ -57,7 +57,7 @@ def test_settings_hand_the_scrubber_to_sentry(monkeypatch):
     monkeypatch.setattr(sentry_sdk, "init", lambda **kwargs: seen.update(kwargs))
 
     # when: the settings module is evaluated again
-    import growthhub.settings as settings_module
+    import growthhub.settings.observability as settings_module
 
     importlib.reload(settings_module)
 
