@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ads",
     "analytics",
     "growth",
+    "demo",
     "sandbox",
 ]
 

@@ -8,15 +8,15 @@ row (connections are matched on store, platform, account and ad account), so the
 stays attached to it. A connection it could not sign in stays expired until the merchant connects it.
 
 The ids are those of ``sandbox.services.DEMO_ACCOUNTS`` (the first person of each platform and, on the ad
-platforms, their first ad account); tests/ads/test_demo.py checks they agree.
+platforms, their first ad account); tests/demo/test_seed_ads.py checks they agree.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from demo.seed.plan import DemoSeedPlan, ProgressFactory
 from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, PLATFORM_NAMES, TIKTOK, TIKTOK_ADS, X
-from stores.demo import DemoSeedPlan, ProgressFactory
 from stores.models import ConnectionEvent, ConnectionEventKind, ConnectionStatus, PlatformConnection, Store
 
 

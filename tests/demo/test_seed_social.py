@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from demo.seed.plan import demo_seed_plan
+from demo.seed.social import demo_social_reset, demo_social_seed
 from platforms.constants import X
 from platforms.content import caption_problems
 from platforms.social_engagement import engagement, engagement_seed, historical_published_at
-from social.demo import demo_social_reset, demo_social_seed
 from social.models import PostMetrics, PostStatus, SocialPost
 from social.services import engagement_sync
-from stores.demo import demo_seed_plan
 from stores.exceptions import ApplicationError
 from tests.factories import ProductFactory
 from tests.platform_fixtures import connect_store

@@ -12,7 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from stores.demo import DEMO_STORE_SLUG, demo_commerce_seed, demo_seed_plan, demo_store_ensure
+from demo.seed.commerce import demo_commerce_seed
+from demo.seed.plan import demo_seed_plan
+from demo.seed.store import DEMO_STORE_SLUG, demo_store_ensure
 from stores.models import Customer, Membership, Order, OrderLine, OrderStatus, Product, Role, Store
 from tests.factories import MembershipFactory, OrderFactory, OrderLineFactory, StoreFactory, UserFactory
 

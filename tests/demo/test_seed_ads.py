@@ -9,15 +9,16 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from ads.demo import demo_ads_seed, market_objective
 from ads.models import ActionKind, AdCampaign, AdInsight, AdRule, CampaignAction, CampaignStatus, StoreAdSettings
 from ads.services import committed_daily_budget
+from demo.connections import DEMO_CONNECTIONS
+from demo.seed.ads import demo_ads_seed, market_objective
+from demo.seed.plan import demo_seed_plan
+from demo.seed.store import DEMO_STORE_SLUG
 from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, GOOGLE_ADS, META_ADS, TIKTOK_ADS
 from sandbox.ads import market
 from sandbox.models import AccountKind, SandboxAccount, SandboxAdHistory, SandboxAdObject, SandboxCatalogItem
 from sandbox.services import DEMO_ACCOUNTS
-from stores.demo import DEMO_STORE_SLUG, demo_seed_plan
-from stores.demo_connections import DEMO_CONNECTIONS
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionEvent, ConnectionStatus, PlatformConnection, Store
 from tests.factories import StoreFactory

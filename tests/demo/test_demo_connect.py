@@ -8,14 +8,14 @@ import requests
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from growth.demo import DemoConnectFailed, callback_redirect_uri, consent_allow, consent_form_parse, demo_owner_get
+from demo.connect import DemoConnectFailed, callback_redirect_uri, consent_allow, consent_form_parse, demo_owner_get
+from demo.connections import DEMO_CONNECTIONS, demo_connections_ensure
+from demo.seed.store import demo_store_ensure
 from platforms.constants import ALL_PLATFORMS, META_ADS, X
 from platforms.registry import oauth_platform
 from sandbox.models import AccountKind, SandboxAccount, SandboxToken
 from sandbox.services import sandbox_bootstrap
 from stores.connections import connection_authorize_begin
-from stores.demo import demo_store_ensure
-from stores.demo_connections import DEMO_CONNECTIONS, demo_connections_ensure
 from stores.models import ConnectionEvent, ConnectionEventKind, ConnectionStatus, OAuthState, PlatformConnection, Store
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,18 +16,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from ads.demo import demo_ads_reset, demo_ads_seed
-from social.demo import demo_social_reset, demo_social_seed
-from stores.demo import (
-    DemoSeedPlan,
-    ProgressBar,
-    demo_commerce_seed,
-    demo_seed_plan,
-    demo_store_ensure,
-    demo_store_has_orders,
-    demo_store_reset,
-)
-from stores.demo_connections import demo_connections_reset, demo_connections_seed
+from demo.connections import demo_connections_reset, demo_connections_seed
+from demo.seed.ads import demo_ads_reset, demo_ads_seed
+from demo.seed.commerce import demo_commerce_seed
+from demo.seed.plan import DemoSeedPlan, ProgressBar, demo_seed_plan
+from demo.seed.social import demo_social_reset, demo_social_seed
+from demo.seed.store import demo_store_ensure, demo_store_has_orders, demo_store_reset
 from stores.exceptions import ApplicationError
 
 SeedStep = Callable[..., str]

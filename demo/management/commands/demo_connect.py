@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from growth.demo import demo_connections_connect, demo_owner_get
+from demo.connect import demo_connections_connect, demo_owner_get
 from stores.exceptions import ApplicationError
 
 

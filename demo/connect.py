@@ -1,7 +1,7 @@
 """Connect the demo store to the sandbox's demo accounts with real consents, once the demo server is up.
 
 The demo seed runs before any server answers, so it records the store's seven connections without tokens (see
-``stores.demo_connections``). ``demo_connections_connect`` then does for each of them what a merchant does in the
+``demo.connections``). ``demo_connections_connect`` then does for each of them what a merchant does in the
 browser, over HTTP against the running sandbox: start the consent through ``stores.connections``, open the consent
 page, choose the demo account and Allow, take the code from the redirect back to Growth Hub's callback (without
 following it), complete the callback as the demo user and, on the ad platforms, pick the demo ad account. Because
@@ -19,12 +19,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from demo.connections import DEMO_CONNECTIONS, DemoConnection
+from demo.seed.store import DEMO_STORE_SLUG
 from platforms.base import default_timeout
 from platforms.constants import PLATFORM_NAMES
 from platforms.errors import PlatformError
 from stores.connections import connection_authorize_begin, connection_authorize_complete, connection_pick_ad_account
-from stores.demo import DEMO_STORE_SLUG
-from stores.demo_connections import DEMO_CONNECTIONS, DemoConnection
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Role, Store
 

@@ -1,0 +1,1 @@
+"""The seed steps: the store and its commerce, then its posts and campaigns, each from one ``DemoSeedPlan``."""
