@@ -5,6 +5,7 @@ import zoneinfo
 from django import forms
 
 from stores.models import Role
+from stores.money import DEFAULT_LOCALE, LOCALE_MAX_LENGTH, locale_check
 
 TIMEZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
 API_KEY_ROLE_CHOICES = [(r.value, r.label) for r in (Role.ADMIN, Role.MARKETER, Role.ANALYST)]
@@ -21,6 +22,23 @@ class StoreForm(forms.Form):
     storefront_domain = forms.CharField(
         max_length=253, required=False, label="Storefront domain", help_text="e.g. shop.example.com"
     )
+    locale = forms.CharField(
+        max_length=LOCALE_MAX_LENGTH,
+        initial=DEFAULT_LOCALE,
+        required=False,
+        label="Number format",
+        help_text="How amounts are written: en_US ($1,234.50), de_DE (1.234,50 $), ja_JP, fr_FR, ...",
+    )
+
+    def clean_locale(self) -> str:
+        """A locale Babel knows, or "" when left blank (a new store gets en_US, a saved one keeps its own)."""
+        value = self.cleaned_data["locale"].strip()
+        if not value:
+            return ""
+        try:
+            return locale_check(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_locale") from exc
 
     def make_read_only(self) -> None:
         for field in self.fields.values():

@@ -1,7 +1,8 @@
 """State changes for tenancy: stores, memberships and API keys.
 
-Services that act for a member take ``by`` (the acting membership) and refuse what the member's role does not
-allow, so every caller (view, API, admin action) gets the same rules. Each change is logged to the
+Services that act for someone take ``actor`` (a ``stores.actors.Actor``: a member, an API key, or Growth Hub
+itself) and refuse what a member's role does not allow, so every caller (view, API, admin action) gets the same
+rules; Growth Hub itself (an admin action, a command) is not refused. Each change is logged to the
 ``stores.audit`` logger with who did it; secrets are never logged.
 """
 
@@ -16,10 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from stores.actors import SYSTEM, Actor
 from stores.exceptions import ApplicationError, Conflict, PermissionDenied
 from stores.models import Membership, Role, Store, StoreApiKey
-from stores.models.tenancy import validate_timezone
-from stores.permissions import membership_require
+from stores.models.tenancy import MANAGE_ROLES, WRITE_ROLES, validate_timezone
+from stores.money import DEFAULT_LOCALE, locale_check
+from stores.permissions import MANAGE_ONLY_MESSAGE, READ_ONLY_MESSAGE, membership_require
 
 API_KEY_PREFIX = "gh_"
 OWNER_ONLY_MESSAGE = "Only an owner can make someone an owner or change an owner's role."
@@ -27,6 +30,35 @@ LAST_OWNER_MESSAGE = "A store needs at least one owner. Make someone else an own
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
 
 audit = logging.getLogger("stores.audit")
+
+
+def _actor_role(actor: Actor) -> str | None:
+    """The role the actor acts with: the member's, else the API key's; None for Growth Hub itself."""
+    if actor.membership is not None:
+        return actor.membership.role
+    return actor.api_key.role if actor.api_key is not None else None
+
+
+def _require_manage(actor: Actor) -> None:
+    """Refuse a member or key that is not owner or admin (an analyst hears that analysts change nothing)."""
+    if actor.membership is not None:
+        membership_require(actor.membership, manage=True)
+        return
+    role = _actor_role(actor)
+    if role is not None and role not in WRITE_ROLES:
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+    if role is not None and role not in MANAGE_ROLES:
+        raise PermissionDenied(MANAGE_ONLY_MESSAGE)
+
+
+def _acts_as_owner(actor: Actor) -> bool:
+    """An owner of the store, or Growth Hub itself: the only ones who touch the owner role."""
+    role = _actor_role(actor)
+    return role is None or role == Role.OWNER
+
+
+def _user_id(actor: Actor) -> int | None:
+    return getattr(actor.user, "pk", None)
 
 
 def _unique_slug(name: str) -> str:
@@ -62,6 +94,13 @@ def _clean_timezone(timezone_name: str) -> str:
     return timezone_name
 
 
+def _clean_locale(locale: str) -> str:
+    try:
+        return locale_check(locale.strip())
+    except ValueError as exc:
+        raise ApplicationError(str(exc), code="invalid_locale") from exc
+
+
 def _clean_domain(domain: str) -> str:
     """``https://Shop.Example.com/path`` becomes ``shop.example.com``; anything but a host name is refused."""
     domain = domain.strip().lower()
@@ -73,9 +112,15 @@ def _clean_domain(domain: str) -> str:
 
 @transaction.atomic
 def store_create_with_owner(
-    *, owner: AbstractBaseUser, name: str, currency: str = "USD", timezone_name: str = "UTC", domain: str = ""
+    *,
+    owner: AbstractBaseUser,
+    name: str,
+    currency: str = "USD",
+    timezone_name: str = "UTC",
+    domain: str = "",
+    locale: str = DEFAULT_LOCALE,
 ) -> Store:
-    """Create a store and make ``owner`` its owner. Raises ApplicationError for a bad name, currency or zone."""
+    """Create a store and make ``owner`` its owner. Raises ApplicationError for a bad name, currency, zone or locale."""
     name = _clean_name(name)
     store = Store.objects.create(
         name=name,
@@ -83,6 +128,7 @@ def store_create_with_owner(
         currency=_clean_currency(currency),
         timezone=_clean_timezone(timezone_name),
         storefront_domain=_clean_domain(domain),
+        locale=_clean_locale(locale),
     )
     Membership.objects.create(user=owner, store=store, role=Role.OWNER)
     audit.info("store created", extra={"store_id": store.pk, "user_id": owner.pk})
@@ -90,18 +136,31 @@ def store_create_with_owner(
 
 
 @transaction.atomic
-def store_update(*, store: Store, by: Membership, name: str, currency: str, timezone_name: str, domain: str) -> Store:
-    """Change the store's name, currency, time zone and storefront domain; owners and admins only.
+def store_update(
+    *,
+    store: Store,
+    actor: Actor,
+    name: str,
+    currency: str,
+    timezone_name: str,
+    domain: str,
+    locale: str | None = None,
+) -> Store:
+    """Change the store's name, currency, time zone, storefront domain and (when given) locale; owners and admins.
 
     The slug stays as it is so links and bookmarks keep working.
     """
-    membership_require(by, manage=True)
+    _require_manage(actor)
     store.name = _clean_name(name)
     store.currency = _clean_currency(currency)
     store.timezone = _clean_timezone(timezone_name)
     store.storefront_domain = _clean_domain(domain)
-    store.save(update_fields=["name", "currency", "timezone", "storefront_domain"])
-    audit.info("store updated", extra={"store_id": store.pk, "user_id": by.user_id})
+    fields = ["name", "currency", "timezone", "storefront_domain"]
+    if locale is not None:
+        store.locale = _clean_locale(locale)
+        fields.append("locale")
+    store.save(update_fields=fields)
+    audit.info("store updated", extra={"store_id": store.pk, "user_id": _user_id(actor)})
     return store
 
 
@@ -123,15 +182,15 @@ def _other_owners_exist(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_add(*, store: Store, by: Membership, email: str, role: str) -> Membership:
+def membership_add(*, store: Store, actor: Actor, email: str, role: str) -> Membership:
     """Give an existing Growth Hub user a role in ``store``.
 
     Owners and admins only; only an owner can add another owner. Refuses an unknown email (they sign up first) and
     someone who is already a member (Conflict).
     """
-    membership_require(by, manage=True)
+    _require_manage(actor)
     role = _clean_role(role)
-    if role == Role.OWNER and by.role != Role.OWNER:
+    if role == Role.OWNER and not _acts_as_owner(actor):
         raise PermissionDenied(OWNER_ONLY_MESSAGE)
     email = email.strip()
     user = get_user_model().objects.filter(email__iexact=email).order_by("pk").first() if email else None
@@ -146,16 +205,18 @@ def membership_add(*, store: Store, by: Membership, email: str, role: str) -> Me
             membership = Membership.objects.create(store=store, user=user, role=role)
     except IntegrityError as exc:
         raise Conflict(f"{user.email} is already a member of {store.name}.", code="already_member") from exc
-    audit.info("member added", extra={"store_id": store.pk, "user_id": by.user_id, "member_id": user.pk, "role": role})
+    audit.info(
+        "member added", extra={"store_id": store.pk, "user_id": _user_id(actor), "member_id": user.pk, "role": role}
+    )
     return membership
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, by: Membership, role: str) -> Membership:
+def membership_change_role(*, membership: Membership, actor: Actor, role: str) -> Membership:
     """Change a member's role. Owners and admins only; only an owner touches the owner role; never the last owner."""
-    membership_require(by, manage=True)
+    _require_manage(actor)
     role = _clean_role(role)
-    if Role.OWNER in (membership.role, role) and by.role != Role.OWNER:
+    if Role.OWNER in (membership.role, role) and not _acts_as_owner(actor):
         raise PermissionDenied(OWNER_ONLY_MESSAGE)
     _lock_store(membership.store)
     membership.refresh_from_db(fields=["role"])
@@ -170,7 +231,7 @@ def membership_change_role(*, membership: Membership, by: Membership, role: str)
         "member role changed",
         extra={
             "store_id": membership.store_id,
-            "user_id": by.user_id,
+            "user_id": _user_id(actor),
             "member_id": membership.user_id,
             "from_role": previous,
             "role": role,
@@ -180,13 +241,13 @@ def membership_change_role(*, membership: Membership, by: Membership, role: str)
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, by: Membership) -> None:
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
     """Take a member out of the store. Owners and admins only (an admin cannot remove an owner); never the last owner.
 
     Their API keys stay: keys belong to the store, not to the person who made them.
     """
-    membership_require(by, manage=True)
-    if membership.role == Role.OWNER and by.role != Role.OWNER:
+    _require_manage(actor)
+    if membership.role == Role.OWNER and not _acts_as_owner(actor):
         raise PermissionDenied(OWNER_ONLY_MESSAGE)
     _lock_store(membership.store)
     membership.refresh_from_db(fields=["role"])
@@ -194,7 +255,7 @@ def membership_remove(*, membership: Membership, by: Membership) -> None:
         raise Conflict(LAST_OWNER_MESSAGE, code="last_owner")
     member_id, store_id = membership.user_id, membership.store_id
     membership.delete()
-    audit.info("member removed", extra={"store_id": store_id, "user_id": by.user_id, "member_id": member_id})
+    audit.info("member removed", extra={"store_id": store_id, "user_id": _user_id(actor), "member_id": member_id})
 
 
 def _hash_key(raw_key: str) -> str:
@@ -208,15 +269,14 @@ def api_key_create(
     name: str,
     created_by: AbstractBaseUser | None,
     role: str = Role.MARKETER,
-    by: Membership | None = None,
+    actor: Actor = SYSTEM,
 ) -> tuple[StoreApiKey, str]:
     """Create an API key; returns the row and the raw key, which is shown once and never stored.
 
-    Only the SHA-256 of the key is kept; the prefix (also inside the raw key) identifies it in lists. With ``by``
-    (a member acting in the dashboard), owners and admins only.
+    Only the SHA-256 of the key is kept; the prefix (also inside the raw key) identifies it in lists. A member
+    acting in the dashboard (``actor``) must be an owner or admin; Growth Hub itself (the default) is not refused.
     """
-    if by is not None:
-        membership_require(by, manage=True)
+    _require_manage(actor)
     name = name.strip()
     if not name:
         raise ApplicationError("Give the key a name so you can recognise it later.", code="api_key_name_required")
@@ -255,15 +315,14 @@ def api_key_authenticate(*, raw_key: str) -> StoreApiKey | None:
 
 
 @transaction.atomic
-def api_key_revoke(*, key: StoreApiKey, by: Membership | None = None) -> StoreApiKey:
-    """Revoke a key for good; revoking twice keeps the first time. With ``by``, owners and admins only."""
-    if by is not None:
-        membership_require(by, manage=True)
+def api_key_revoke(*, key: StoreApiKey, actor: Actor = SYSTEM) -> StoreApiKey:
+    """Revoke a key for good; revoking twice keeps the first time. A member ``actor``: owners and admins only."""
+    _require_manage(actor)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
         audit.info(
             "api key revoked",
-            extra={"store_id": key.store_id, "user_id": getattr(by, "user_id", None), "prefix": key.prefix},
+            extra={"store_id": key.store_id, "user_id": _user_id(actor), "prefix": key.prefix},
         )
     return key

@@ -8,10 +8,13 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from stores.actors import Actor
 from stores.exceptions import ApplicationError
 from stores.forms import ApiKeyForm, MemberAddForm, MemberRoleForm, StoreForm, role_choices
+from stores.htmx import render_page_or_fragment
 from stores.middleware import SESSION_STORE_KEY
 from stores.models import Membership, Role
+from stores.money import DEFAULT_LOCALE
 from stores.permissions import membership_require, store_member_required
 from stores.selectors import (
     api_key_get_for_store,
@@ -60,6 +63,7 @@ def store_create(request: HttpRequest) -> HttpResponse:
                 currency=form.cleaned_data["currency"],
                 timezone_name=form.cleaned_data["timezone"],
                 domain=form.cleaned_data["storefront_domain"],
+                locale=form.cleaned_data["locale"] or DEFAULT_LOCALE,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -74,8 +78,7 @@ def _page(request: HttpRequest, template: str, partial: str, context: dict, *, s
     """The whole page, or only its panel when htmx asks for it."""
     membership = request.membership
     context = {"membership": membership, "store": membership.store, "can_manage": membership.can_manage, **context}
-    name = f"{template}#{partial}" if request.htmx else template
-    return render(request, name, context, status=status)
+    return render_page_or_fragment(request, template, partial, context, status=status)
 
 
 @store_member_required()
@@ -91,11 +94,12 @@ def store_settings(request: HttpRequest, store_slug: str) -> HttpResponse:
             try:
                 store_update(
                     store=store,
-                    by=membership,
+                    actor=Actor.member(membership),
                     name=form.cleaned_data["name"],
                     currency=form.cleaned_data["currency"],
                     timezone_name=form.cleaned_data["timezone"],
                     domain=form.cleaned_data["storefront_domain"],
+                    locale=form.cleaned_data["locale"] or None,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -115,6 +119,7 @@ def store_settings(request: HttpRequest, store_slug: str) -> HttpResponse:
                 "currency": store.currency,
                 "timezone": store.timezone,
                 "storefront_domain": store.storefront_domain,
+                "locale": store.locale,
             }
         )
     if not membership.can_manage:
@@ -155,7 +160,7 @@ def store_members(request: HttpRequest, store_slug: str) -> HttpResponse:
             try:
                 added = membership_add(
                     store=membership.store,
-                    by=membership,
+                    actor=Actor.member(membership),
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                 )
@@ -180,7 +185,7 @@ def member_change_role(request: HttpRequest, store_slug: str, membership_id: int
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         raise ApplicationError("Choose owner, admin, marketer or analyst.", code="invalid_role")
-    membership_change_role(membership=member, by=membership, role=form.cleaned_data["role"])
+    membership_change_role(membership=member, actor=Actor.member(membership), role=form.cleaned_data["role"])
     messages.success(request, f"{member.user.email} is now {member.get_role_display().lower()}.")
     if not request.htmx:
         return redirect("stores:members", store_slug=membership.store.slug)
@@ -195,7 +200,7 @@ def member_remove(request: HttpRequest, store_slug: str, membership_id: int) -> 
     member = membership_get_for_store(store=membership.store, id=membership_id)
     email = member.user.email
     left = member.pk == membership.pk
-    membership_remove(membership=member, by=membership)
+    membership_remove(membership=member, actor=Actor.member(membership))
     messages.success(request, f"You left {membership.store.name}." if left else f"{email} was removed.")
     if left:
         request.session.pop(SESSION_STORE_KEY, None)
@@ -237,7 +242,7 @@ def store_api_keys(request: HttpRequest, store_slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 role=form.cleaned_data["role"],
                 created_by=request.user,
-                by=membership,
+                actor=Actor.member(membership),
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -251,7 +256,7 @@ def store_api_keys(request: HttpRequest, store_slug: str) -> HttpResponse:
 def api_key_revoke_view(request: HttpRequest, store_slug: str, key_id: int) -> HttpResponse:
     membership = request.membership
     key = api_key_get_for_store(store=membership.store, id=key_id)
-    api_key_revoke(key=key, by=membership)
+    api_key_revoke(key=key, actor=Actor.member(membership))
     messages.success(request, f"The key “{key.name}” is revoked; requests with it now get 401.")
     if not request.htmx:
         return redirect("stores:api_keys", store_slug=membership.store.slug)

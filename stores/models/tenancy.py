@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from stores.money import DEFAULT_LOCALE, LOCALE_MAX_LENGTH, locale_check
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -15,6 +17,13 @@ def validate_timezone(value: str) -> None:
 def validate_currency(value: str) -> None:
     if len(value) != 3 or not value.isalpha() or not value.isupper():
         raise ValidationError(f"{value!r} is not an ISO 4217 currency code (three capital letters).")
+
+
+def validate_locale(value: str) -> None:
+    try:
+        locale_check(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class StoreStatus(models.TextChoices):
@@ -29,6 +38,12 @@ class Store(models.Model):
     storefront_domain = models.CharField(max_length=253, blank=True, help_text="e.g. shop.example.com")
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    locale = models.CharField(
+        max_length=LOCALE_MAX_LENGTH,
+        default=DEFAULT_LOCALE,
+        validators=[validate_locale],
+        help_text="How amounts are written on the store's pages, e.g. en_US ($1,234.50), de_DE (1.234,50 $).",
+    )
     status = models.CharField(max_length=16, choices=StoreStatus.choices, default=StoreStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
 

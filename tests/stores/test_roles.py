@@ -3,6 +3,7 @@ and a store always keeps an owner."""
 
 import pytest
 
+from stores.actors import Actor
 from stores.exceptions import ApplicationError, Conflict, PermissionDenied
 from stores.models import Membership, Role, StoreApiKey
 from stores.services import api_key_create, membership_add, membership_change_role, membership_remove, store_update
@@ -120,9 +121,10 @@ def test_an_admin_sees_owner_rows_without_controls(store, owner, client_as):
 @pytest.mark.parametrize(
     "action",
     [
-        pytest.param(lambda m: membership_remove(membership=m, by=m), id="removing the last owner"),
+        pytest.param(lambda m: membership_remove(membership=m, actor=Actor.member(m)), id="removing the last owner"),
         pytest.param(
-            lambda m: membership_change_role(membership=m, by=m, role=Role.ADMIN), id="demoting the last owner"
+            lambda m: membership_change_role(membership=m, actor=Actor.member(m), role=Role.ADMIN),
+            id="demoting the last owner",
         ),
     ],
 )
@@ -149,27 +151,30 @@ def test_with_a_second_owner_an_owner_may_step_down(owner_membership, member_of,
     # given a second owner
     second = member_of(store, Role.OWNER)
     # when the first owner makes themselves an admin
-    membership_change_role(membership=owner_membership, by=owner_membership, role=Role.ADMIN)
+    membership_change_role(membership=owner_membership, actor=Actor.member(owner_membership), role=Role.ADMIN)
     # then the store is still owned, by the second owner
     assert list(Membership.objects.filter(store=store, role=Role.OWNER)) == [second]
 
 
 def test_an_owner_may_make_another_member_an_owner(owner_membership, member_of, store):
     admin = member_of(store, Role.ADMIN)
-    membership_change_role(membership=admin, by=owner_membership, role=Role.OWNER)
+    membership_change_role(membership=admin, actor=Actor.member(owner_membership), role=Role.OWNER)
     admin.refresh_from_db()
     assert admin.role == Role.OWNER
 
 
 def test_setting_the_same_role_again_changes_nothing(owner_membership, member_of):
     marketer = member_of(owner_membership.store, Role.MARKETER)
-    assert membership_change_role(membership=marketer, by=owner_membership, role=Role.MARKETER).role == Role.MARKETER
+    assert (
+        membership_change_role(membership=marketer, actor=Actor.member(owner_membership), role=Role.MARKETER).role
+        == Role.MARKETER
+    )
 
 
 def test_an_unknown_role_is_refused(owner_membership, member_of):
     marketer = member_of(owner_membership.store, Role.MARKETER)
     with pytest.raises(ApplicationError) as exc:
-        membership_change_role(membership=marketer, by=owner_membership, role="superuser")
+        membership_change_role(membership=marketer, actor=Actor.member(owner_membership), role="superuser")
     assert exc.value.message == "'superuser' is not a role. Choose owner, admin, marketer or analyst."
     marketer.refresh_from_db()
     assert marketer.role == Role.MARKETER
@@ -179,7 +184,7 @@ def test_an_admin_cannot_add_an_owner(store, member_of):
     admin = member_of(store, Role.ADMIN)
     UserFactory(email="new@example.com")
     with pytest.raises(PermissionDenied):
-        membership_add(store=store, by=admin, email="new@example.com", role=Role.OWNER)
+        membership_add(store=store, actor=Actor.member(admin), email="new@example.com", role=Role.OWNER)
     assert not Membership.objects.filter(store=store, user__email="new@example.com").exists()
 
 
@@ -187,9 +192,11 @@ def test_an_admin_cannot_add_an_owner(store, member_of):
 def test_services_refuse_members_who_may_not_manage_whoever_calls_them(store, member_of, role):
     member = member_of(store, role)
     with pytest.raises(PermissionDenied):
-        store_update(store=store, by=member, name="Renamed", currency="USD", timezone_name="UTC", domain="")
+        store_update(
+            store=store, actor=Actor.member(member), name="Renamed", currency="USD", timezone_name="UTC", domain=""
+        )
     with pytest.raises(PermissionDenied):
-        api_key_create(store=store, name="ERP", created_by=member.user, by=member)
+        api_key_create(store=store, name="ERP", created_by=member.user, actor=Actor.member(member))
     store.refresh_from_db()
     assert store.name == "Northwind Outfitters"
     assert StoreApiKey.objects.count() == 0
