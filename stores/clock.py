@@ -35,9 +35,14 @@ def store_now(*, store: Store, now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()).astimezone(store.tzinfo)
 
 
+def zone_today(zone: dt.tzinfo, *, now: dt.datetime | None = None) -> dt.date:
+    """The calendar date in ``zone`` at the current instant (or at ``now``); ``store_today`` for a store's zone."""
+    return (now or timezone.now()).astimezone(zone).date()
+
+
 def store_today(*, store: Store, now: dt.datetime | None = None) -> dt.date:
     """The store's calendar date at the current instant (or at ``now``)."""
-    return store_now(store=store, now=now).date()
+    return zone_today(store.tzinfo, now=now)
 
 
 def store_date_of(*, store: Store, moment: dt.datetime) -> dt.date:

@@ -16,6 +16,7 @@ from stores.clock import (
     store_local_to_utc,
     store_timezone,
     store_today,
+    zone_today,
 )
 from stores.models import Store
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
@@ -108,6 +109,17 @@ def test_store_today_without_an_instant_reads_the_current_time(monkeypatch):
     # when Auckland's today is asked for
     # then it is the 4th
     assert store_today(store=AUCKLAND) == dt.date(2026, 12, 4)
+
+
+def test_zone_today_is_the_date_in_a_zone_without_a_store(monkeypatch):
+    # given it is 04:30 UTC on 13 January 2026
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 1, 13, 4, 30, tzinfo=dt.UTC))
+
+    # when today is asked for in New York, Auckland and UTC (with and without an instant)
+    # then each zone's own calendar date
+    assert zone_today(NEW_YORK.tzinfo) == dt.date(2026, 1, 12)
+    assert zone_today(AUCKLAND.tzinfo) == dt.date(2026, 1, 13)
+    assert zone_today(dt.UTC, now=dt.datetime(2026, 12, 3, 23, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 3)
 
 
 @pytest.mark.parametrize(
