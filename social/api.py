@@ -9,10 +9,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from social.selectors import post_get_for_store, posts_list, product_get_for_store
-from social.services import calendar_plan, calendar_schedule_all, post_publish_now
+from social.selectors import post_get_for_store, posts_list
+from social.services import calendar_plan, calendar_schedule_all, post_publish_enqueue_on_commit, post_publish_now
+from stores.actors import Actor, ActorKind
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.idempotency import idempotent
+from stores.models import StoreApiKey
+from stores.selectors import product_get_for_store
 
 router = Router(tags=["social"])
 
@@ -138,6 +141,13 @@ class CalendarOut(Schema):
     }
 
 
+def _actor(request: HttpRequest) -> Actor:
+    """The store API key that called, or the member calling through the dashboard's session."""
+    if isinstance(request.auth, StoreApiKey):
+        return Actor.for_api_key(request.auth)
+    return Actor(kind=ActorKind.API, user=request.api_user, membership=request.auth, label="API")
+
+
 class PostFilters(Schema):
     status: str = Field("", max_length=16)
     platform: str = Field("", max_length=16)
@@ -158,11 +168,10 @@ def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
         posts_per_day=payload.posts_per_day,
         platforms=list(payload.platforms),
         start_date=payload.start_date,
-        actor=request.api_user,
-        source="api",
+        actor=_actor(request),
     )
     if payload.schedule:
-        calendar_schedule_all(calendar=calendar, actor=request.api_user, source="api")
+        calendar_schedule_all(calendar=calendar, actor=_actor(request))
     calendar.refresh_from_db()
     calendar.posts_list = list(calendar.posts.order_by("platform", "scheduled_at"))
     return Status(
@@ -183,12 +192,10 @@ def publish_now(request: HttpRequest, post_id: int) -> Status:
 
     Example response: a post as in `GET /api/social/posts` with `"status": "scheduled"`.
     """
-    from social.tasks import post_publish_task
-
     post = post_get_for_store(store=request.store, id=post_id)
     with transaction.atomic():
-        post = post_publish_now(post=post, actor=request.api_user, source="api")
-        transaction.on_commit(lambda: post_publish_task.delay(post.pk))
+        post = post_publish_now(post=post, actor=_actor(request))
+        post_publish_enqueue_on_commit(post)
     return Status(202, post)
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Store
 
@@ -31,13 +32,8 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def zone_today(zone: dt.tzinfo) -> dt.date:
-    return timezone.now().astimezone(zone).date()
-
-
-def date_bounds(*, zone: dt.tzinfo) -> tuple[dt.date, dt.date]:
-    """The first and last dates accepted: two years either side of today in ``zone``."""
-    today = zone_today(zone)
+def date_bounds(*, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last dates accepted: two years either side of ``today`` (the store's, ``stores.clock``)."""
     return _shift_years(today, -RANGE_YEARS), _shift_years(today, RANGE_YEARS)
 
 
@@ -48,7 +44,7 @@ def range_message(*, what: str, low: dt.date, high: dt.date, zone: dt.tzinfo) ->
 def date_check(*, store: Store, value: dt.date, what: str, earliest: dt.date | None = None) -> dt.date:
     """``value`` if it lies within the accepted range (from ``earliest`` when later); else OutOfRange naming it."""
     zone = store.tzinfo
-    low, high = date_bounds(zone=zone)
+    low, high = date_bounds(today=store_today(store=store))
     low = max(low, earliest) if earliest is not None else low
     if not low <= value <= high:
         raise OutOfRange(range_message(what=what, low=low, high=high, zone=zone), code="date_out_of_range")
@@ -77,7 +73,7 @@ def schedule_check(*, store: Store, scheduled_at: dt.datetime) -> dt.datetime:
             f"A post cannot be scheduled in the past: choose a time after {shown:%Y-%m-%d %H:%M} ({zone} time).",
             code="scheduled_in_past",
         )
-    _, high = date_bounds(zone=zone)
+    _, high = date_bounds(today=store_today(store=store, now=now))
     day = wall_date(scheduled_at, zone)
     if day is None or day > high:
         raise OutOfRange(

@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from platforms.constants import PLATFORM_NAMES, SOCIAL_PLATFORMS
+from stores.actors import ActorFields
 from stores.models import PlatformConnection, Product, Store
 
 SOCIAL_PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in SOCIAL_PLATFORMS]
@@ -211,6 +212,11 @@ class SocialPost(EngagementCounts):
         return self.get_status_display()
 
     @property
+    def can_publish_now(self) -> bool:
+        """A draft or scheduled post may go out at once; a failed, held or unconfirmed one is retried instead."""
+        return self.status in (PostStatus.DRAFT, PostStatus.SCHEDULED)
+
+    @property
     def can_cancel(self) -> bool:
         return self.status in (PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.HELD, PostStatus.FAILED)
 
@@ -270,15 +276,14 @@ class PostMetrics(EngagementCounts):
         return f"metrics of post {self.post_id} at {self.captured_at:%Y-%m-%d %H:%M}"
 
 
-class PostEvent(models.Model):
-    """A lifecycle change of a post: from which status to which, who or what caused it, and why."""
+class PostEvent(ActorFields):
+    """A lifecycle change of a post: from which status to which, who or what caused it (``ActorFields``: a member,
+    an API key, or Growth Hub's publisher, pre-flight, reconciliation, connection or a loop), and why."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="post_events")
     post = models.ForeignKey(SocialPost, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    source = models.CharField(max_length=40, help_text="user, api, publisher, preflight, watchdog, connection")
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -31,13 +31,6 @@ def calendar_get_for_store(*, store: Store, id: int) -> ContentCalendar:  # noqa
     return calendar
 
 
-def product_get_for_store(*, store: Store, id: int) -> Product:  # noqa: A002
-    product = Product.objects.filter(store=store, pk=id).first()
-    if product is None:
-        raise Http404("No such product.")
-    return product
-
-
 def products_for_planning(*, store: Store) -> QuerySet[Product]:
     return Product.objects.filter(store=store, status=ProductStatus.ACTIVE).only("id", "title").order_by("title")
 

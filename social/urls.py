@@ -13,6 +13,7 @@ urlpatterns = [
     path("posts/", views.post_list, name="posts"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:post_id>/publish/", views.post_publish_now_view, name="post_publish_now"),
     path("posts/<int:post_id>/retry/", views.post_retry_view, name="post_retry"),
     path("posts/<int:post_id>/cancel/", views.post_cancel_view, name="post_cancel"),
 ]

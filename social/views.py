@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,6 @@ from social.selectors import (
     post_get_for_store,
     post_metrics_series,
     posts_list,
-    product_get_for_store,
     products_for_planning,
 )
 from social.services import (
@@ -27,12 +27,17 @@ from social.services import (
     calendar_schedule_all,
     post_cancel,
     post_create,
+    post_publish_enqueue_on_commit,
+    post_publish_now,
     post_retry,
     post_update,
 )
+from stores.actors import Actor
 from stores.clock import store_today
+from stores.htmx import render_page_or_fragment
 from stores.models import Store
 from stores.permissions import store_member_required
+from stores.selectors import product_get_for_store
 
 PAGE_SIZE = 50
 
@@ -50,8 +55,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     store = request.membership.store
     view = "month" if request.GET.get("view") == "month" else "week"
     context = calendar_grid(store=store, view=view, anchor=_anchor(request, store))
-    template = "social/calendar.html#calendar-body" if request.htmx else "social/calendar.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "social/calendar.html", "calendar-body", context)
 
 
 @store_member_required(write=True)
@@ -68,7 +72,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             posts_per_day=data["posts_per_day"],
             platforms=data["platforms"],
             start_date=data["start_date"],
-            actor=request.user,
+            actor=Actor.member(request.membership),
         )
         return redirect("social:calendar_preview", calendar_id=planned.pk)
     status = 400 if form.errors else 200  # refused input answers 4xx, with the form showing why
@@ -87,7 +91,7 @@ def calendar_preview(request: HttpRequest, calendar_id: int) -> HttpResponse:
 @store_member_required(write=True)
 def calendar_schedule(request: HttpRequest, calendar_id: int) -> HttpResponse:
     planned = calendar_get_for_store(store=request.membership.store, id=calendar_id)
-    counts = calendar_schedule_all(calendar=planned, actor=request.user)
+    counts = calendar_schedule_all(calendar=planned, actor=Actor.member(request.membership))
     text = f"{counts['scheduled']} posts scheduled."
     if counts["held"]:
         text += f" {counts['held']} held: connect their platforms to publish them."
@@ -110,17 +114,19 @@ def compose(request: HttpRequest) -> HttpResponse:
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        post = post_create(
-            store=store,
-            platform=data["platform"],
-            caption=data["caption"],
-            title=data["title"],
-            media_kind=data["media_kind"],
-            media_urls=data["media_urls"],
-            link=data["link"],
-            scheduled_at=data["scheduled_at"],
-            actor=request.user,
-        )
+        with transaction.atomic():
+            post = post_create(
+                store=store,
+                platform=data["platform"],
+                caption=data["caption"],
+                title=data["title"],
+                media_kind=data["media_kind"],
+                media_urls=data["media_urls"],
+                link=data["link"],
+                scheduled_at=data["scheduled_at"],
+                actor=Actor.member(request.membership),
+            )
+            post_publish_enqueue_on_commit(post)  # a time that has already come goes out now, not at the sweep
         messages.success(request, "Post saved." if post.status == PostStatus.DRAFT else "Post scheduled.")
         return redirect("social:post", post_id=post.pk)
     return _composer(request, form)
@@ -145,15 +151,17 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     form.fields["platform"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        post_update(
-            post=post,
-            caption=data["caption"],
-            title=data["title"],
-            media_urls=data["media_urls"],
-            link=data["link"],
-            scheduled_at=data["scheduled_at"],
-            actor=request.user,
-        )
+        with transaction.atomic():
+            post = post_update(
+                post=post,
+                caption=data["caption"],
+                title=data["title"],
+                media_urls=data["media_urls"],
+                link=data["link"],
+                scheduled_at=data["scheduled_at"],
+                actor=Actor.member(request.membership),
+            )
+            post_publish_enqueue_on_commit(post)  # a held post edited after its time goes out now
         messages.success(request, "Post updated.")
         return redirect("social:post", post_id=post.pk)
     return _composer(request, form, post)
@@ -165,7 +173,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     context = {
         "post": post,
         "series_json": json.dumps(post_metrics_series(post=post)),
-        "events": list(post.events.select_related("actor").order_by("-created_at", "-id")[:50]),
+        "events": list(post.events.select_related("actor_user").order_by("-created_at", "-id")[:50]),
         "attempts": list(post.attempts.order_by("-number")[:20]),
     }
     return render(request, "social/post.html", context)
@@ -186,14 +194,16 @@ def post_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
     }
-    template = "social/posts.html#post-list" if request.htmx else "social/posts.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "social/posts.html", "post-list", context)
 
 
 @require_POST
 @store_member_required(write=True)
 def post_retry_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = post_retry(post=post_get_for_store(store=request.membership.store, id=post_id), actor=request.user)
+    post = post_get_for_store(store=request.membership.store, id=post_id)
+    with transaction.atomic():
+        post = post_retry(post=post, actor=Actor.member(request.membership))
+        post_publish_enqueue_on_commit(post)
     messages.success(request, "Queued again; it is looked up at the platform before anything is sent twice.")
     return redirect("social:post", post_id=post.pk)
 
@@ -201,6 +211,18 @@ def post_retry_view(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 @store_member_required(write=True)
 def post_cancel_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = post_cancel(post=post_get_for_store(store=request.membership.store, id=post_id), actor=request.user)
+    post = post_get_for_store(store=request.membership.store, id=post_id)
+    post = post_cancel(post=post, actor=Actor.member(request.membership))
     messages.success(request, "Post cancelled.")
+    return redirect("social:post", post_id=post.pk)
+
+
+@require_POST
+@store_member_required(write=True)
+def post_publish_now_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = post_get_for_store(store=request.membership.store, id=post_id)
+    with transaction.atomic():
+        post = post_publish_now(post=post, actor=Actor.member(request.membership))
+        post_publish_enqueue_on_commit(post)
+    messages.success(request, "Queued to publish now.")
     return redirect("social:post", post_id=post.pk)

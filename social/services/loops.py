@@ -2,7 +2,7 @@
 
 Every loop over posts (the publish sweep, the watchdog, the reconciliation sweep, the pre-flight sweep, engagement
 sync, holding and releasing a connection's posts) catches a failure of one post and hands it here, so one bad row
-never stops the others. The record is a ``PostEvent`` (same status before and after, ``source`` naming the loop)
+never stops the others. The record is a ``PostEvent`` (same status before and after, by ``Actor.system(<the loop>)``)
 and, for a post that has not gone out, its ``last_error``; the same failure again is not logged twice on the post.
 """
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from platforms.errors import PlatformError
 from social.metrics import LOOP_FAILURES
 from social.models import PostEvent, PostStatus, SocialPost
+from stores.actors import Actor
 from stores.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ def loop_failure_reason(action: str, error: BaseException) -> str:
     return f"{action} ({type(error).__name__})."
 
 
+def _same(event: PostEvent, *, actor: Actor, reason: str) -> bool:
+    return (event.actor_kind, event.actor_label, event.reason) == (actor.kind, actor.label, reason)
+
+
 def post_record_loop_failure(*, post_id: int, loop: str, error: BaseException) -> None:
     """Log (with the traceback), count and record on the post that ``loop`` failed on it. Never raises.
 
@@ -47,13 +52,14 @@ def post_record_loop_failure(*, post_id: int, loop: str, error: BaseException) -
     logger.error("social loop failed on a post", exc_info=error, extra={"loop": loop, "post": post_id})
     LOOP_FAILURES.labels(loop=loop).inc()
     reason = loop_failure_reason(LOOP_ACTIONS[loop], error)[:2000]
+    actor = Actor.system(loop)
     try:
         with transaction.atomic():
             post = SocialPost.objects.select_for_update().filter(pk=post_id).first()
             if post is None:
                 return
             latest = PostEvent.objects.filter(post=post).order_by("-created_at", "-id").first()
-            if latest is not None and (latest.source, latest.reason) == (loop, reason):
+            if latest is not None and _same(latest, actor=actor, reason=reason):
                 return
             if post.status != PostStatus.PUBLISHED:
                 SocialPost.objects.filter(pk=post.pk).update(last_error=reason, updated_at=timezone.now())
@@ -62,8 +68,8 @@ def post_record_loop_failure(*, post_id: int, loop: str, error: BaseException) -
                 post=post,
                 from_status=post.status,
                 to_status=post.status,
-                source=loop,
                 reason=reason,
+                **actor.row_fields(),
             )
     except Exception:
         # Recording must not stop the loop either (the database may be what failed); the log keeps both.

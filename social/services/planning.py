@@ -5,7 +5,6 @@ import zoneinfo
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,6 +15,8 @@ from social.models import CalendarStatus, ContentCalendar, PostStatus, SocialPos
 from social.planner import ProductBrief, llm_wordings, plan_posts
 from social.services.posts import CONNECTION_HOLD, connection_for, post_schedule
 from social.services.transitions import post_hold, post_transition
+from stores.actors import SYSTEM, Actor
+from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Product, Store
 
@@ -111,9 +112,8 @@ def calendar_plan(
     posts_per_day: int,
     platforms: list[str],
     start_date: dt.date | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = SYSTEM,
     name: str = "",
-    source: str = "user",
 ) -> ContentCalendar:
     """Plan a calendar of draft posts for review: days × posts_per_day on each platform. One transaction for the
     rows; the optional text backend is called before it."""
@@ -130,7 +130,7 @@ def calendar_plan(
         raise ApplicationError(f"Plan between 1 and {MAX_DAYS} days.", code="invalid_calendar")
     if not 1 <= posts_per_day <= MAX_POSTS_PER_DAY:
         raise ApplicationError(f"Plan between 1 and {MAX_POSTS_PER_DAY} posts a day.", code="invalid_calendar")
-    today = timezone.now().astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
+    today = store_today(store=store)
     start = start_date or today + dt.timedelta(days=1)
     if start < today:
         raise ApplicationError(
@@ -156,7 +156,6 @@ def calendar_plan(
             wordings=wordings,
             actor=actor,
             name=name,
-            source=source,
         )
 
 
@@ -171,9 +170,8 @@ def _calendar_create(
     start: dt.date,
     campaign: str,
     wordings: dict | None,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     name: str,
-    source: str,
 ) -> ContentCalendar:
     count = days * posts_per_day
     markers = [new_marker() for _ in range(count * len(platforms))]
@@ -196,7 +194,7 @@ def _calendar_create(
         posts_per_day=posts_per_day,
         platforms=platforms,
         generator="llm" if wordings else "builtin",
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor.user,
     )
     slots = {p: _slots(store=store, platform=p, start=start, days=days, per_day=posts_per_day) for p in platforms}
     connections = {p: connection_for(store=store, platform=p) for p in platforms}
@@ -219,24 +217,22 @@ def _calendar_create(
             scheduled_at=slots[item.platform][item.index],
             created_by=calendar.created_by,
         )
-        post_transition(post=post, to=PostStatus.DRAFT, source=source, actor=actor, reason="Planned.")
+        post_transition(post=post, to=PostStatus.DRAFT, actor=actor, reason="Planned.")
     return calendar
 
 
 @transaction.atomic
-def calendar_schedule_all(
-    *, calendar: ContentCalendar, actor: AbstractBaseUser | None = None, source: str = "user"
-) -> dict[str, int]:
+def calendar_schedule_all(*, calendar: ContentCalendar, actor: Actor = SYSTEM) -> dict[str, int]:
     """Schedule every draft of the calendar; posts for a platform with no connection are held with the reason."""
     calendar = ContentCalendar.objects.select_for_update().get(pk=calendar.pk)
     scheduled = held = 0
     for post in calendar.posts.select_related("store", "connection").filter(status=PostStatus.DRAFT):
         if connection_for(store=calendar.store, platform=post.platform) is None:
             reason = f"Connect {PLATFORM_NAMES[post.platform]} to publish this post."
-            post_hold(post=post, reason=reason, code=CONNECTION_HOLD, source=source, actor=actor)
+            post_hold(post=post, reason=reason, code=CONNECTION_HOLD, actor=actor)
             held += 1
             continue
-        post_schedule(post=post, actor=actor, source=source, reason="Scheduled with its calendar.")
+        post_schedule(post=post, actor=actor, reason="Scheduled with its calendar.")
         scheduled += 1
     calendar.status = CalendarStatus.SCHEDULED
     calendar.save(update_fields=["status"])

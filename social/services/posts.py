@@ -4,7 +4,6 @@ connection went bad (called by the connections flow through growth)."""
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,12 +22,14 @@ from social.models import (
     media_urls_problems,
 )
 from social.services.loops import post_record_loop_failure
-from social.services.transitions import post_hold, post_transition
+from social.services.transitions import CONNECTION, post_hold, post_transition
+from stores.actors import SYSTEM, Actor
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, PlatformConnection, Product, Store
 
 RECONNECT = "reconnect"  # failure_reason of a post whose token the platform refused
 CONNECTION_HOLD = "connection"  # failure_reason of a post held because its connection went bad
+STAFF_HOLD = "staff"  # failure_reason of a post Growth Hub staff held in the admin; released there or by an edit
 
 
 def connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
@@ -75,14 +76,13 @@ def post_create(
     platform: str,
     caption: str,
     media_urls: list[str],
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = SYSTEM,
     title: str = "",
     media_kind: str = MediaKind.IMAGE,
     link: str = "",
     hashtags: list[str] | None = None,
     product: Product | None = None,
     scheduled_at: dt.datetime | None = None,
-    source: str = "user",
 ) -> SocialPost:
     """A new draft post; with ``scheduled_at`` it is scheduled at once."""
     if platform not in dict(SocialPost._meta.get_field("platform").choices):
@@ -109,11 +109,11 @@ def post_create(
         media_urls=media_urls,
         link=link,
         hashtags=hashtags or [],
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor.user,
     )
-    post_transition(post=post, to=PostStatus.DRAFT, source=source, actor=actor, reason="Created.")
+    post_transition(post=post, to=PostStatus.DRAFT, actor=actor, reason="Created.")
     if scheduled_at is not None:
-        post_schedule(post=post, scheduled_at=scheduled_at, actor=actor, source=source)
+        post = post_schedule(post=post, scheduled_at=scheduled_at, actor=actor)
     return post
 
 
@@ -126,7 +126,7 @@ def post_update(
     media_urls: list[str] | None = None,
     link: str | None = None,
     scheduled_at: dt.datetime | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = SYSTEM,
 ) -> SocialPost:
     """Edit a post that has not gone out. A held post is re-queued: the merchant fixed what pre-flight found."""
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
@@ -155,7 +155,7 @@ def post_update(
         update_fields=["caption", "title", "media_urls", "link", "scheduled_at", "preflight_checked_at", "updated_at"]
     )
     if post.status == PostStatus.HELD:
-        post_schedule(post=post, actor=actor, scheduled_at=post.scheduled_at, reason="Edited after a hold.")
+        post = post_schedule(post=post, actor=actor, scheduled_at=post.scheduled_at, reason="Edited after a hold.")
     return post
 
 
@@ -179,8 +179,7 @@ def post_schedule(
     *,
     post: SocialPost,
     scheduled_at: dt.datetime | None = None,
-    actor: AbstractBaseUser | None = None,
-    source: str = "user",
+    actor: Actor = SYSTEM,
     reason: str = "Scheduled.",
 ) -> SocialPost:
     """Queue a draft, held, failed (or, from ``post_retry``, unconfirmed) post for ``scheduled_at`` (default: its
@@ -203,7 +202,6 @@ def post_schedule(
     return post_transition(
         post=post,
         to=PostStatus.SCHEDULED,
-        source=source,
         actor=actor,
         reason=reason,
         scheduled_at=when,
@@ -215,21 +213,20 @@ def post_schedule(
 
 
 @transaction.atomic
-def post_cancel(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
+def post_cancel(*, post: SocialPost, actor: Actor = SYSTEM) -> SocialPost:
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
     if not post.can_cancel:
         raise ApplicationError(
             f"A {post.get_status_display().lower()} post cannot be cancelled.", code="not_cancellable"
         )
-    return post_transition(post=post, to=PostStatus.CANCELLED, source=source, actor=actor, reason="Cancelled.")
+    return post_transition(post=post, to=PostStatus.CANCELLED, actor=actor, reason="Cancelled.")
 
 
 @transaction.atomic
 def post_retry(
     *,
     post: SocialPost,
-    actor: AbstractBaseUser | None = None,
-    source: str = "user",
+    actor: Actor = SYSTEM,
     reason: str = "Retry requested.",
 ) -> SocialPost:
     """Queue a failed, held or unconfirmed post again, due now, with the retry policy's full budget of attempts.
@@ -248,26 +245,42 @@ def post_retry(
         )
     post.attempts_at_retry = post.attempt_count
     post.save(update_fields=["attempts_at_retry", "updated_at"])
-    return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason=reason)
+    return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, reason=reason)
 
 
 @transaction.atomic
-def post_publish_now(*, post: SocialPost, actor: AbstractBaseUser | None = None, source: str = "user") -> SocialPost:
+def post_publish_now(*, post: SocialPost, actor: Actor = SYSTEM) -> SocialPost:
     """Queue a draft, scheduled, held, failed or unconfirmed post to go out now with the retry policy's full budget
     of attempts (``SOCIAL_PUBLISH_MAX_ATTEMPTS``), whatever it used before. A failed, held or unconfirmed post is
     retried (``post_retry``: refused while its connection is not active; looked up first when in doubt)."""
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
     if post.can_retry:
-        return post_retry(post=post, actor=actor, source=source, reason="Publish now requested.")
+        return post_retry(post=post, actor=actor, reason="Publish now requested.")
     if post.status not in (PostStatus.DRAFT, PostStatus.SCHEDULED):
         raise ApplicationError(
             f"A {post.get_status_display().lower()} post cannot be published now.", code="not_schedulable"
         )
     post.attempts_at_retry = post.attempt_count
     post.save(update_fields=["attempts_at_retry", "updated_at"])
-    return post_schedule(
-        post=post, scheduled_at=timezone.now(), actor=actor, source=source, reason="Publish now requested."
-    )
+    return post_schedule(post=post, scheduled_at=timezone.now(), actor=actor, reason="Publish now requested.")
+
+
+@transaction.atomic
+def post_staff_hold(*, post: SocialPost, actor: Actor) -> SocialPost:
+    """Growth Hub staff stop a draft, scheduled or failed post from going out until they release it."""
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if post.status not in (PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.FAILED):
+        raise ApplicationError(f"A {post.get_status_display().lower()} post cannot be held.", code="not_holdable")
+    return post_hold(post=post, reason="Held by Growth Hub staff.", code=STAFF_HOLD, actor=actor)
+
+
+@transaction.atomic
+def post_staff_release(*, post: SocialPost, actor: Actor) -> SocialPost:
+    """Queue a held post again at its time (now when that has passed); pre-flight checks it again before then."""
+    post = SocialPost.objects.select_for_update().get(pk=post.pk)
+    if post.status != PostStatus.HELD:
+        raise ApplicationError(f"A {post.get_status_display().lower()} post is not held.", code="not_held")
+    return post_schedule(post=post, actor=actor, reason="Released by Growth Hub staff.")
 
 
 @transaction.atomic
@@ -278,7 +291,7 @@ def posts_hold_for_connection(*, connection: PlatformConnection, reason: str) ->
     for post in posts:
         try:
             with transaction.atomic():  # a savepoint: one post's failure undoes only that post
-                post_hold(post=post, reason=reason, code=CONNECTION_HOLD, source="connection")
+                post_hold(post=post, reason=reason, code=CONNECTION_HOLD, actor=CONNECTION)
         except Exception as error:  # noqa: BLE001 - recorded on the post; the connection's other posts are held
             post_record_loop_failure(post_id=post.pk, loop="connection_hold", error=error)
             continue
@@ -305,7 +318,7 @@ def posts_release_for_connection(*, connection: PlatformConnection) -> int:
                 post_transition(
                     post=post,
                     to=PostStatus.SCHEDULED,
-                    source="connection",
+                    actor=CONNECTION,
                     reason="Connection restored.",
                     hold_reason="",
                     failure_reason="",

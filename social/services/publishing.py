@@ -35,7 +35,8 @@ from social.models import UNCERTAIN_OUTCOMES, AttemptOutcome, PostEvent, PostSta
 from social.preflight import connection_problems, preflight_problems
 from social.services.loops import post_record_loop_failure
 from social.services.posts import CONNECTION_HOLD, RECONNECT
-from social.services.transitions import post_hold, post_transition
+from social.services.transitions import PREFLIGHT, PUBLISHER, post_hold, post_transition
+from stores.actors import Actor
 from stores.connections import connection_record_error, connection_record_success
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def _stuck_q(now: dt.datetime) -> Q:
 
 
 @transaction.atomic
-def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt, bool] | None:
+def _claim(post_id: int, *, actor: Actor) -> tuple[SocialPost, PublishAttempt, bool] | None:
     """Own the next attempt of a due (or stuck) post; also says whether an earlier attempt may have created it."""
     now = timezone.now()
     before = SocialPost.objects.filter(pk=post_id).values_list("status", flat=True).first()
@@ -95,8 +96,8 @@ def _claim(post_id: int, *, source: str) -> tuple[SocialPost, PublishAttempt, bo
         post=post,
         from_status=before or "",
         to_status=PostStatus.PUBLISHING,
-        source=source,
         reason=reason,
+        **actor.row_fields(),
     )
     attempt = PublishAttempt.objects.create(
         store_id=post.store_id, post=post, number=post.attempt_count, started_at=now
@@ -148,7 +149,7 @@ def _record_success(post: SocialPost, attempt: PublishAttempt, published: Publis
     post_transition(
         post=post,
         to=PostStatus.PUBLISHED,
-        source="publisher",
+        actor=PUBLISHER,
         reason="Found at the platform: an earlier attempt had published it." if found else "Published.",
         external_id=published.external_id,
         permalink=published.permalink[:500],
@@ -193,7 +194,7 @@ def _record_retry(
         post_transition(
             post=post,
             to=PostStatus.FAILED,
-            source="publisher",
+            actor=PUBLISHER,
             reason=f"Gave up after {post.attempts_in_budget} attempts: {error.message}",
             last_error=error.message,
             failure_reason="gave_up",
@@ -202,7 +203,7 @@ def _record_retry(
     post_transition(
         post=post,
         to=PostStatus.SCHEDULED,
-        source="publisher",
+        actor=PUBLISHER,
         reason=f"{attempt.get_outcome_display()}: {error.message} Retrying in {delay:.0f} s.",
         last_error=error.message,
         next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
@@ -219,7 +220,7 @@ def _record_unconfirmed(post: SocialPost, error: PlatformError) -> PublishResult
     post_transition(
         post=post,
         to=PostStatus.UNCONFIRMED,
-        source="publisher",
+        actor=PUBLISHER,
         reason=(
             f"Out of attempts after {post.attempts_in_budget}, and {platform} has not confirmed whether the last one "
             f"published it ({error.message}). Looking it up at {platform} before deciding; nothing is sent again."
@@ -244,15 +245,13 @@ def _record_failure(post: SocialPost, attempt: PublishAttempt, error: PlatformEr
         reason, message = "rejected", error.message
     PUBLISH_FAILURES.labels(platform=post.platform, reason=reason).inc()
     post_transition(
-        post=post, to=PostStatus.FAILED, source="publisher", reason=message, last_error=message, failure_reason=reason
+        post=post, to=PostStatus.FAILED, actor=PUBLISHER, reason=message, last_error=message, failure_reason=reason
     )
     return PublishResult("failed", detail=message)
 
 
 @transaction.atomic
-def _record_hold(
-    post: SocialPost, attempt: PublishAttempt | None, problems: list[str], *, source: str
-) -> PublishResult:
+def _record_hold(post: SocialPost, attempt: PublishAttempt | None, problems: list[str]) -> PublishResult:
     post = SocialPost.objects.select_for_update().get(pk=post.pk)
     reason = " ".join(problems)
     if attempt is not None:
@@ -260,23 +259,23 @@ def _record_hold(
     # A hold caused by the connection is released by a reconnect; any other waits for the merchant's edit.
     code = CONNECTION_HOLD if connection_problems(post) else "preflight"
     PUBLISH_FAILURES.labels(platform=post.platform, reason=code).inc()
-    post_hold(post=post, reason=reason, code=code, source=source)
+    post_hold(post=post, reason=reason, code=code, actor=PREFLIGHT)
     return PublishResult("held", detail=reason)
 
 
-def post_publish(*, post_id: int, source: str = "publisher") -> PublishResult:
+def post_publish(*, post_id: int, actor: Actor = PUBLISHER) -> PublishResult:
     """Publish one post if it is due and nobody else holds it. Never raises for platform failures.
 
     Not one transaction: the claim, each saved handle and the outcome commit separately, so a crash between them
     leaves a trace the next attempt (or the watchdog) acts on without publishing twice.
     """
-    claim = _claim(post_id, source=source)
+    claim = _claim(post_id, actor=actor)
     if claim is None:
         return PublishResult("skipped")
     post, attempt, needs_lookup = claim
     problems = preflight_problems(post, check_media=post.attempts_in_budget == 1)
     if problems:
-        return _record_hold(post, attempt, problems, source="preflight")
+        return _record_hold(post, attempt, problems)
     client = client_for(post.connection)
     draft = draft_for(post)
     looked_up = not needs_lookup
@@ -331,7 +330,7 @@ def post_preflight(*, post: SocialPost) -> list[str]:
     """Check a scheduled post before its time; hold it with the reasons when it would fail."""
     problems = preflight_problems(post)
     if problems and post.status == PostStatus.SCHEDULED:
-        _record_hold(post, None, problems, source="preflight")
+        _record_hold(post, None, problems)
     SocialPost.objects.filter(pk=post.pk).update(preflight_checked_at=timezone.now())
     return problems
 
@@ -364,3 +363,33 @@ def publishing_watchdog() -> list[int]:
     """
     now = timezone.now()
     return list(SocialPost.objects.filter(_stuck_q(now)).values_list("id", flat=True))
+
+
+def post_due_now(post: SocialPost, *, now: dt.datetime | None = None) -> bool:
+    """Whether ``post`` is scheduled and its next attempt may start now."""
+    now = now or timezone.now()
+    return (
+        post.status == PostStatus.SCHEDULED
+        and post.scheduled_at is not None
+        and post.scheduled_at <= now
+        and (post.next_attempt_at is None or post.next_attempt_at <= now)
+    )
+
+
+def post_publish_enqueue_on_commit(post: SocialPost) -> bool:
+    """Hand ``post`` to its publish task once the caller's transaction commits, when it is due now (Publish now, a
+    retry, a time that has come); a rolled-back write enqueues nothing. A post not yet due is left to the minute
+    sweep. Returns whether a task was set to be enqueued.
+
+    The one place a request (page, API or admin) enqueues publishing; the beat sweep and the watchdog enqueue the
+    rest (``social.tasks``).
+    """
+    if not post_due_now(post):
+        return False
+    # social.tasks imports these services, so the task is looked up when it is needed.
+    from social.tasks import post_publish_task
+
+    post_id = post.pk
+    # robust: a broker that refuses the message is logged; the post stays due and the minute sweep delivers it.
+    transaction.on_commit(lambda: post_publish_task.delay(post_id), robust=True)
+    return True

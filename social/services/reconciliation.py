@@ -31,7 +31,7 @@ from social.clients import client_for
 from social.metrics import POSTS_PUBLISHED
 from social.models import PostStatus, PublishAttempt, SocialPost
 from social.services.publishing import backoff_seconds, draft_for
-from social.services.transitions import post_transition
+from social.services.transitions import RECONCILIATION, post_transition
 from stores.connections import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus
 
@@ -93,7 +93,7 @@ def _record_found(post: SocialPost, found: Published) -> ReconcileResult:
             post_transition(
                 post=locked,
                 to=PostStatus.PUBLISHED,
-                source="reconciliation",
+                actor=RECONCILIATION,
                 reason=f"Found at {platform}: the unanswered attempt had published it.",
                 external_id=found.external_id,
                 permalink=found.permalink[:500],
@@ -109,7 +109,7 @@ def _record_found(post: SocialPost, found: Published) -> ReconcileResult:
         post_transition(
             post=locked,
             to=PostStatus.FAILED,
-            source="reconciliation",
+            actor=RECONCILIATION,
             reason=message,
             last_error=message,
             failure_reason="rejected",
@@ -136,7 +136,7 @@ def _record_absent(post: SocialPost, *, now: dt.datetime) -> ReconcileResult:
     post_transition(
         post=locked,
         to=PostStatus.FAILED,
-        source="reconciliation",
+        actor=RECONCILIATION,
         reason=f"Looked up at {platform}: it holds no such post, so the unanswered attempt did not publish it.",
         last_error=message,
         failure_reason=NOT_FOUND,
@@ -164,7 +164,7 @@ def _record_lookup_error(post: SocialPost, message: str, *, now: dt.datetime) ->
         post_transition(
             post=locked,
             to=PostStatus.FAILED,
-            source="reconciliation",
+            actor=RECONCILIATION,
             reason=final,
             last_error=final,
             failure_reason=NOT_CONFIRMED,
@@ -176,7 +176,7 @@ def _record_lookup_error(post: SocialPost, message: str, *, now: dt.datetime) ->
     post_transition(
         post=locked,
         to=PostStatus.UNCONFIRMED,
-        source="reconciliation",
+        actor=RECONCILIATION,
         reason=f"Look-up {lookups} at {platform} did not answer: {message} Looking again in {delay:.0f} s.",
         last_error=message,
         lookup_count=lookups,

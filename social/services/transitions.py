@@ -1,10 +1,15 @@
-"""The one place a post changes status: every change is recorded as a PostEvent with its cause and reason."""
+"""The one place a post changes status: every change is recorded as a PostEvent with its actor and reason."""
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from social.models import PostEvent, PostStatus, SocialPost
+from stores.actors import Actor
+
+# Growth Hub's own parts that move posts, as their events name them.
+PUBLISHER = Actor.system("publisher")
+PREFLIGHT = Actor.system("preflight")
+RECONCILIATION = Actor.system("reconciliation")
+CONNECTION = Actor.system("connection")  # a connection went bad or came back
 
 # Which status may follow which; anything else is a bug in the caller.
 ALLOWED: dict[str, set[str]] = {
@@ -30,12 +35,12 @@ def post_transition(
     *,
     post: SocialPost,
     to: str,
-    source: str,
+    actor: Actor,
     reason: str = "",
-    actor: AbstractBaseUser | None = None,
     **fields: Any,
 ) -> SocialPost:
-    """Move ``post`` to ``to`` saving ``fields`` with it, and log the event. Call inside the caller's transaction."""
+    """Move ``post`` to ``to`` saving ``fields`` with it, and log the event ``actor`` caused. Call inside the caller's
+    transaction."""
     if to != post.status and to not in ALLOWED[post.status]:
         raise ValueError(f"A {post.status} post cannot become {to}.")
     previous = post.status
@@ -48,17 +53,14 @@ def post_transition(
         post=post,
         from_status=previous,
         to_status=to,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        source=source,
         reason=reason[:2000],
+        **actor.row_fields(),
     )
     return post
 
 
-def post_hold(
-    *, post: SocialPost, reason: str, code: str, source: str, actor: AbstractBaseUser | None = None
-) -> SocialPost:
+def post_hold(*, post: SocialPost, reason: str, code: str, actor: Actor) -> SocialPost:
     """Hold ``post`` with ``reason`` shown to the merchant. ``code`` (kept as ``failure_reason``) says what lets it
     go again: a connection hold is released by a reconnect, a pre-flight hold by the merchant's edit."""
     fields = {"hold_reason": reason, "failure_reason": code}
-    return post_transition(post=post, to=PostStatus.HELD, source=source, actor=actor, reason=reason, **fields)
+    return post_transition(post=post, to=PostStatus.HELD, actor=actor, reason=reason, **fields)

@@ -17,6 +17,7 @@ from social.models import (
     hashtags_problems,
 )
 from social.services import calendar_plan, post_create
+from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.services import api_key_create
 from tests.factories import ProductFactory
@@ -39,7 +40,7 @@ def api_client(client, owner, store):
 
 def accepted(store):
     """The accepted range as the pages word it: two years either side of the store's today."""
-    low, high = date_bounds(zone=store.tzinfo)
+    low, high = date_bounds(today=store_today(store=store))
     return low.isoformat(), high.isoformat()
 
 

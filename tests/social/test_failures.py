@@ -17,6 +17,7 @@ from social.services import (
     posts_preflight_upcoming,
     posts_release_for_connection,
 )
+from stores.actors import ActorKind
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus
 from tests.social.conftest import media_url
@@ -162,7 +163,10 @@ def test_a_connection_that_goes_bad_holds_its_posts_and_a_reconnect_releases_the
     assert (held, released) == (2, 2)
     assert statuses_while_held == {PostStatus.HELD}
     assert first.status == PostStatus.SCHEDULED
-    assert [e.source for e in first.events.order_by("id")][-2:] == ["connection", "connection"]
+    assert [(e.actor_kind, e.actor_label) for e in first.events.order_by("id")][-2:] == [
+        (ActorKind.SYSTEM, "connection"),
+        (ActorKind.SYSTEM, "connection"),
+    ]
 
 
 def test_retry_is_refused_while_the_connection_is_expired(store, connections):

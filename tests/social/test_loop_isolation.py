@@ -14,6 +14,7 @@ from social.models import PostEvent, PostMetrics, PostStatus
 from social.services import engagement, posts_hold_for_connection, posts_release_for_connection, publishing
 from social.services import posts as post_services
 from social.services.posts import CONNECTION_HOLD
+from stores.actors import ActorKind
 from stores.models import ConnectionEvent
 from tests.platform_fixtures import connect_store
 from tests.social.factories import SocialPostFactory
@@ -42,8 +43,9 @@ def fail_for(pk: int, passing=None):
     return call
 
 
-def events(post, source):
-    return list(PostEvent.objects.filter(post=post, source=source).values_list("from_status", "to_status", "reason"))
+def events(post, loop):
+    rows = PostEvent.objects.filter(post=post, actor_kind=ActorKind.SYSTEM, actor_label=loop)
+    return list(rows.values_list("from_status", "to_status", "reason"))
 
 
 @pytest.fixture

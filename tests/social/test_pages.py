@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from platforms.constants import INSTAGRAM, X
 from social.models import ContentCalendar, PostMetrics, PostStatus, SocialPost
+from stores.actors import ActorKind
 from tests.factories import ProductFactory, StoreFactory
 from tests.platform_fixtures import connect_store
 from tests.social.factories import SocialPostFactory
@@ -190,7 +191,7 @@ def test_a_published_post_cannot_be_cancelled(owner_client, store):
     assert post.status == PostStatus.PUBLISHED
 
 
-def test_a_scheduled_post_is_cancelled(owner_client, store):
+def test_a_scheduled_post_is_cancelled(owner_client, owner, store):
     # given a scheduled post
     post = SocialPostFactory(store=store, status=PostStatus.SCHEDULED, scheduled_at=timezone.now())
 
@@ -200,7 +201,7 @@ def test_a_scheduled_post_is_cancelled(owner_client, store):
     # then it is cancelled, and the event says who did it
     post.refresh_from_db()
     assert post.status == PostStatus.CANCELLED
-    assert post.events.get().source == "user"
+    assert (post.events.get().actor_kind, post.events.get().actor_user) == (ActorKind.USER, owner)
 
 
 @pytest.mark.parametrize("count", [2, 25], ids=["a few failed posts", "many failed posts"])

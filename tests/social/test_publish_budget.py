@@ -12,6 +12,7 @@ from sandbox.models import SandboxFault, SandboxPost
 from social import tasks
 from social.models import AttemptOutcome, PostStatus, SocialPost
 from social.services import post_create, post_publish
+from stores.actors import ActorKind
 from stores.services import api_key_create
 from tests.social.conftest import media_url
 from tests.social.factories import SocialPostFactory
@@ -80,7 +81,7 @@ def test_publish_now_of_a_post_that_gave_up_gives_it_eight_more_attempts_with_ba
     for step, delay in enumerate(delays):
         assert 0.5 * 2**step <= delay <= 2**step
     assert set(post.attempts.values_list("outcome", flat=True)) == {AttemptOutcome.TRANSIENT}
-    assert post.events.filter(reason="Publish now requested.", source="api").count() == 1
+    assert post.events.filter(reason="Publish now requested.", actor_kind=ActorKind.API).count() == 1
     assert SandboxPost.objects.count() == 0
 
 

@@ -9,6 +9,7 @@ from platforms.constants import X
 from sandbox.models import SandboxFault, SandboxPost
 from social.models import AttemptOutcome, PostStatus
 from social.services import post_create, post_publish, post_retry
+from stores.actors import Actor, ActorKind
 from tests.social.conftest import media_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +31,7 @@ def test_a_manual_retry_restores_the_attempt_budget_and_keeps_the_attempts(store
     assert (first, post.status, post.failure_reason) == (["retry", "failed"], PostStatus.FAILED, "gave_up")
 
     # when the merchant retries it and X still fails
-    post_retry(post=post, actor=owner)
+    post_retry(post=post, actor=Actor.member(owner.memberships.get(store=store)))
     again = post_publish(post_id=post.pk)
 
     # then it is queued for another attempt rather than given up at once
@@ -52,7 +53,7 @@ def test_a_manual_retry_restores_the_attempt_budget_and_keeps_the_attempts(store
         (3, AttemptOutcome.TRANSIENT),
         (4, AttemptOutcome.PUBLISHED),
     ]
-    assert post.events.filter(reason="Retry requested.", actor=owner).count() == 1
+    assert post.events.filter(reason="Retry requested.", actor_kind=ActorKind.USER, actor_user=owner).count() == 1
 
 
 def test_a_post_that_gives_up_again_after_a_retry_does_so_after_the_full_budget(store, connections, settings):

@@ -14,9 +14,13 @@ from social import tasks
 from social.models import AttemptOutcome, PostStatus, SocialPost
 from social.services import post_cancel, post_create, post_publish, post_reconcile
 from social.services import publishing as publishing_module
+from stores.actors import ActorKind
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus
 from tests.social.conftest import media_url
+
+# The events the reconciliation writes.
+RECONCILIATION = {"actor_kind": ActorKind.SYSTEM, "actor_label": "reconciliation"}
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +112,7 @@ def test_the_reconciliation_sweep_finds_it_and_records_it_published_without_crea
     assert post.permalink == f"https://www.pinterest.com/pin/{pin.external_id}/"
     assert SandboxPost.objects.filter(platform=PINTEREST).count() == 1
     assert post.attempts.count() == 1
-    assert post.events.filter(source="reconciliation", to_status=PostStatus.PUBLISHED).count() == 1
+    assert post.events.filter(**RECONCILIATION, to_status=PostStatus.PUBLISHED).count() == 1
     assert tasks.posts_reconcile_unconfirmed_task() == 0
 
 
@@ -158,7 +162,7 @@ def test_a_look_up_that_fails_keeps_it_unconfirmed_and_backs_off(store, connecti
     assert (first.outcome, second.outcome, post.status) == ("unconfirmed", "skipped", PostStatus.UNCONFIRMED)
     assert post.lookup_count == 1
     assert before + dt.timedelta(seconds=15) <= post.next_attempt_at <= timezone.now() + dt.timedelta(seconds=30)
-    assert post.events.filter(source="reconciliation", to_status=PostStatus.UNCONFIRMED).count() == 1
+    assert post.events.filter(**RECONCILIATION, to_status=PostStatus.UNCONFIRMED).count() == 1
     assert SandboxPost.objects.filter(platform=PINTEREST).count() == 1
 
 
