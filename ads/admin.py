@@ -3,11 +3,52 @@
 Campaigns point at platform connections by id only (raw id widgets): a connection's tokens never reach these
 pages, and no page loads every connection or product of every store into a select box. The action log and rule
 runs are records of what happened, so they are read-only.
+
+A campaign's status is read-only here: staff change it through the actions below, which call the same services a
+merchant's buttons do (each change is a ``CampaignAction`` by the staff member, labelled "admin", pushed to the
+platform like any other), so no status is ever set around ``ads.services.transitions``.
 """
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from ads.models import AdCampaign, AdCreative, AdInsight, AdRule, AdRuleRun, CampaignAction, StoreAdSettings
+from ads.services import campaign_archive, campaign_pause, campaign_resume
+from stores.actors import Actor, ActorKind
+from stores.exceptions import ApplicationError
+
+ADMIN_REASON = "Changed by Growth Hub staff in the admin."
+
+
+def staff_actor(request: HttpRequest) -> Actor:
+    """The staff member acting in the admin."""
+    return Actor(kind=ActorKind.USER, user=request.user, label="admin")
+
+
+def _apply(
+    request: HttpRequest,
+    campaigns: QuerySet[AdCampaign],
+    change: Callable[..., CampaignAction],
+    done: str,
+) -> None:
+    """Apply ``change`` to each selected campaign (each in its own transaction); a refused campaign is reported and
+    left as it was, the others are changed."""
+    actor = staff_actor(request)
+    changed, refused = 0, []
+    for campaign in campaigns.select_related("store").order_by("pk"):
+        try:
+            change(campaign=campaign, actor=actor, reason=ADMIN_REASON)
+        except ApplicationError as error:
+            refused.append(f"campaign {campaign.pk}: {error.message}")
+            continue
+        changed += 1
+    if changed:
+        messages.success(request, f"{changed} campaign{'s' if changed != 1 else ''} {done}.")
+    if refused:
+        messages.error(request, "Not changed: " + " ".join(refused))
 
 
 @admin.register(StoreAdSettings)
@@ -72,6 +113,10 @@ class AdCampaignAdmin(admin.ModelAdmin):
     list_select_related = ("store",)
     raw_id_fields = ("store", "connection", "product", "creative", "created_by")
     readonly_fields = (
+        "status",
+        "status_before_hold",
+        "hold_reason",
+        "platform_status",
         "intent_id",
         "external_budget_id",
         "external_campaign_id",
@@ -90,6 +135,19 @@ class AdCampaignAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     inlines = [CampaignActionInline]
+    actions = ["pause_campaigns", "activate_campaigns", "archive_campaigns"]
+
+    @admin.action(description="Pause the selected campaigns")
+    def pause_campaigns(self, request: HttpRequest, queryset: QuerySet[AdCampaign]) -> None:
+        _apply(request, queryset, campaign_pause, "paused")
+
+    @admin.action(description="Activate the selected paused campaigns (within the store's spend cap)")
+    def activate_campaigns(self, request: HttpRequest, queryset: QuerySet[AdCampaign]) -> None:
+        _apply(request, queryset, campaign_resume, "activated")
+
+    @admin.action(description="Archive the selected campaigns")
+    def archive_campaigns(self, request: HttpRequest, queryset: QuerySet[AdCampaign]) -> None:
+        _apply(request, queryset, campaign_archive, "archived")
 
 
 @admin.register(AdInsight)

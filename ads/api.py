@@ -16,11 +16,10 @@ from ads.models import (
     CREATIVE_PRIMARY_TEXT_MAX_LENGTH,
     MONEY_MAX_MINOR,
     URL_MAX_LENGTH,
-    ActorKind,
     CampaignStatus,
 )
 from ads.selectors import ID_MAX
-from ads.services import Actor
+from stores.actors import Actor, ActorKind
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.exceptions import ApplicationError
 from stores.idempotency import idempotent

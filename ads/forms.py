@@ -21,7 +21,7 @@ from ads.models import (
     RuleMetric,
     RuleOperator,
 )
-from ads.services.campaigns import last_day_range
+from ads.services.creation import last_day_range
 from platforms.constants import AD_PLATFORMS, PLATFORM_NAMES
 from stores.models import Store
 

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from ads import selectors, services
 from ads.forms import AdSettingsForm, BudgetForm, CampaignForm, RuleForm
-from ads.services import Actor
 from ads.services.rules import rule_create, rule_delete, rule_evaluate
+from stores.actors import Actor
 from stores.exceptions import ApplicationError
+from stores.htmx import render_page_or_fragment
 from stores.permissions import store_member_required
 
 
@@ -61,8 +62,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "daily": selectors.campaign_daily(campaign=campaign),
         "actions": selectors.campaign_actions(campaign=campaign),
     }
-    template = "ads/campaign_detail.html#campaign-body" if request.htmx else "ads/campaign_detail.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "ads/campaign_detail.html", "campaign-body", context)
 
 
 def _row_response(request: HttpRequest, campaign_id: int) -> HttpResponse:
@@ -138,8 +138,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 def rule_preview(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = selectors.rule_get_for_store(store=request.membership.store, id=rule_id)
     results = rule_evaluate(rule=rule, dry_run=True)
-    template = "ads/rules.html#rule-preview" if request.htmx else "ads/rule_preview.html"
-    return render(request, template, {"rule": rule, "results": results})
+    return render_page_or_fragment(request, "ads/rule_preview.html", "rule-preview", {"rule": rule, "results": results})
 
 
 @require_POST

@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ads.models import ActionResult, AdCampaign, AdCreative, CampaignAction, CampaignStatus
-from ads.services import SYSTEM, ad_settings_for_store, campaign_create
-from ads.services.campaigns import LEVEL_FIELDS
+from ads.services import ad_settings_for_store, campaign_create
+from ads.services.remote import LEVEL_FIELDS
 from ads.tasks import ads_campaign_changes_sweep_task, ads_campaign_creations_sweep_task
 from platforms.ads_common import LEVEL_SUFFIX, ads_client_class
 from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, TIKTOK, TIKTOK_ADS, X
@@ -29,6 +29,7 @@ from sandbox.models import SandboxAdObject, SandboxFault, SandboxPost
 from social.models import PostStatus, SocialPost
 from social.services import post_create
 from social.tasks import posts_publish_due_task, posts_reconcile_unconfirmed_task, publishing_watchdog_task
+from stores.actors import SYSTEM
 from stores.models import Store
 from tests.celery_worker import CeleryWorker
 from tests.factories import ProductFactory

@@ -1,25 +1,14 @@
 """State changes of the ads app, split by sub-domain; import from here."""
 
-from ads.services.campaigns import (
-    SYSTEM,
-    Actor,
-    CreationInterrupted,
+from ads.services.creation import (
     ad_connection_for,
-    campaign_archive,
-    campaign_change_budget,
     campaign_create,
     campaign_create_with_creative,
-    campaign_creation_failed,
     campaign_end_for,
-    campaign_pause,
-    campaign_push_creation,
-    campaign_resume,
-    campaign_spec,
-    campaign_utm_value,
-    campaigns_hold_for_connection,
-    campaigns_release_for_connection,
     creative_create,
+    last_day_range,
 )
+from ads.services.creation_push import CreationInterrupted, campaign_creation_failed, campaign_push_creation
 from ads.services.guardrails import (
     ad_settings_for_store,
     ad_settings_update,
@@ -34,12 +23,22 @@ from ads.services.pushing import (
     campaign_of_action,
     campaign_push_defer,
 )
+from ads.services.remote import campaign_spec, campaign_utm_value
+from ads.services.transitions import (
+    TransitionRefused,
+    campaign_archive,
+    campaign_change_budget,
+    campaign_pause,
+    campaign_resume,
+    campaign_transition,
+    campaigns_hold_for_connection,
+    campaigns_release_for_connection,
+)
 
 __all__ = [
-    "SYSTEM",
-    "Actor",
     "CreationInterrupted",
     "PushOutcome",
+    "TransitionRefused",
     "ad_connection_for",
     "ad_settings_for_store",
     "ad_settings_update",
@@ -50,14 +49,15 @@ __all__ = [
     "campaign_complete",
     "campaign_create",
     "campaign_create_with_creative",
-    "campaign_end_for",
     "campaign_creation_failed",
+    "campaign_end_for",
+    "campaign_of_action",
     "campaign_pause",
     "campaign_push_creation",
-    "campaign_of_action",
     "campaign_push_defer",
     "campaign_resume",
     "campaign_spec",
+    "campaign_transition",
     "campaign_utm_value",
     "campaigns_complete_due",
     "campaigns_hold_for_connection",
@@ -66,5 +66,6 @@ __all__ = [
     "committed_daily_budget",
     "creations_overdue",
     "creative_create",
+    "last_day_range",
     "outbox_deliver",
 ]

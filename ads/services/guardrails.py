@@ -12,11 +12,15 @@ still hold (``AdCampaign.platform_*``), so a raise that fits only because anothe
 that lowering is confirmed at the platform, and the total the platforms deliver never passes the cap.
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from ads.models import MONEY_MAX_MINOR, AdCampaign, CampaignStatus, PlatformStatus, StoreAdSettings
+from platforms.ads_common import ads_client_class
+from platforms.constants import PLATFORM_NAMES
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store
 from stores.permissions import membership_require
@@ -24,6 +28,26 @@ from stores.permissions import membership_require
 
 def money(minor: int, currency: str) -> str:
     return f"{currency} {minor / 100:,.2f}"
+
+
+def budget_check(*, daily_budget_minor: Any, currency: str, platform: str) -> None:
+    """Refuse a daily budget that is not a whole number of minor units up to MONEY_MAX_MINOR, or that is under the
+    platform's minimum."""
+    if isinstance(daily_budget_minor, bool) or not isinstance(daily_budget_minor, int):
+        raise ApplicationError("The daily budget is a whole number of minor units.", code="invalid_budget")
+    if daily_budget_minor > MONEY_MAX_MINOR:
+        raise ApplicationError(
+            f"A daily budget is at most {money(MONEY_MAX_MINOR, currency)}.",
+            code="invalid_budget",
+            extra={"maximum_minor": MONEY_MAX_MINOR},
+        )
+    minimum = ads_client_class(platform).min_daily_budget_minor
+    if daily_budget_minor < minimum:
+        raise ApplicationError(
+            f"{PLATFORM_NAMES[platform]} needs a daily budget of at least {money(minimum, currency)}.",
+            code="budget_below_minimum",
+            extra={"minimum_minor": minimum},
+        )
 
 
 def ad_settings_for_store(*, store: Store) -> StoreAdSettings:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ads.metrics import LOOP_ITEM_FAILURES
 from ads.models import AdCampaign, AdInsight, CampaignStatus
-from ads.services.campaigns import _client
+from ads.services.remote import campaign_client
 from platforms.errors import AuthExpired, PlatformError
 from stores.connections import connection_record_error, connection_record_failure, connection_record_success
 from stores.models import ConnectionStatus, PlatformConnection
@@ -59,7 +59,7 @@ def insights_sync_for_connection(*, connection_id: int, days: int, today: dt.dat
     sample = next(iter(campaigns.values()))
     sample.connection = connection
     try:
-        rows = _client(sample).daily_insights(list(campaigns), since, today)
+        rows = campaign_client(sample).daily_insights(list(campaigns), since, today)
     except AuthExpired as error:
         connection_record_error(connection=connection, error=error)
         return 0

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ads.metrics import LOOP_ITEM_FAILURES
-from ads.models import ActionKind, ActionResult, AdCampaign, CampaignAction, CampaignStatus
-from ads.services.campaigns import SYSTEM
+from ads.models import ActionKind, ActionResult, AdCampaign, CampaignStatus
+from ads.services.transitions import campaign_transition
+from stores.actors import SYSTEM
 
 logger = logging.getLogger("ads")
 
@@ -37,20 +38,14 @@ def campaign_complete(*, campaign_id: int, now: dt.datetime | None = None) -> bo
     campaign = AdCampaign.objects.select_for_update().select_related("store").filter(pk=campaign_id).first()
     if campaign is None or campaign.status not in COMPLETABLE or campaign.end_at is None or campaign.end_at > now:
         return False
-    before = campaign.status
-    campaign.status = CampaignStatus.COMPLETED
-    campaign.save(update_fields=["status", "updated_at"])
     ended = timezone.localtime(campaign.end_at, campaign.store.tzinfo)
-    CampaignAction.objects.create(
-        store_id=campaign.store_id,
+    campaign_transition(
         campaign=campaign,
+        to=CampaignStatus.COMPLETED,
+        actor=SYSTEM,
         kind=ActionKind.COMPLETE,
-        actor_kind=SYSTEM.kind,
         reason=f"Reached its end date ({ended:%Y-%m-%d %H:%M %Z}); the platform stopped delivery.",
-        before={"status": before},
-        after={"status": CampaignStatus.COMPLETED},
         result=ActionResult.APPLIED,
-        finished_at=now,
     )
     return True
 

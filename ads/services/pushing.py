@@ -24,11 +24,13 @@ from django.utils import timezone
 
 from ads.metrics import CAMPAIGN_PUSHES_WAITING
 from ads.models import ActionKind, ActionResult, AdCampaign, CampaignAction, CampaignStatus, PlatformStatus
-from ads.services.campaigns import _client, _ids
 from ads.services.guardrails import guardrails_lock, platform_room_check
 from ads.services.outbox import enqueue_after_commit, push_claim, push_due, push_release
+from ads.services.remote import campaign_client, campaign_ids
+from ads.services.transitions import ALLOWED, campaign_transition
 from platforms.ads_common import AdsClient
 from platforms.errors import AuthExpired, PlatformError, Rejected
+from stores.actors import SYSTEM
 from stores.connections import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus
 
@@ -172,26 +174,38 @@ def _refused(plan: _Plan, step: str, error: Rejected) -> None:
     ``before`` of its oldest pending action) and its pending actions fail with the platform's message."""
     aspect = "budget" if step == "budget" else "status"
     mine = [a for a in plan.actions if _aspect(a.kind) == aspect]
+    before = mine[0].before if mine else {}
+    message = error.message[:1000]
     with transaction.atomic():
-        locked = AdCampaign.objects.select_for_update().get(pk=plan.campaign.pk)
-        fields = ["platform_status", "platform_daily_budget_minor"]
-        for field, value in (mine[0].before if mine else {}).items():
-            if field in ("status", "daily_budget_minor"):
-                setattr(locked, field, value)
-                fields.append(field)
-        if step == "budget":
-            locked.platform_daily_budget_minor = plan.previous_budget
-        else:
-            locked.platform_status = plan.previous_status
-        locked.save(update_fields=[*fields, "updated_at"])
-        CampaignAction.objects.filter(pk__in=[a.pk for a in mine], result=ActionResult.PENDING).update(
-            result=ActionResult.FAILED, error=error.message[:1000], finished_at=timezone.now()
+        locked = AdCampaign.objects.select_for_update().select_related("store").get(pk=plan.campaign.pk)
+        fields = {"platform_status": plan.previous_status, "platform_daily_budget_minor": plan.previous_budget}
+        fields.pop("platform_status" if step == "budget" else "platform_daily_budget_minor")
+        if "daily_budget_minor" in before:
+            fields["daily_budget_minor"] = before["daily_budget_minor"]
+        pending = CampaignAction.objects.filter(pk__in=[a.pk for a in mine])
+        undone = before.get("status")
+        if undone and undone in ALLOWED[locked.status]:
+            campaign_transition(
+                campaign=locked,
+                to=undone,
+                actor=SYSTEM,
+                kind=mine[0].kind,
+                reason="The platform refused the change.",
+                result=ActionResult.FAILED,
+                error=message,
+                settles=pending,
+                **fields,
+            )
+            return
+        AdCampaign.objects.filter(pk=locked.pk).update(**fields, updated_at=timezone.now())
+        pending.filter(result=ActionResult.PENDING).update(
+            result=ActionResult.FAILED, error=message, finished_at=timezone.now()
         )
 
 
 def _send(plan: _Plan) -> str:
     campaign = plan.campaign
-    client, ids = _client(campaign), _ids(campaign)
+    client, ids = campaign_client(campaign), campaign_ids(campaign)
     for step in plan.steps:
         try:
             STEPS[step](client, ids, plan.budget)

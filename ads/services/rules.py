@@ -28,7 +28,6 @@ from ads.models import (
     RULE_WINDOW_DAYS_MAX,
     ActionKind,
     ActionResult,
-    ActorKind,
     AdCampaign,
     AdInsight,
     AdRule,
@@ -39,15 +38,11 @@ from ads.models import (
     RuleMetric,
     RuleOperator,
 )
-from ads.services.campaigns import (
-    Actor,
-    _record,
-    campaign_change_budget,
-    campaign_pause,
-    campaign_resume,
-)
+from ads.services.events import action_record
 from ads.services.guardrails import money
+from ads.services.transitions import campaign_change_budget, campaign_pause, campaign_resume
 from platforms.constants import AD_PLATFORMS
+from stores.actors import Actor
 from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store, StoreStatus
@@ -254,7 +249,7 @@ def _new_budget(rule: AdRule, campaign: AdCampaign) -> int:
 
 
 def _act(rule: AdRule, campaign: AdCampaign, reason: str) -> str:
-    actor = Actor(kind=ActorKind.RULE, rule=rule, label=rule.name)
+    actor = Actor.for_rule(rule)
     try:
         if rule.action == RuleAction.PAUSE:
             campaign_pause(campaign=campaign, actor=actor, reason=reason)
@@ -267,7 +262,7 @@ def _act(rule: AdRule, campaign: AdCampaign, reason: str) -> str:
             campaign_change_budget(campaign=campaign, daily_budget_minor=budget, actor=actor, reason=reason)
             return f"budget set to {money(budget, campaign.currency)}"
     except ApplicationError as refusal:
-        _record(
+        action_record(
             campaign,
             kind=_ACTION_KIND[rule.action],
             actor=actor,
@@ -278,7 +273,7 @@ def _act(rule: AdRule, campaign: AdCampaign, reason: str) -> str:
             error=refusal.message,
         )
         return f"refused: {refusal.message}"
-    _record(campaign, kind=ActionKind.NOTIFY, actor=actor, reason=reason, before={}, after={}, result="applied")
+    action_record(campaign, kind=ActionKind.NOTIFY, actor=actor, reason=reason, before={}, after={}, result="applied")
     logger.warning("ad rule notification", extra={"rule_id": rule.pk, "campaign_id": campaign.pk, "reason": reason})
     return "notified"
 

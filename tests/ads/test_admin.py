@@ -10,7 +10,6 @@ from django.utils import timezone
 from ads.models import (
     ActionKind,
     ActionResult,
-    ActorKind,
     AdCampaign,
     AdCreative,
     AdInsight,
@@ -20,6 +19,7 @@ from ads.models import (
     StoreAdSettings,
 )
 from platforms.constants import META_ADS
+from stores.actors import ActorKind
 from tests.factories import ProductFactory, StoreFactory, UserFactory
 from tests.platform_fixtures import connect_store
 
@@ -132,3 +132,101 @@ def test_the_action_log_cannot_be_added_to_or_edited(staff_client):
     action.refresh_from_db()
     assert action.reason == "ROAS 0.4 < 1"
     assert staff_client.get("/admin/ads/adrulerun/add/").status_code == 403
+
+
+def _campaign(status: str, *, external_id: str = "120200000001") -> AdCampaign:
+    store = StoreFactory()
+    StoreAdSettings.objects.get_or_create(store=store)
+    connection = connect_store(store, META_ADS, ad_account_id=f"act_{store.pk}00001")
+    return AdCampaign.objects.create(
+        store=store,
+        platform=META_ADS,
+        connection=connection,
+        name="Sock drop",
+        daily_budget_minor=5000,
+        currency="USD",
+        status=status,
+        external_campaign_id=external_id,
+        platform_status={"active": "active", "paused": "paused"}.get(status, ""),
+        platform_daily_budget_minor=5000,
+    )
+
+
+def _run_action(staff_client, action: str, *campaigns: AdCampaign):
+    return staff_client.post(
+        "/admin/ads/adcampaign/",
+        {"action": action, "_selected_action": [c.pk for c in campaigns]},
+        follow=True,
+    )
+
+
+def test_a_campaigns_status_is_read_only_in_the_admin(staff_client):
+    # given a paused campaign
+    campaign = _campaign("paused")
+    # when its change page is shown
+    page = staff_client.get(f"/admin/ads/adcampaign/{campaign.pk}/change/").content.decode()
+    # then the status is shown, not offered as a field
+    assert 'name="status"' not in page
+    assert 'name="status_before_hold"' not in page
+    assert 'name="platform_status"' not in page
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "end", "kind"),
+    [
+        pytest.param("active", "pause_campaigns", "paused", ActionKind.PAUSE, id="pause"),
+        pytest.param("paused", "activate_campaigns", "active", ActionKind.RESUME, id="activate"),
+        pytest.param("paused", "archive_campaigns", "archived", ActionKind.ARCHIVE, id="archive"),
+    ],
+)
+def test_staff_change_a_campaign_through_the_admin_actions(staff_client, start, action, end, kind):
+    # given a campaign at the platform
+    campaign = _campaign(start)
+    # when staff run the action on it
+    response = _run_action(staff_client, action, campaign)
+    # then it changed through the service: the new status, one pending action by the staff member labelled admin
+    assert response.status_code == 200
+    campaign.refresh_from_db()
+    assert campaign.status == end
+    logged = campaign.actions.get()
+    staff = response.wsgi_request.user
+    assert (logged.kind, logged.result, logged.actor_kind, logged.actor_user, logged.actor_label) == (
+        kind,
+        ActionResult.PENDING,
+        "user",
+        staff,
+        "admin",
+    )
+    assert (logged.before, logged.after) == ({"status": start}, {"status": end})
+    assert logged.reason == "Changed by Growth Hub staff in the admin."
+    assert campaign.next_push_at is not None
+    assert "1 campaign " in response.content.decode()
+
+
+def test_an_admin_action_a_campaign_cannot_take_is_reported_and_changes_nothing(staff_client):
+    # given a draft (not created at the platform yet) and an active campaign
+    draft = _campaign("draft", external_id="")
+    active = _campaign("active", external_id="120200000002")
+    # when staff archive both
+    response = _run_action(staff_client, "archive_campaigns", draft, active)
+    # then the draft is left as it was with no action logged, and the active one is archived
+    body = response.content.decode()
+    assert f"Not changed: campaign {draft.pk}: “Sock drop” is draft and cannot be archived." in body
+    assert "1 campaign archived." in body
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert not draft.actions.exists()
+    assert AdCampaign.objects.get(pk=active.pk).status == "archived"
+
+
+def test_activating_over_the_spend_cap_in_the_admin_is_refused(staff_client):
+    # given a paused campaign whose budget is over its store's daily cap
+    campaign = _campaign("paused")
+    StoreAdSettings.objects.filter(store=campaign.store).update(daily_spend_cap_minor=4000)
+    # when staff activate it
+    response = _run_action(staff_client, "activate_campaigns", campaign)
+    # then the guardrail refuses it, as it would a merchant, and nothing is written
+    assert "over the store&#x27;s daily spend cap" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == "paused"
+    assert not campaign.actions.exists()

@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ads.models import AdCampaign, AdCreative, AdRule, CampaignAction, CampaignStatus, StoreAdSettings
-from ads.services import SYSTEM, ad_settings_update, campaign_change_budget, campaign_end_for, creative_create
+from ads.services import ad_settings_update, campaign_change_budget, campaign_end_for, creative_create
 from ads.services.rules import rule_create
 from platforms.constants import META_ADS
+from stores.actors import SYSTEM
 from stores.exceptions import ApplicationError
 from stores.models import Role
 from stores.services import api_key_create

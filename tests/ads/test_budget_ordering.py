@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from ads.models import ActionResult, AdCampaign, CampaignAction, CampaignStatus
 from ads.services import (
-    SYSTEM,
     campaign_action_apply,
     campaign_change_budget,
     campaign_create,
@@ -23,6 +22,7 @@ from platforms.constants import META_ADS
 from platforms.errors import PlatformError
 from sandbox.ads.common import active_total_timeline
 from sandbox.models import SandboxAccount, SandboxAdObject, SandboxFault
+from stores.actors import SYSTEM
 from stores.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,8 +9,6 @@ from django.utils import timezone
 
 from ads.models import ActionKind, ActionResult, AdCampaign, CampaignStatus
 from ads.services import (
-    SYSTEM,
-    Actor,
     campaign_archive,
     campaign_change_budget,
     campaign_create,
@@ -24,6 +22,7 @@ from ads.tasks import retry_delay
 from platforms.constants import GOOGLE_ADS, META_ADS, TIKTOK_ADS
 from platforms.errors import RateLimited, Transient
 from sandbox.models import SandboxAdObject, SandboxFault, SandboxToken
+from stores.actors import SYSTEM, Actor
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus
 

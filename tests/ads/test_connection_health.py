@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 
 from ads.models import ActionResult, CampaignStatus
-from ads.services import SYSTEM, campaign_action_apply, campaign_change_budget, campaign_create, campaign_pause
+from ads.services import campaign_action_apply, campaign_change_budget, campaign_create, campaign_pause
 from ads.services.insights import insights_sync_for_connection
 from platforms.constants import META_ADS, TIKTOK_ADS
 from platforms.errors import Transient
 from sandbox.models import SandboxFault, SandboxToken
+from stores.actors import SYSTEM
 from stores.models import ConnectionEvent, ConnectionEventKind, ConnectionStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,12 +7,13 @@ import pytest
 
 from ads import services
 from ads.models import AdCampaign, CampaignStatus
-from ads.services import SYSTEM, CreationInterrupted, campaign_create, campaign_push_creation
+from ads.services import CreationInterrupted, campaign_create, campaign_push_creation
 from ads.tasks import MAX_RETRIES, campaign_create_task
 from platforms.constants import META_ADS
 from platforms.errors import Transient
 from platforms.meta_ads.ads import MetaAdsClient
 from sandbox.models import SandboxAdObject, SandboxFault
+from stores.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,8 @@ from django.db import connection as default_connection
 from django.db import connections
 
 from ads.models import AdCampaign, CampaignStatus
-from ads.services import SYSTEM, campaign_change_budget, committed_daily_budget
+from ads.services import campaign_change_budget, committed_daily_budget
+from stores.actors import SYSTEM
 from stores.exceptions import ApplicationError
 from tests.platform_fixtures import connect_store
 

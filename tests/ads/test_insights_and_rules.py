@@ -8,13 +8,14 @@ import pytest
 from django.utils import timezone
 
 from ads.models import ActionResult, AdCampaign, AdInsight, AdRule, AdRuleRun, CampaignAction, CampaignStatus
-from ads.services import SYSTEM, campaign_create
+from ads.services import campaign_create
 from ads.services.insights import connections_with_campaigns, insights_sync_for_connection
 from ads.services.rules import rule_create, rule_evaluate, rules_run_all
 from ads.tasks import ad_rules_run_task, ads_insights_resync_task, ads_insights_sync_today_task
 from platforms.constants import META_ADS, TIKTOK_ADS
 from sandbox.ads import market
 from sandbox.models import SandboxAdObject
+from stores.actors import SYSTEM
 from stores.exceptions import ApplicationError
 from tests.ads.conftest import age_sandbox_campaign
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from ads.models import ActionKind, ActionResult, AdCampaign, CampaignStatus
 from ads.services import (
-    SYSTEM,
     campaign_create,
     campaign_end_for,
     campaigns_complete_due,
@@ -21,6 +20,7 @@ from growth.schedule import SCHEDULES
 from platforms.constants import GOOGLE_ADS, META_ADS, TIKTOK_ADS
 from sandbox.ads import market
 from sandbox.models import SandboxAdObject
+from stores.actors import SYSTEM
 from stores.exceptions import ApplicationError
 from tests.ads.conftest import age_sandbox_campaign
 

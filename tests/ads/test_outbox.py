@@ -9,7 +9,6 @@ from kombu.exceptions import OperationalError
 
 from ads.models import ActionKind, ActionResult, AdCampaign, CampaignStatus, PlatformStatus
 from ads.services import (
-    SYSTEM,
     CreationInterrupted,
     campaign_create,
     campaign_pause,
@@ -25,6 +24,7 @@ from ads.tasks import (
 from growth.schedule import SCHEDULES
 from platforms.constants import META_ADS
 from sandbox.models import SandboxAdObject, SandboxFault
+from stores.actors import SYSTEM
 from stores.models import Role
 from stores.services import api_key_create
 
