@@ -17,7 +17,7 @@ from social.models import (
     media_urls_problems,
 )
 from social.services.planning import MAX_DAYS, MAX_POSTS_PER_DAY
-from stores.clock import StoreDateTimeField
+from stores.clock import StoreDateTimeField, zone_today
 
 PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in SOCIAL_PLATFORMS]
 
@@ -26,7 +26,7 @@ def _in_range(day: dt.date | None, *, what: str) -> None:
     """Refuse a date outside two years either side of today in the active zone (the store's, on every page);
     the services check again with the store, so the form only keeps the wildest values from reaching them."""
     zone = timezone.get_current_timezone()
-    low, high = date_bounds(today=timezone.localdate(timezone=zone))
+    low, high = date_bounds(today=zone_today(zone))
     if day is None or not low <= day <= high:
         raise forms.ValidationError(range_message(what=what, low=low, high=high, zone=zone), code="out_of_range")
 
