@@ -33,11 +33,14 @@ from social.planner import ProductBrief, builtin_wording, compose, fit_title, ut
 from social.services.engagement import engagement_rate
 from social.services.planning import DEFAULT_HOURS, media_for
 from social.services.posts import connection_for
+from stores.actors import Actor
 from stores.exceptions import ApplicationError
 from stores.models import PlatformConnection, Product, ProductStatus, Store
 
 POSTS_PER_WEEK = {TIKTOK: 4, INSTAGRAM: 5, PINTEREST: 4, X: 6}
 SNAPSHOT_HOURS = (1, 3, 6, 12, 24, 48, 72, 96, 120, 144, 168, 336, 720)
+# Who published the seeded history, as each post's event records it.
+DEMO_HISTORY = Actor.system("demo")
 
 
 class PlannedPost(NamedTuple):
@@ -174,7 +177,7 @@ def _write_posts(
                 post=post,
                 from_status="",
                 to_status=PostStatus.PUBLISHED,
-                source="demo",
+                **DEMO_HISTORY.row_fields(),
                 reason="Published before Growth Hub (demo history).",
             )
             for post in created
