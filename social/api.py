@@ -143,9 +143,10 @@ class CalendarOut(Schema):
 
 def _actor(request: HttpRequest) -> Actor:
     """The store API key that called, or the member calling through the dashboard's session."""
-    if isinstance(request.auth, StoreApiKey):
-        return Actor.for_api_key(request.auth)
-    return Actor(kind=ActorKind.API, user=request.api_user, membership=request.auth, label="API")
+    auth = getattr(request, "auth", None)  # the key or the membership the router's authentication returned
+    if isinstance(auth, StoreApiKey):
+        return Actor.for_api_key(auth)
+    return Actor(kind=ActorKind.API, user=request.api_user, membership=auth, label="API")
 
 
 class PostFilters(Schema):

@@ -35,11 +35,16 @@ from social.services import (
 from stores.actors import Actor
 from stores.clock import store_today
 from stores.htmx import render_page_or_fragment
-from stores.models import Store
+from stores.models import Membership, Store
 from stores.permissions import store_member_required
 from stores.selectors import product_get_for_store
 
 PAGE_SIZE = 50
+
+
+def _member(request: HttpRequest) -> Membership:
+    """The membership ``store_member_required`` put on the request: the store and role the page acts for."""
+    return request.membership
 
 
 def _anchor(request: HttpRequest, store: Store) -> dt.date:
@@ -52,7 +57,7 @@ def _anchor(request: HttpRequest, store: Store) -> dt.date:
 
 @store_member_required()
 def calendar(request: HttpRequest) -> HttpResponse:
-    store = request.membership.store
+    store = _member(request).store
     view = "month" if request.GET.get("view") == "month" else "week"
     context = calendar_grid(store=store, view=view, anchor=_anchor(request, store))
     return render_page_or_fragment(request, "social/calendar.html", "calendar-body", context)
@@ -60,7 +65,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @store_member_required(write=True)
 def plan(request: HttpRequest) -> HttpResponse:
-    store = request.membership.store
+    membership = _member(request)
+    store = membership.store
     products = [(p.id, p.title) for p in products_for_planning(store=store)]
     form = CalendarForm(request.POST or None, products=products)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +78,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             posts_per_day=data["posts_per_day"],
             platforms=data["platforms"],
             start_date=data["start_date"],
-            actor=Actor.member(request.membership),
+            actor=Actor.member(membership),
         )
         return redirect("social:calendar_preview", calendar_id=planned.pk)
     status = 400 if form.errors else 200  # refused input answers 4xx, with the form showing why
@@ -81,7 +87,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @store_member_required()
 def calendar_preview(request: HttpRequest, calendar_id: int) -> HttpResponse:
-    store = request.membership.store
+    store = _member(request).store
     planned = calendar_get_for_store(store=store, id=calendar_id)
     posts = list(planned.posts.order_by("scheduled_at", "platform"))
     return render(request, "social/preview.html", {"calendar": planned, "posts": posts})
@@ -90,8 +96,9 @@ def calendar_preview(request: HttpRequest, calendar_id: int) -> HttpResponse:
 @require_POST
 @store_member_required(write=True)
 def calendar_schedule(request: HttpRequest, calendar_id: int) -> HttpResponse:
-    planned = calendar_get_for_store(store=request.membership.store, id=calendar_id)
-    counts = calendar_schedule_all(calendar=planned, actor=Actor.member(request.membership))
+    membership = _member(request)
+    planned = calendar_get_for_store(store=membership.store, id=calendar_id)
+    counts = calendar_schedule_all(calendar=planned, actor=Actor.member(membership))
     text = f"{counts['scheduled']} posts scheduled."
     if counts["held"]:
         text += f" {counts['held']} held: connect their platforms to publish them."
@@ -110,7 +117,8 @@ def _composer(request: HttpRequest, form: PostForm, post: object = None) -> Http
 
 @store_member_required(write=True)
 def compose(request: HttpRequest) -> HttpResponse:
-    store = request.membership.store
+    membership = _member(request)
+    store = membership.store
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,7 +132,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 media_urls=data["media_urls"],
                 link=data["link"],
                 scheduled_at=data["scheduled_at"],
-                actor=Actor.member(request.membership),
+                actor=Actor.member(membership),
             )
             post_publish_enqueue_on_commit(post)  # a time that has already come goes out now, not at the sweep
         messages.success(request, "Post saved." if post.status == PostStatus.DRAFT else "Post scheduled.")
@@ -134,7 +142,8 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 @store_member_required(write=True)
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    store = request.membership.store
+    membership = _member(request)
+    store = membership.store
     post = post_get_for_store(store=store, id=post_id)
     initial = {
         "platform": post.platform,
@@ -159,7 +168,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                 media_urls=data["media_urls"],
                 link=data["link"],
                 scheduled_at=data["scheduled_at"],
-                actor=Actor.member(request.membership),
+                actor=Actor.member(membership),
             )
             post_publish_enqueue_on_commit(post)  # a held post edited after its time goes out now
         messages.success(request, "Post updated.")
@@ -169,7 +178,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @store_member_required()
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = post_get_for_store(store=request.membership.store, id=post_id)
+    post = post_get_for_store(store=_member(request).store, id=post_id)
     context = {
         "post": post,
         "series_json": json.dumps(post_metrics_series(post=post)),
@@ -184,9 +193,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in PostStatus.values else ""
     page = page_number(request.GET.get("page"))
-    rows = list(
-        posts_list(store=request.membership.store, status=status)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )
+    rows = list(posts_list(store=_member(request).store, status=status)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     context = {
         "posts": rows[:PAGE_SIZE],
         "status": status,
@@ -200,9 +207,10 @@ def post_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @store_member_required(write=True)
 def post_retry_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = post_get_for_store(store=request.membership.store, id=post_id)
+    membership = _member(request)
+    post = post_get_for_store(store=membership.store, id=post_id)
     with transaction.atomic():
-        post = post_retry(post=post, actor=Actor.member(request.membership))
+        post = post_retry(post=post, actor=Actor.member(membership))
         post_publish_enqueue_on_commit(post)
     messages.success(request, "Queued again; it is looked up at the platform before anything is sent twice.")
     return redirect("social:post", post_id=post.pk)
@@ -211,8 +219,9 @@ def post_retry_view(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 @store_member_required(write=True)
 def post_cancel_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = post_get_for_store(store=request.membership.store, id=post_id)
-    post = post_cancel(post=post, actor=Actor.member(request.membership))
+    membership = _member(request)
+    post = post_get_for_store(store=membership.store, id=post_id)
+    post = post_cancel(post=post, actor=Actor.member(membership))
     messages.success(request, "Post cancelled.")
     return redirect("social:post", post_id=post.pk)
 
@@ -220,9 +229,10 @@ def post_cancel_view(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 @store_member_required(write=True)
 def post_publish_now_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = post_get_for_store(store=request.membership.store, id=post_id)
+    membership = _member(request)
+    post = post_get_for_store(store=membership.store, id=post_id)
     with transaction.atomic():
-        post = post_publish_now(post=post, actor=Actor.member(request.membership))
+        post = post_publish_now(post=post, actor=Actor.member(membership))
         post_publish_enqueue_on_commit(post)
     messages.success(request, "Queued to publish now.")
     return redirect("social:post", post_id=post.pk)
