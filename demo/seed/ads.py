@@ -230,6 +230,7 @@ def _write_actions(
     *, store: Store, campaigns: list[AdCampaign], planned: list[PlannedCampaign], owner_id: int | None
 ) -> None:
     rows = []
+    times = []
     for campaign, item in zip(campaigns, planned, strict=True):
         for action in item.actions:
             by_owner = action["kind"] in (ActionKind.CREATE, ActionKind.BUDGET, ActionKind.PAUSE, ActionKind.RESUME)
@@ -248,9 +249,10 @@ def _write_actions(
                     finished_at=action["at"],
                 )
             )
+            times.append(action["at"])
     rows = CampaignAction.objects.bulk_create(rows)
-    for row in rows:
-        row.created_at = row.finished_at
+    for row, at in zip(rows, times, strict=True):
+        row.created_at = at
     CampaignAction.objects.bulk_update(rows, ["created_at"])
 
 

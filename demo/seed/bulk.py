@@ -41,7 +41,7 @@ def lock_tables() -> None:
 
 
 def next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(top=models.Max("id"))["top"] or 0) + 1
+    return (model._default_manager.aggregate(top=models.Max("id"))["top"] or 0) + 1
 
 
 def reset_sequences() -> None:
@@ -58,11 +58,19 @@ def timestamps(epoch_seconds: np.ndarray) -> list[str]:
     return [t.replace("T", " ") + suffix for t in text.tolist()]
 
 
+def column_name(model: type[models.Model], field: str) -> str:
+    """The database column of ``model``'s concrete field ``field``."""
+    concrete = model._meta.get_field(field)
+    if not isinstance(concrete, models.Field) or not concrete.column:
+        raise ValueError(f"{model.__name__}.{field} is not a column")
+    return concrete.column
+
+
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Append rows to the model's table: COPY on PostgreSQL, one prepared INSERT on SQLite."""
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
+    columns = ", ".join(quote(column_name(model, f)) for f in fields)
     connection.ensure_connection()
     raw = connection.connection
     if connection.vendor == "postgresql":

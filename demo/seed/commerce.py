@@ -61,7 +61,7 @@ def demo_commerce_seed(*, plan: DemoSeedPlan, progress: ProgressFactory = no_pro
         tz = store.tzinfo
         product_ids = _write_products(plan=plan, rng=rng)
         data = draw_orders(plan=plan, rng=rng, tz=tz)
-        ids = {m: next_id(m) for m in (Customer, Order, OrderLine)}
+        ids: dict[type, int] = {m: next_id(m) for m in (Customer, Order, OrderLine)}
         n = plan.orders
         with progress("orders", n) as bar:
             for lo in range(0, n, CHUNK_ORDERS):

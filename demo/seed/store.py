@@ -7,7 +7,9 @@ The seed steps that fill it live beside this module: ``commerce`` (a year of cus
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
+from django.db.models import ForeignObjectRel
 
+from demo.seed.bulk import column_name
 from stores.exceptions import ApplicationError
 from stores.models import Customer, Membership, Order, OrderLine, Product, Role, Store
 
@@ -69,22 +71,24 @@ def _delete_store_rows(model: type[models.Model], store: Store) -> None:
 
     A million orders go in seconds this way; through the collector, minutes.
     """
-    rows = model.objects.filter(store=store)
+    rows = model._default_manager.filter(store=store)
     if not rows.exists():
         return
     # The relations Django's deletion collector follows, hidden ones (related_name="+") included.
     relations = [
-        f
+        (f.related_model, f.field.name)
         for f in model._meta.get_fields(include_hidden=True)
-        if f.auto_created and not f.concrete and (f.one_to_one or f.one_to_many)
+        if isinstance(f, ForeignObjectRel) and f.auto_created and not f.concrete and (f.one_to_one or f.one_to_many)
     ]
     referenced = any(
-        rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": rows}).exists() for rel in relations
+        related._base_manager.filter(**{f"{name}__in": rows}).exists()
+        for related, name in relations
+        if isinstance(related, type)
     )
     if referenced:
         rows.delete()
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field("store").column)
+    column = connection.ops.quote_name(column_name(model, "store"))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [store.pk])  # noqa: S608 - names from _meta
