@@ -19,6 +19,7 @@ from stores.actors import SYSTEM, Actor
 from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Product, Store
+from stores.money import format_money
 
 MAX_DAYS = 31
 MAX_POSTS_PER_DAY = 4
@@ -64,8 +65,9 @@ def media_for(product: Product, platform: str) -> list[str]:
     return [product.image_url] if product.image_url else []
 
 
-def _brief(product: Product) -> ProductBrief:
-    price = f"{product.price_minor / 100:,.2f} {product.currency}" if product.price_minor else ""
+def _brief(product: Product, *, store: Store) -> ProductBrief:
+    """What the planner writes about ``product``; its price as the store's locale writes it ("$48.00", "¥1,200")."""
+    price = format_money(product.price_minor, product.currency, store.locale) if product.price_minor else ""
     return ProductBrief(
         title=product.title,
         description=product.description,
@@ -139,7 +141,7 @@ def calendar_plan(
         )
     date_check(store=store, value=start, what="The calendar's start date", earliest=today)
     campaign = slugify(f"{product.title[:50]}-{start:%Y%m%d}")[:70] or f"calendar-{start:%Y%m%d}"
-    brief = _brief(product)
+    brief = _brief(product, store=store)
     count = days * posts_per_day
     # The optional text backend is asked before the transaction opens: no row is locked while it thinks.
     wordings = llm_wordings(brief, platforms=platforms, count=count)
