@@ -1,7 +1,7 @@
 """The demo store's year of paid campaigns on Meta, Google and TikTok, with their daily insights.
 
 Consistent with the sandbox's market by construction: every day of every campaign goes through
-``platforms.ads_market.day_outcome`` (the response model the sandbox reports with) with the campaign's platform id,
+``simulation.ads_market.day_outcome`` (the response model the sandbox reports with) with the campaign's platform id,
 its delivery history (start, budget changes, pauses, end), the landing product's price and the market seed, as
 seen at the end of the seeded period. A sandbox campaign with the same id and history reports the same numbers.
 
@@ -37,9 +37,9 @@ from ads.models import (
 from demo.connections import demo_connections_ensure
 from demo.seed.ads_plan import PlannedCampaign, plan_campaigns
 from demo.seed.plan import DemoSeedPlan, ProgressFactory
-from platforms import ads_market
 from platforms.ads_common import ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, PLATFORM_NAMES, TIKTOK_ADS
+from simulation import ads_market
 from stores.actors import ActorKind
 from stores.exceptions import ApplicationError
 from stores.models import Membership, PlatformConnection, Product, ProductStatus, Role, Store

@@ -1,8 +1,8 @@
 """The demo store's year of published organic posts on TikTok, Instagram, Pinterest and X, with metrics history.
 
 Consistent with the sandbox by construction: each post gets an id in the reserved historical range
-(``platforms.social_engagement.historical_external_id``: ``9`` + its publish time + a sequence), and every snapshot is
-``platforms.social_engagement.engagement`` for that id at that time with the sandbox's seed. The sandbox answers
+(``simulation.social_engagement.historical_external_id``: ``9`` + its publish time + a sequence), and every snapshot is
+``simulation.social_engagement.engagement`` for that id at that time with the sandbox's seed. The sandbox answers
 metrics for such ids from the id alone, so a later engagement sync of a seeded post reads the same curve on.
 
 Posts go out at each platform's usual hours with some spread, a few a week per platform, for the store's active
@@ -19,7 +19,7 @@ from django.db import transaction
 
 from demo.seed.plan import DemoSeedPlan, ProgressFactory
 from platforms.constants import INSTAGRAM, PINTEREST, SOCIAL_PLATFORMS, TIKTOK, X
-from platforms.social_engagement import engagement, engagement_seed, historical_external_id
+from simulation.social_engagement import engagement, engagement_seed, historical_external_id
 from social.models import (
     ENGAGEMENT_FIELDS,
     ContentCalendar,

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.utils import timezone
 
-from platforms import ads_market
-from platforms.ads_market import BASKET_UPLIFT, DEFAULT_PRICE_MINOR, MARKETS, OBJECTIVE_FACTOR  # noqa: F401
-from platforms.ads_market import DayOutcome as DayResult
 from sandbox.models.ads import AdObjectKind, SandboxAdHistory, SandboxAdObject, SandboxCatalogItem
+from simulation import ads_market
+from simulation.ads_market import BASKET_UPLIFT, DEFAULT_PRICE_MINOR, MARKETS, OBJECTIVE_FACTOR  # noqa: F401
+from simulation.ads_market import DayOutcome as DayResult
 
 __all__ = ["MARKETS", "DayResult", "simulate_day", "simulate_range", "true_response", "quality", "today_for"]
 

@@ -1,4 +1,4 @@
-"""The sandbox's clock for engagement, over the shared model in ``platforms.social_engagement``.
+"""The sandbox's clock for engagement, over the shared model in ``simulation.social_engagement``.
 
 Engagement is computed at ``sandbox_now()``: ``SANDBOX_NOW`` (an ISO datetime) when set, else the time plus
 ``SANDBOX_CLOCK_OFFSET_SECONDS``, so a test (or the demo) can move the clock.
@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from platforms import social_engagement
-from platforms.social_engagement import Engagement, historical_published_at
+from simulation import social_engagement
+from simulation.social_engagement import Engagement, historical_published_at
 
 __all__ = ["Engagement", "engagement", "historical_published_at", "sandbox_now"]
 
