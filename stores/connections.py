@@ -1,9 +1,9 @@
 """Platform connections: connect (OAuth), pick an ad account, refresh, health, expiry, disconnect, key rotation.
 
 Platform HTTP calls never run inside a database transaction; each state change is one transaction and records a
-``ConnectionEvent``. When a connection goes bad or comes back, the handlers named in
-``settings.CONNECTION_STATUS_HANDLERS`` are called in that transaction: they live above stores (growth), which
-holds and releases the posts and campaigns that depend on the connection.
+``ConnectionEvent``. When a connection goes bad or comes back, ``stores.hooks.connection_status_changed`` runs in
+that transaction: its handlers live above stores (growth registers one), which holds and releases the posts and
+campaigns that depend on the connection.
 """
 
 import datetime as dt
@@ -21,7 +21,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from prometheus_client import Counter
 
 from platforms.constants import PLATFORM_NAMES
@@ -29,7 +28,9 @@ from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, 
 from platforms.oauth import AccountInfo, AdAccountInfo, OAuthPlatform, TokenSet
 from platforms.registry import PLATFORMS, oauth_platform
 from stores import crypto
+from stores.actors import Actor, ActorKind
 from stores.exceptions import ApplicationError
+from stores.hooks import connection_status_changed
 from stores.models import (
     ConnectionEvent,
     ConnectionEventKind,
@@ -93,9 +94,10 @@ def _event(
     )
 
 
-def _status_changed(*, connection: PlatformConnection, went_bad: bool, reason: str) -> None:
-    for path in settings.CONNECTION_STATUS_HANDLERS:
-        import_string(path)(connection=connection, went_bad=went_bad, reason=reason)
+def _status_changed(*, connection: PlatformConnection, old_status: str, actor: Actor, reason: str) -> None:
+    connection_status_changed(
+        connection=connection, old_status=old_status, new_status=connection.status, actor=actor, reason=reason
+    )
 
 
 def _owners(store: Store) -> list[str]:
@@ -320,6 +322,7 @@ def _connection_save(
         .first()
     )
     reconnect = connection is not None
+    old_status = connection.status if reconnect else ""
     came_back = reconnect and connection.status != ConnectionStatus.ACTIVE
     if connection is None:
         connection = PlatformConnection(
@@ -346,7 +349,12 @@ def _connection_save(
     state.completed_at = timezone.now()
     state.save(update_fields=["pending_tokens_encrypted", "completed_at"])
     if came_back:
-        _status_changed(connection=connection, went_bad=False, reason="Reconnected.")
+        _status_changed(
+            connection=connection,
+            old_status=old_status,
+            actor=Actor(kind=ActorKind.USER, user=user),
+            reason="Reconnected.",
+        )
     OAUTH_CONNECTIONS.labels(platform=platform, status=kind).inc()
     return connection
 
@@ -385,7 +393,7 @@ def connection_record_error(*, connection: PlatformConnection, error: PlatformEr
 
     A refusal of the request itself (Rejected: invalid content, a rule of the platform) means the platform read the
     token and answered, so the connection works. Anything else is a failure; an ``AuthExpired`` marks the connection
-    expired (event, owners told, dependent posts and campaigns held through CONNECTION_STATUS_HANDLERS).
+    expired (event, owners told, dependent posts and campaigns held through ``stores.hooks.connection_status_changed``).
     """
     if isinstance(error, Rejected):
         connection_record_success(connection=connection)
@@ -411,7 +419,9 @@ def connection_mark_expired(
     locked.save(update_fields=["status", "last_error", "last_failure_at", "updated_at"])
     connection.status, connection.last_error, connection.last_failure_at = locked.status, locked.last_error, now
     _event(locked, ConnectionEventKind.EXPIRED, actor=actor, reason=reason)
-    _status_changed(connection=locked, went_bad=True, reason=reason)
+    _status_changed(
+        connection=locked, old_status=ConnectionStatus.ACTIVE, actor=Actor.system("connection"), reason=reason
+    )
     _tell_owners(
         store=locked.store,
         subject=f"Reconnect {locked.get_platform_display()} for {locked.store.name}",
@@ -496,7 +506,7 @@ def connections_warn_expiring(*, now: dt.datetime | None = None) -> int:
     """Warn owners, once per token, that a connection which cannot be renewed runs out within the warning window."""
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=settings.CONNECTION_EXPIRY_WARNING_DAYS)
-    unrenewable = [slug for slug, spec in PLATFORMS.items() if not spec.refreshable]
+    unrenewable = [slug for slug, spec in PLATFORMS.items() if not spec.oauth_class.refreshable]
     due = PlatformConnection.objects.filter(
         status=ConnectionStatus.ACTIVE,
         platform__in=unrenewable,
@@ -666,7 +676,12 @@ def _disconnect_save(*, connection_id: int, user: AbstractBaseUser, failure: str
     reason = f"Disconnected by {user.get_username()}."
     _event(connection, ConnectionEventKind.DISCONNECTED, actor=user, reason=reason)
     if was_active:
-        _status_changed(connection=connection, went_bad=True, reason=reason)
+        _status_changed(
+            connection=connection,
+            old_status=ConnectionStatus.ACTIVE,
+            actor=Actor(kind=ActorKind.USER, user=user),
+            reason=reason,
+        )
     OAUTH_CONNECTIONS.labels(platform=connection.platform, status="disconnected").inc()
 
 

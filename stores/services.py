@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from stores.actors import SYSTEM, Actor
 from stores.exceptions import ApplicationError, Conflict, PermissionDenied
+from stores.hooks import store_created
 from stores.models import Membership, Role, Store, StoreApiKey
 from stores.models.tenancy import MANAGE_ROLES, WRITE_ROLES, validate_timezone
 from stores.money import DEFAULT_LOCALE, locale_check
@@ -131,6 +132,7 @@ def store_create_with_owner(
         locale=_clean_locale(locale),
     )
     Membership.objects.create(user=owner, store=store, role=Role.OWNER)
+    store_created(store=store)
     audit.info("store created", extra={"store_id": store.pk, "user_id": owner.pk})
     return store
 

@@ -45,15 +45,12 @@ GOOGLE_ADS_DEVELOPER_TOKEN = env.str("GOOGLE_ADS_DEVELOPER_TOKEN", default="grow
 
 # Connections (OAuth): a consent must come back within OAUTH_STATE_LIFETIME seconds; beat refreshes tokens that
 # expire within CONNECTION_REFRESH_MARGIN seconds; owners hear CONNECTION_EXPIRY_WARNING_DAYS ahead about tokens
-# that cannot be refreshed. The handlers are called (in the same transaction) whenever a connection goes bad or
-# comes back, so a layer above stores (growth) can hold and release the posts and campaigns that depend on it.
+# that cannot be refreshed. What happens above stores when a connection goes bad or comes back is registered in
+# code on stores.hooks.connection_status_changed (growth holds and releases the dependent posts and campaigns).
 OAUTH_STATE_LIFETIME = env.int("OAUTH_STATE_LIFETIME", default=600)
 OAUTH_CALLBACK_RATE = env.str("OAUTH_CALLBACK_RATE", default="30/m")
 CONNECTION_REFRESH_MARGIN = env.int("CONNECTION_REFRESH_MARGIN", default=900)
 CONNECTION_EXPIRY_WARNING_DAYS = env.int("CONNECTION_EXPIRY_WARNING_DAYS", default=7)
-CONNECTION_STATUS_HANDLERS = env.list(
-    "CONNECTION_STATUS_HANDLERS", default=["growth.connections.connection_dependents_sync"]
-)
 
 # Sandbox token lifetimes in seconds for apps it creates (each app's own values are editable in admin), and
 # fault injection applied by `manage.py sandbox_faults --from-settings`, e.g. '{"x": {"error_rate": 0.2}}'.
