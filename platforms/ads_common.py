@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from platforms.constants import currency_exponent
+
 # Our objectives; each client maps them to its platform's own enum.
 SALES = "sales"
 TRAFFIC = "traffic"
@@ -60,11 +62,20 @@ class DailyInsight:
     purchase_value_minor: int
 
 
-def major_to_minor(value: str | float | int | None) -> int:
-    """``"12.345"`` → 1235: amounts the platforms report in major units, rounded half up."""
+def major_to_minor(value: str | float | int | None, currency: str = "USD") -> int:
+    """``"12.345"`` USD → 1235: amounts the platforms report in major units, in minor units rounded half up.
+
+    The insight reports carry no currency; they are in the ad account's, which the callers pass when they know it.
+    """
     if value in (None, ""):
         return 0
-    return int((Decimal(str(value)) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    scale = Decimal(10) ** currency_exponent(currency)
+    return int((Decimal(str(value)) * scale).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def minor_to_major(minor: int, currency: str) -> Decimal:
+    """1234 USD → ``Decimal("12.34")``; 1200 JPY → ``Decimal("1200")``: what the platforms take in major units."""
+    return Decimal(minor).scaleb(-currency_exponent(currency))
 
 
 class AdsClient(Protocol):
@@ -88,13 +99,6 @@ class AdsClient(Protocol):
 
 def ads_client(slug: str, *, access_token: str, account_id: str) -> AdsClient:
     """The client for ``slug`` acting on ad account ``account_id`` with ``access_token``."""
-    return ads_client_class(slug)(access_token=access_token, account_id=account_id)
+    from platforms.registry import platform
 
-
-def ads_client_class(slug: str) -> type:
-    """The client class for ``slug``: its levels, minimum budget and objective map, without a token."""
-    from platforms.google_ads.ads import GoogleAdsClient
-    from platforms.meta_ads.ads import MetaAdsClient
-    from platforms.tiktok_ads.ads import TikTokAdsClient
-
-    return {c.slug: c for c in (MetaAdsClient, GoogleAdsClient, TikTokAdsClient)}[slug]
+    return platform(slug).client(access_token=access_token, account_id=account_id)

@@ -21,3 +21,22 @@ PLATFORM_NAMES = {
     GOOGLE_ADS: "Google Ads",
     TIKTOK_ADS: "TikTok Ads",
 }
+
+# ISO 4217 minor-unit exponents that differ from the usual 2: how many decimals an amount in that currency has.
+# Money is kept in minor units everywhere (stores.money); the platform edge converts with the same table.
+CURRENCY_EXPONENTS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF")
+        + ("XOF", "XPF"),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    "CLF": 4,
+    "UYW": 4,
+}
+DEFAULT_CURRENCY_EXPONENT = 2
+
+
+def currency_exponent(code: str) -> int:
+    """Decimals of currency ``code`` (ISO 4217): JPY 0, USD 2, KWD 3; 2 for any code not listed."""
+    return CURRENCY_EXPONENTS.get(code.upper(), DEFAULT_CURRENCY_EXPONENT)

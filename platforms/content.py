@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
-
 
 class MediaKind:
     IMAGE = "image"
@@ -36,28 +34,6 @@ class PlatformLimits:
     carousel: tuple[int, int] | None = None  # (min, max) items
 
 
-LIMITS: dict[str, PlatformLimits] = {
-    # https://developers.tiktok.com/doc/content-posting-api-reference-photo-post: JPEG/WEBP, caption 2200
-    TIKTOK: PlatformLimits(
-        caption=2200, image_types=("image/jpeg", "image/webp"), min_aspect=0.5, max_aspect=1.91, carousel=(1, 35)
-    ),
-    # https://developers.facebook.com/docs/instagram-platform/content-publishing: 2200 chars, 30 hashtags, JPEG
-    INSTAGRAM: PlatformLimits(caption=2200, hashtags=30, min_aspect=0.8, max_aspect=1.91, carousel=(2, 10)),
-    # https://developers.pinterest.com/docs/api/v5/pins-create: title 100, description 500 shown (800 accepted)
-    PINTEREST: PlatformLimits(
-        caption=500, title=100, image_types=("image/jpeg", "image/png", "image/webp"), max_aspect=2.0
-    ),
-    # https://docs.x.com/fundamentals/counting-characters: 280 weighted, every URL counts 23
-    X: PlatformLimits(
-        caption=280,
-        weighted=True,
-        image_types=("image/jpeg", "image/png", "image/webp", "image/gif"),
-        max_image_bytes=5 * 1024 * 1024,
-        min_aspect=0.3,
-        max_aspect=3.0,
-    ),
-}
-
 X_URL_LENGTH = 23
 URL_RE = re.compile(r"https?://[^\s]+")
 HASHTAG_RE = re.compile(r"(?<!\w)#\w+")
@@ -80,8 +56,15 @@ def _x_plain_length(text: str) -> int:
     return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _X_LIGHT_RANGES) else 2 for ch in text)
 
 
+def _limits(platform: str) -> PlatformLimits:
+    # The registry imports every platform package, which import this module: read it when called.
+    from platforms.registry import platform_limits
+
+    return platform_limits(platform)
+
+
 def caption_length(platform: str, text: str) -> int:
-    return x_weighted_length(text) if LIMITS[platform].weighted else len(text)
+    return x_weighted_length(text) if _limits(platform).weighted else len(text)
 
 
 def hashtag_count(text: str) -> int:
@@ -90,7 +73,7 @@ def hashtag_count(text: str) -> int:
 
 def caption_problems(platform: str, *, caption: str, title: str = "") -> list[str]:
     """Why ``caption`` (and a Pinterest ``title``) break the platform's limits; empty when they fit."""
-    limits = LIMITS[platform]
+    limits = _limits(platform)
     problems = []
     if not caption.strip():
         problems.append("The caption is empty.")

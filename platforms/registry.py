@@ -1,20 +1,39 @@
-"""Every platform's OAuth spec, by slug. Explicit: adding a platform means adding it to this list."""
+"""Every platform's descriptor, by slug. Explicit: adding a platform means adding its package to this list."""
 
-from platforms.google_ads.oauth import GoogleAdsOAuth
-from platforms.instagram.oauth import InstagramOAuth
-from platforms.meta_ads.oauth import MetaAdsOAuth
+from platforms import google_ads, instagram, meta_ads, pinterest, tiktok, tiktok_ads, x
+from platforms.content import PlatformLimits
+from platforms.descriptor import ADS, SOCIAL, PlatformDescriptor
 from platforms.oauth import OAuthPlatform
-from platforms.pinterest.oauth import PinterestOAuth
-from platforms.tiktok.oauth import TikTokOAuth
-from platforms.tiktok_ads.oauth import TikTokAdsOAuth
-from platforms.x.oauth import XOAuth
 
-PLATFORMS: dict[str, type[OAuthPlatform]] = {
-    p.slug: p
-    for p in [TikTokOAuth, InstagramOAuth, PinterestOAuth, XOAuth, MetaAdsOAuth, GoogleAdsOAuth, TikTokAdsOAuth]
+PLATFORMS: dict[str, PlatformDescriptor] = {
+    package.DESCRIPTOR.slug: package.DESCRIPTOR
+    for package in (tiktok, instagram, pinterest, x, meta_ads, google_ads, tiktok_ads)
 }
 
 
+def platform(slug: str) -> PlatformDescriptor:
+    """The descriptor of ``slug`` (KeyError for an unknown slug)."""
+    return PLATFORMS[slug]
+
+
 def oauth_platform(slug: str) -> OAuthPlatform:
-    """A fresh client for ``slug`` (KeyError for an unknown slug)."""
-    return PLATFORMS[slug]()
+    """A fresh OAuth client for ``slug`` (KeyError for an unknown slug)."""
+    return PLATFORMS[slug].oauth_class()
+
+
+def social_platforms() -> tuple[PlatformDescriptor, ...]:
+    """The organic platforms, in the registry's order."""
+    return tuple(d for d in PLATFORMS.values() if d.kind == SOCIAL)
+
+
+def ad_platforms() -> tuple[PlatformDescriptor, ...]:
+    """The ad platforms, in the registry's order."""
+    return tuple(d for d in PLATFORMS.values() if d.kind == ADS)
+
+
+def platform_limits(slug: str) -> PlatformLimits:
+    """The content limits of organic platform ``slug`` (KeyError for an unknown or an ad platform)."""
+    limits = PLATFORMS[slug].limits
+    if limits is None:
+        raise KeyError(slug)
+    return limits

@@ -17,7 +17,8 @@ import requests
 from django.conf import settings
 
 from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
-from platforms.content import LIMITS, caption_length
+from platforms.content import caption_length
+from platforms.registry import platform_limits
 
 logger = logging.getLogger(__name__)
 
@@ -156,8 +157,8 @@ def compose(platform: str, wording: Wording, *, link: str, prefix: str = "") -> 
     X carries the link in the text (23 characters whatever its length); Pinterest has a link field and the others
     point to the bio, so their captions carry none.
     """
-    limit = LIMITS[platform].caption
-    max_tags = LIMITS[platform].hashtags
+    limit = platform_limits(platform).caption
+    max_tags = platform_limits(platform).hashtags
     tags = [t for t in wording.hashtags if t][: max_tags if max_tags is not None else None]
     hook, body, cta = clean(wording.hook), clean(wording.body), clean(wording.cta)
     in_text_link = link if platform == X else ""

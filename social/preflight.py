@@ -6,9 +6,9 @@ import requests
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from platforms.content import LIMITS, caption_problems
+from platforms.content import caption_problems
 from platforms.guarded import content_length, guarded_session, read_head
-from social.clients import PUBLISH_SCOPES
+from platforms.registry import platform, platform_limits
 from social.models import MediaKind, SocialPost
 from stores.models import ConnectionStatus
 
@@ -21,7 +21,7 @@ def connection_problems(post: SocialPost) -> list[str]:
         return [f"No {post.get_platform_display()} account is connected."]
     if connection.status != ConnectionStatus.ACTIVE:
         return [f"The {post.get_platform_display()} connection is {connection.status}: reconnect it."]
-    missing = PUBLISH_SCOPES[post.platform] - set(connection.scopes or [])
+    missing = platform(post.platform).publish_scopes - set(connection.scopes or [])
     if missing:
         return [f"The {post.get_platform_display()} connection lacks {', '.join(sorted(missing))}: reconnect it."]
     return []
@@ -34,7 +34,7 @@ def media_problems(post: SocialPost) -> list[str]:
     redirect to one), one that does not answer in time or is too large is reported only as "could not be
     fetched", never with what answered there.
     """
-    limits = LIMITS[post.platform]
+    limits = platform_limits(post.platform)
     urls = list(post.media_urls or [])
     problems = []
     if post.media_kind == MediaKind.CAROUSEL:
@@ -65,7 +65,7 @@ def media_problems(post: SocialPost) -> list[str]:
 
 def _media_kind_problems(post: SocialPost, *, url: str, content_type: str, size: int, head: bytes) -> list[str]:
     """Type, size and aspect ratio of one media file that answered."""
-    limits = LIMITS[post.platform]
+    limits = platform_limits(post.platform)
     problems = []
     allowed = limits.video_types if post.media_kind == MediaKind.VIDEO else limits.image_types
     if content_type not in allowed:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from platforms.constants import PLATFORM_NAMES, SOCIAL_PLATFORMS
-from platforms.content import LIMITS
+from platforms.registry import platform_limits as limits_of
 from social.bounds import date_check
 from social.models import ContentCalendar, PostMetrics, PostStatus, SocialPost
 from stores.clock import store_date_of, store_days_bounds, store_today
@@ -119,10 +119,10 @@ def platform_limits() -> dict[str, dict[str, Any]]:
     return {
         slug: {
             "name": PLATFORM_NAMES[slug],
-            "caption": LIMITS[slug].caption,
-            "hashtags": LIMITS[slug].hashtags,
-            "title": LIMITS[slug].title,
-            "weighted": LIMITS[slug].weighted,
+            "caption": limits_of(slug).caption,
+            "hashtags": limits_of(slug).hashtags,
+            "title": limits_of(slug).title,
+            "weighted": limits_of(slug).weighted,
         }
         for slug in SOCIAL_PLATFORMS
     }

@@ -68,7 +68,7 @@ def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dic
     warn = now + dt.timedelta(days=settings.CONNECTION_EXPIRY_WARNING_DAYS)
     rows = []
     for connection in connections_for_store(store=store):
-        renewable = PLATFORMS[connection.platform].refreshable
+        renewable = PLATFORMS[connection.platform].oauth_class.refreshable
         expires_at = connection.access_token_expires_at if not renewable else connection.refresh_token_expires_at
         ok = None
         if connection.last_success_at or connection.last_failure_at:

@@ -25,6 +25,8 @@ from babel import Locale
 from babel.localedata import locale_identifiers
 from babel.numbers import NumberPattern, format_currency
 
+from platforms.constants import currency_exponent
+
 DEFAULT_LOCALE = "en_US"
 # The longest identifier Babel knows is 14 characters ("ca_ES_VALENCIA"); the column leaves room for more.
 LOCALE_MAX_LENGTH = 32
@@ -54,8 +56,6 @@ def _currency_code(currency: str) -> str:
 
 def minor_exponent(currency: str) -> int:
     """How many decimals the currency's major unit has: 2 for USD, 0 for JPY, 3 for KWD."""
-    from platforms.constants import currency_exponent
-
     return currency_exponent(_currency_code(currency))
 
 

@@ -22,8 +22,9 @@ from ads.models import ActionResult, AdCampaign, AdCreative, CampaignAction, Cam
 from ads.services import ad_settings_for_store, campaign_create
 from ads.services.remote import LEVEL_FIELDS
 from ads.tasks import ads_campaign_changes_sweep_task, ads_campaign_creations_sweep_task
-from platforms.ads_common import LEVEL_SUFFIX, ads_client_class
+from platforms.ads_common import LEVEL_SUFFIX
 from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, TIKTOK, TIKTOK_ADS, X
+from platforms.registry import platform as platform_descriptor
 from sandbox.ads.common import ON_STATUSES
 from sandbox.models import SandboxAdObject, SandboxFault, SandboxPost
 from social.models import PostStatus, SocialPost
@@ -300,7 +301,7 @@ def campaigns_report() -> dict[str, list[str]]:
     """Every way a campaign went wrong, counted at the sandbox: each list empty when the chains are whole and single."""
     problems: dict[str, list[str]] = {"duplicates": [], "broken chains": [], "wrong state": [], "pending actions": []}
     for campaign in AdCampaign.objects.select_related("connection").order_by("platform", "pk"):
-        client = ads_client_class(campaign.platform)
+        client = platform_descriptor(campaign.platform).client_class
         label = (
             f"{campaign.platform} campaign {campaign.pk} ({campaign.status}, attempts {campaign.create_attempts}, "
             f"last error {campaign.last_error!r}, next push {campaign.next_push_at}, claimed until "

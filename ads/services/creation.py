@@ -29,8 +29,9 @@ from ads.models import (
 )
 from ads.services.events import action_record, enqueue_create
 from ads.services.guardrails import ad_settings_for_store, budget_check, guardrails_check, guardrails_lock
-from platforms.ads_common import SALES, ads_client_class
-from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
+from platforms.ads_common import SALES
+from platforms.constants import AD_PLATFORMS, META_ADS, PLATFORM_NAMES, TIKTOK_ADS
+from platforms.registry import platform as platform_descriptor
 from stores.actors import Actor
 from stores.clock import store_today
 from stores.exceptions import ApplicationError
@@ -46,15 +47,16 @@ def ad_connection_for(*, store: Store, platform: str) -> PlatformConnection | No
 
 
 def _validate_creative(*, platform: str, creative: AdCreative, objective: str, store: Store) -> None:
-    problems = []
-    if not creative.link_url:
-        problems.append("The creative needs a link.")
-    if platform == GOOGLE_ADS and (len(creative.headlines) < 3 or len(creative.descriptions) < 2):
-        problems.append("Google search ads need at least 3 headlines and 2 descriptions.")
-    if platform == TIKTOK_ADS and not creative.video_id:
-        problems.append("TikTok ads need a video id.")
-    if platform == META_ADS and not creative.headlines:
-        problems.append("Meta ads need a headline.")
+    problems = [] if creative.link_url else ["The creative needs a link."]
+    needs = platform_descriptor(platform).creative
+    if needs is not None:
+        problems += needs.problems(
+            headlines=creative.headlines,
+            descriptions=creative.descriptions,
+            primary_text=creative.primary_text,
+            image_url=creative.image_url,
+            video_id=creative.video_id,
+        )
     ad_settings = ad_settings_for_store(store=store)
     if platform == META_ADS and not ad_settings.meta_page_id:
         problems.append("Set the Facebook page your Meta ads speak as in the ads settings.")
@@ -120,7 +122,7 @@ def _check_campaign(*, store: Store, platform: str, name: str, objective: str, d
         raise ApplicationError(f"A campaign needs a name of 1 to {NAME_MAX} characters.", code="invalid_name")
     if objective not in Objective.values:
         raise ApplicationError("Choose sales, traffic or awareness.", code="invalid_objective")
-    if objective not in ads_client_class(platform).objectives:
+    if objective not in platform_descriptor(platform).client_class.objectives:
         raise ApplicationError(
             f"{PLATFORM_NAMES[platform]} campaigns here cannot aim for {objective}.", code="invalid_objective"
         )

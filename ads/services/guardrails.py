@@ -19,8 +19,8 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from ads.models import MONEY_MAX_MINOR, AdCampaign, CampaignStatus, PlatformStatus, StoreAdSettings
-from platforms.ads_common import ads_client_class
 from platforms.constants import PLATFORM_NAMES
+from platforms.registry import platform as platform_descriptor
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store
 from stores.permissions import membership_require
@@ -41,7 +41,7 @@ def budget_check(*, daily_budget_minor: Any, currency: str, platform: str) -> No
             code="invalid_budget",
             extra={"maximum_minor": MONEY_MAX_MINOR},
         )
-    minimum = ads_client_class(platform).min_daily_budget_minor
+    minimum = platform_descriptor(platform).client_class.min_daily_budget_minor
     if daily_budget_minor < minimum:
         raise ApplicationError(
             f"{PLATFORM_NAMES[platform]} needs a daily budget of at least {money(minimum, currency)}.",

@@ -1,12 +1,11 @@
 """What Growth Hub sends a platform about a campaign: the client of its connection, the platform ids it holds, and
 the campaign spec (names, budget, creative, the tagged landing link, page and pixel)."""
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
 from ads.models import AdCampaign
 from ads.services.guardrails import ad_settings_for_store
 from platforms.ads_common import AdsClient, CampaignSpec, ads_client
-from platforms.constants import GOOGLE_ADS, META_ADS, TIKTOK_ADS
+from platforms.constants import META_ADS
+from stores.links import campaign_marker, tag_link
 
 # The platform id of each level of a campaign's chain, by the AdCampaign field that stores it.
 LEVEL_FIELDS = {
@@ -16,22 +15,17 @@ LEVEL_FIELDS = {
     "creative": "external_creative_id",
     "ad": "external_ad_id",
 }
-UTM_SOURCES = {META_ADS: ("meta", "paid_social"), GOOGLE_ADS: ("google", "cpc"), TIKTOK_ADS: ("tiktok", "paid_social")}
 
 
 def campaign_utm_value(campaign: AdCampaign) -> str:
     """The ``utm_campaign`` of the campaign's landing links, which attribution matches orders on."""
-    return f"gh-ad-{campaign.pk}"
+    return campaign_marker(campaign.pk)
 
 
 def landing_url_for(campaign: AdCampaign, link: str) -> str:
-    source, medium = UTM_SOURCES[campaign.platform]
-    parts = urlsplit(link)
-    query = dict(parse_qsl(parts.query))
-    query |= {"utm_source": source, "utm_medium": medium, "utm_campaign": campaign_utm_value(campaign)}
-    if campaign.creative_id:
-        query["utm_content"] = f"creative-{campaign.creative_id}"
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    """The creative's link tagged with the platform's link words, the campaign marker and the creative."""
+    content = f"creative-{campaign.creative_id}" if campaign.creative_id else ""
+    return tag_link(link, platform=campaign.platform, campaign=campaign_utm_value(campaign), content=content)
 
 
 def campaign_client(campaign: AdCampaign) -> AdsClient:

@@ -37,8 +37,8 @@ from ads.models import (
 from demo.connections import demo_connections_ensure
 from demo.seed.ads_plan import PlannedCampaign, plan_campaigns
 from demo.seed.plan import DemoSeedPlan, ProgressFactory
-from platforms.ads_common import ads_client_class
 from platforms.constants import AD_PLATFORMS, GOOGLE_ADS, PLATFORM_NAMES, TIKTOK_ADS
+from platforms.registry import platform as platform_descriptor
 from simulation import ads_market
 from stores.actors import ActorKind
 from stores.exceptions import ApplicationError
@@ -62,7 +62,7 @@ DEMO_SETTINGS = {
 
 def market_objective(platform: str, objective: str) -> str:
     """The platform's own objective (Meta, TikTok) or bidding enum (Google) the market weighs an objective by."""
-    value = ads_client_class(platform).objectives[objective]
+    value = platform_descriptor(platform).client_class.objectives[objective]
     return re.sub(r"(?<!^)(?=[A-Z])", "_", value).upper() if platform == GOOGLE_ADS else value
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from django.utils import timezone
 
-from platforms.ads_common import AWARENESS, SALES, TRAFFIC, CampaignSpec, DailyInsight, major_to_minor
+from platforms.ads_common import AWARENESS, SALES, TRAFFIC, CampaignSpec, DailyInsight, major_to_minor, minor_to_major
 from platforms.base import PlatformHttp, default_error_for, parse_retry_after, platform_url, redact
 from platforms.constants import TIKTOK_ADS
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
@@ -103,7 +103,7 @@ class TikTokAdsClient:
                 "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
                 "location_ids": [LOCATION_IDS.get(c, US_LOCATION_ID) for c in spec.countries],
                 "budget_mode": "BUDGET_MODE_DAY",
-                "budget": spec.daily_budget_minor / 100,
+                "budget": float(minor_to_major(spec.daily_budget_minor, spec.currency)),
                 "schedule_type": "SCHEDULE_FROM_NOW" if spec.end_at is None else "SCHEDULE_START_END",
                 "schedule_start_time": timezone.now().astimezone(dt.UTC).strftime(TIME_FORMAT),
                 "optimization_goal": goal,
