@@ -13,8 +13,8 @@ from stores.models import PlatformConnection, Product, Store
 
 SOCIAL_PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in SOCIAL_PLATFORMS]
 
-# Absolute caps on a post's texts, whatever the platform (each platform's own limits in platforms.content.LIMITS
-# are lower and are checked on top); the forms and the services check the same numbers.
+# Absolute caps on a post's texts, whatever the platform (each platform's own limits, ``platform_limits(slug)`` of
+# platforms.registry, are lower and are checked on top); the forms and the services check the same numbers.
 CAPTION_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 100
 LINK_MAX_LENGTH = 1000

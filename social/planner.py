@@ -11,7 +11,6 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.conf import settings
 from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
 from platforms.content import caption_length
 from platforms.registry import platform_limits
+from stores.links import tag_link
 
 logger = logging.getLogger(__name__)
 
@@ -117,16 +117,6 @@ def hashtag(word: str) -> str:
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", clean(text)) if s.strip()]
-
-
-def utm_link(url: str, *, platform: str, campaign: str, content: str) -> str:
-    """``url`` with utm_source=platform, utm_medium=social, utm_campaign, utm_content (existing UTMs replaced)."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
-    query += [("utm_source", platform), ("utm_medium", "social"), ("utm_campaign", campaign), ("utm_content", content)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def builtin_wording(brief: ProductBrief, platform: str, index: int) -> Wording:
@@ -229,7 +219,9 @@ def plan_posts(
     for platform in platforms:
         for n in range(days * posts_per_day):
             marker = markers[index]
-            link = utm_link(brief.url, platform=platform, campaign=campaign, content=marker)
+            # utm_content is the post's marker, the text the look-up finds it by at the platform (its id is not
+            # known yet: the posts are written after planning).
+            link = tag_link(brief.url, platform=platform, campaign=campaign, content=marker)
             wording = (wordings or {}).get((platform, n)) or builtin_wording(brief, platform, n)
             caption, tags = compose(platform, wording, link=link)
             attempt = 1

@@ -29,12 +29,13 @@ from social.models import (
     PublishAttempt,
     SocialPost,
 )
-from social.planner import ProductBrief, builtin_wording, compose, fit_title, utm_link
+from social.planner import ProductBrief, builtin_wording, compose, fit_title
 from social.services.engagement import engagement_rate
 from social.services.planning import DEFAULT_HOURS, media_for
 from social.services.posts import connection_for
 from stores.actors import Actor
 from stores.exceptions import ApplicationError
+from stores.links import tag_link
 from stores.models import PlatformConnection, Product, ProductStatus, Store
 
 POSTS_PER_WEEK = {TIKTOK: 4, INSTAGRAM: 5, PINTEREST: 4, X: 6}
@@ -127,7 +128,7 @@ def _post(
 ) -> SocialPost:
     """The published post, its caption from the built-in generator and its totals from the latest snapshot."""
     platform, product, published_at, n = planned.platform, planned.product, planned.published_at, planned.n
-    link = utm_link(product.url, platform=platform, campaign="always-on", content=f"demo{n}")
+    link = tag_link(product.url, platform=platform, campaign="always-on", content=f"demo{n}")
     wording = builtin_wording(_brief(product), platform, n)
     caption, tags = compose(platform, wording, link=link)
     latest = snapshots[-1] if snapshots else None

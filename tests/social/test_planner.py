@@ -12,12 +12,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from platforms.constants import INSTAGRAM, PINTEREST, SOCIAL_PLATFORMS, TIKTOK, X
-from platforms.content import LIMITS, caption_problems, hashtag_count, x_weighted_length
+from platforms.content import caption_problems, hashtag_count, x_weighted_length
+from platforms.registry import platform_limits
 from social.models import ContentCalendar, PostStatus, SocialPost
-from social.planner import ProductBrief, _reading, plan_posts, utm_link
+from social.planner import ProductBrief, _reading, plan_posts
 from social.services import calendar_plan, calendar_schedule_all
 from social.services.planning import DEFAULT_HOURS, best_hours
 from stores.exceptions import ApplicationError
+from stores.links import tag_link
 from tests.factories import ProductFactory
 from tests.platform_fixtures import connect_store
 from tests.social.factories import SocialPostFactory
@@ -67,7 +69,7 @@ def test_x_counts_every_link_as_23_characters_and_wide_characters_as_two():
 
     # then the link is 23 and each wide character 2
     assert length == len("Hi ") + 4 + len(" ") + 23
-    assert LIMITS[X].caption == 280
+    assert platform_limits(X).caption == 280
 
 
 def test_links_carry_utm_tags_for_platform_medium_campaign_and_post():
@@ -75,7 +77,7 @@ def test_links_carry_utm_tags_for_platform_medium_campaign_and_post():
     url = "https://shop.example.com/p?id=1&utm_source=newsletter"
 
     # when it is tagged for a post
-    tagged = utm_link(url, platform=PINTEREST, campaign="spring-launch", content="gh0001")
+    tagged = tag_link(url, platform=PINTEREST, campaign="spring-launch", content="gh0001")
 
     # then the old UTM is replaced and the four tags are present
     assert parse_qs(urlsplit(tagged).query) == {
