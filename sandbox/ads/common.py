@@ -6,7 +6,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from platforms.constants import GOOGLE_ADS, META_ADS, TIKTOK_ADS
+from platforms.constants import GOOGLE_ADS, META_ADS, TIKTOK_ADS, currency_exponent
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import AccountKind, SandboxAccount, SandboxToken
 from sandbox.models.ads import AdObjectKind, SandboxAdHistory, SandboxAdObject
@@ -206,3 +206,13 @@ def to_int(value: object, name: str) -> int:
         return int(str(value))
     except (TypeError, ValueError) as exc:
         raise SandboxError(Failure.VALIDATION, f"The parameter {name} must be an integer.") from exc
+
+
+def minor_to_major(minor: int, currency: str) -> float:
+    """1234 USD → 12.34, 1200 JPY → 1200.0: an amount in minor units as the platforms' JSON carries it."""
+    return minor / 10 ** currency_exponent(currency)
+
+
+def major_to_minor(amount: float, currency: str) -> int:
+    """12.34 USD → 1234, 1200 JPY → 1200: an amount a platform was sent in major units, in minor units."""
+    return round(amount * 10 ** currency_exponent(currency))

@@ -1,7 +1,7 @@
 """The simulated ad market behind the sandbox's ads endpoints.
 
 The response model itself (quality, pacing, CPM, CTR, diminishing returns, basket values, late conversions) is the
-documented one in ``platforms/ads_market.py``; this module feeds it each campaign's delivery history
+documented one in ``simulation/ads_market.py``; this module feeds it each campaign's delivery history
 (``SandboxAdHistory``), its end time and its product's price. A day's numbers are computed on read, so a past
 day reads the same every time, and nothing is spent after the campaign's end (Meta's ad set ``end_time``,
 Google's campaign ``endDateTime``, TikTok's ad group ``schedule_end_time``).

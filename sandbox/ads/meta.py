@@ -8,11 +8,8 @@ numbers as strings, paged with ``paging.cursors.after`` + ``paging.next``.
 Docs: https://developers.facebook.com/docs/marketing-api/reference/ad-campaign-group
 """
 
-import base64
 import datetime as dt
-import json
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
@@ -23,6 +20,7 @@ from sandbox.ads.common import (
     ad_account_for,
     create_object,
     is_on,
+    minor_to_major,
     object_for_token,
     object_in,
     parse_end_time,
@@ -30,6 +28,7 @@ from sandbox.ads.common import (
     to_int,
     update_object,
 )
+from sandbox.ads.graph import filtered, json_value, paged, requested_fields
 from sandbox.endpoint import api_endpoint, rate_limit, request_payload
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount, SandboxToken
@@ -58,22 +57,11 @@ OPTIMIZATION_GOALS = {
 PIXEL_GOALS = {"OFFSITE_CONVERSIONS", "VALUE"}
 MIN_DAILY_BUDGET_MINOR = 100  # 1.00 in the account currency
 CALLS_PER_MINUTE = 600
-DEFAULT_PAGE_SIZE = 25
 PURCHASE_ACTIONS = ("offsite_conversion.fb_pixel_purchase", "omni_purchase", "purchase")
 
 
 def _limit(token: SandboxToken) -> None:
     rate_limit(key=f"{META_ADS}:{token.pk}", limit=CALLS_PER_MINUTE)
-
-
-def _json_value(data: dict, name: str) -> Any:
-    value = data.get(name)
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError as exc:
-            raise SandboxError(Failure.VALIDATION, f"Invalid parameter: {name} must be JSON.") from exc
-    return value
 
 
 def _account(request: HttpRequest, account_id: str) -> SandboxAccount:
@@ -82,7 +70,7 @@ def _account(request: HttpRequest, account_id: str) -> SandboxAccount:
 
 
 def _validate_only(data: dict) -> bool:
-    options = _json_value(data, "execution_options") or []
+    options = json_value(data, "execution_options") or []
     return "validate_only" in options
 
 
@@ -114,7 +102,7 @@ def _create_campaign(account: SandboxAccount, data: dict) -> dict:
     require(data, "name", "objective")
     if data["objective"] not in OBJECTIVES:
         raise SandboxError(Failure.VALIDATION, f"Invalid parameter: objective must be one of {sorted(OBJECTIVES)}.")
-    categories = _json_value(data, "special_ad_categories")
+    categories = json_value(data, "special_ad_categories")
     if categories is None:
         raise SandboxError(Failure.VALIDATION, "The parameter special_ad_categories is required.")
     status = _status(data, CREATE_STATUSES)
@@ -140,10 +128,10 @@ def _create_adset(account: SandboxAccount, data: dict) -> dict:
         raise SandboxError(Failure.VALIDATION, "Invalid parameter: billing_event.")
     if data["optimization_goal"] not in OPTIMIZATION_GOALS:
         raise SandboxError(Failure.VALIDATION, "Invalid parameter: optimization_goal.")
-    targeting = _json_value(data, "targeting") or {}
+    targeting = json_value(data, "targeting") or {}
     if not isinstance(targeting, dict) or not targeting.get("geo_locations"):
         raise SandboxError(Failure.VALIDATION, "Invalid parameter: targeting must include geo_locations.")
-    promoted = _json_value(data, "promoted_object") or {}
+    promoted = json_value(data, "promoted_object") or {}
     if data["optimization_goal"] in PIXEL_GOALS and not (
         promoted.get("pixel_id") and promoted.get("custom_event_type")
     ):
@@ -177,7 +165,7 @@ def _create_adset(account: SandboxAccount, data: dict) -> dict:
 
 def _create_creative(account: SandboxAccount, data: dict) -> dict:
     require(data, "name")
-    spec = _json_value(data, "object_story_spec")
+    spec = json_value(data, "object_story_spec")
     if not spec and not data.get("object_story_id") and not data.get("source_instagram_media_id"):
         raise SandboxError(
             Failure.VALIDATION, "A creative needs object_story_spec, object_story_id or source_instagram_media_id."
@@ -212,7 +200,7 @@ def _create_creative(account: SandboxAccount, data: dict) -> dict:
 def _create_ad(account: SandboxAccount, data: dict) -> dict:
     require(data, "name", "adset_id", "creative")
     adset = object_in(account, data["adset_id"], kind=AdObjectKind.ADSET)
-    creative_ref = _json_value(data, "creative") or {}
+    creative_ref = json_value(data, "creative") or {}
     creative = object_in(account, creative_ref.get("creative_id", ""), kind=AdObjectKind.CREATIVE)
     status = _status(data, CREATE_STATUSES)
     if _validate_only(data):
@@ -277,51 +265,6 @@ def _effective_status(obj: SandboxAdObject) -> str:
     return "ACTIVE"
 
 
-def _fields(request: HttpRequest, default: str = "id,name") -> list[str]:
-    return [f.strip() for f in (request.GET.get("fields") or default).split(",") if f.strip()]
-
-
-def _page(request: HttpRequest, rows: list[dict]) -> dict:
-    """Cursor paging as the Graph API does it: ``next`` only when there is another page."""
-    limit = max(1, min(to_int(request.GET.get("limit") or DEFAULT_PAGE_SIZE, "limit"), 500))
-    after = request.GET.get("after")
-    offset = int(base64.urlsafe_b64decode(after.encode()).decode()) if after else 0
-    page = rows[offset : offset + limit]
-    body: dict[str, Any] = {"data": page}
-    if rows:
-        cursors = {
-            "before": base64.urlsafe_b64encode(str(offset).encode()).decode(),
-            "after": base64.urlsafe_b64encode(str(offset + len(page)).encode()).decode(),
-        }
-        body["paging"] = {"cursors": cursors}
-        if offset + limit < len(rows):
-            query = {k: v for k, v in request.GET.items() if k not in ("after", "access_token")}
-            query["after"] = cursors["after"]
-            body["paging"]["next"] = request.build_absolute_uri(request.path) + "?" + urlencode(query)
-    return body
-
-
-def _filtered(qs: Any, request: HttpRequest, kind: str) -> Any:
-    filtering = _json_value(request.GET, "filtering") or []
-    for rule in filtering:
-        field, op, value = rule.get("field"), rule.get("operator"), rule.get("value")
-        campaign_column = "external_id" if kind == AdObjectKind.CAMPAIGN else "campaign__external_id"
-        column = {"name": "name", "id": "external_id", "campaign.id": campaign_column}.get(field)
-        if field == "adset.id":
-            column = "parent__external_id"
-        if column is None:
-            raise SandboxError(Failure.VALIDATION, f"Invalid parameter: filtering on {field} is not supported.")
-        if op == "EQUAL":
-            qs = qs.filter(**{column: value})
-        elif op == "IN":
-            qs = qs.filter(**{f"{column}__in": list(value or [])})
-        elif op == "CONTAIN":
-            qs = qs.filter(**{f"{column}__contains": value})
-        else:
-            raise SandboxError(Failure.VALIDATION, f"Invalid parameter: operator {op} is not supported.")
-    return qs
-
-
 @api_endpoint(META_ADS)
 def account_edge(request: HttpRequest, account_id: str, edge: str) -> JsonResponse:
     account = _account(request, account_id)
@@ -334,9 +277,9 @@ def account_edge(request: HttpRequest, account_id: str, edge: str) -> JsonRespon
     qs = SandboxAdObject.objects.filter(account=account, kind=EDGE_KINDS[edge]).select_related(
         "campaign", "parent", "account"
     )
-    qs = _filtered(qs, request, EDGE_KINDS[edge]).order_by("-created_at", "-pk")
-    fields = _fields(request)
-    return JsonResponse(_page(request, [_node_fields(obj, fields) for obj in qs]))
+    qs = filtered(qs, request, EDGE_KINDS[edge]).order_by("-created_at", "-pk")
+    fields = requested_fields(request)
+    return JsonResponse(paged(request, [_node_fields(obj, fields) for obj in qs]))
 
 
 @api_endpoint(META_ADS)
@@ -344,7 +287,7 @@ def node(request: HttpRequest, node_id: str) -> JsonResponse:
     _limit(request.sandbox_token)
     obj = object_for_token(request.sandbox_token, node_id)
     if request.method == "GET":
-        return JsonResponse(_node_fields(obj, _fields(request)))
+        return JsonResponse(_node_fields(obj, requested_fields(request)))
     data = {k: v for k, v in request_payload(request).items() if k != "access_token"}
     if request.method == "DELETE":
         data = {"status": "DELETED"}
@@ -380,7 +323,7 @@ def node_insights(request: HttpRequest, node_id: str) -> JsonResponse:
 
 
 def _date_range(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date]:
-    time_range = _json_value(request.GET, "time_range")
+    time_range = json_value(request.GET, "time_range")
     if time_range:
         try:
             return dt.date.fromisoformat(time_range["since"]), dt.date.fromisoformat(time_range["until"])
@@ -417,20 +360,23 @@ def _row(campaign: SandboxAdObject, since: dt.date, until: dt.date, days: list[m
     clicks = sum(d.clicks for d in days)
     purchases = sum(d.purchases for d in days)
     value = sum(d.value_minor for d in days)
+    currency = campaign.account.currency
     values: dict[str, Any] = {
         "account_id": campaign.account.external_id.removeprefix("act_"),
         "account_currency": campaign.account.currency,
         "campaign_id": campaign.external_id,
         "campaign_name": campaign.name,
-        "spend": f"{spend / 100:.2f}",
+        "spend": f"{minor_to_major(spend, currency):.2f}",
         "impressions": str(impressions),
         "clicks": str(clicks),
         "reach": str(int(impressions * 0.72)),
         "ctr": f"{clicks / impressions * 100:.6f}" if impressions else "0",
-        "cpc": f"{spend / 100 / clicks:.6f}" if clicks else None,
+        "cpc": f"{minor_to_major(spend, currency) / clicks:.6f}" if clicks else None,
         "actions": [{"action_type": "link_click", "value": str(clicks)}]
         + [{"action_type": a, "value": str(purchases)} for a in PURCHASE_ACTIONS if purchases],
-        "action_values": [{"action_type": a, "value": f"{value / 100:.2f}"} for a in PURCHASE_ACTIONS]
+        "action_values": [
+            {"action_type": a, "value": f"{minor_to_major(value, currency):.2f}"} for a in PURCHASE_ACTIONS
+        ]
         if purchases
         else None,
         "purchase_roas": [{"action_type": "omni_purchase", "value": f"{value / spend:.6f}"}]
@@ -446,10 +392,10 @@ def _insights(request: HttpRequest, *, account: SandboxAccount, campaigns: list 
     level = request.GET.get("level") or "campaign"
     if level != "campaign":
         raise SandboxError(Failure.VALIDATION, "The sandbox reports insights at level=campaign.")
-    fields = _fields(request, default="spend,impressions,clicks")
+    fields = requested_fields(request, default="spend,impressions,clicks")
     if campaigns is None:
         qs = SandboxAdObject.objects.filter(account=account, kind=AdObjectKind.CAMPAIGN).select_related("account")
-        campaigns = list(_filtered(qs, request, AdObjectKind.CAMPAIGN).order_by("created_at", "pk"))
+        campaigns = list(filtered(qs, request, AdObjectKind.CAMPAIGN).order_by("created_at", "pk"))
     daily = str(request.GET.get("time_increment") or "all_days") == "1"
     rows = []
     for campaign in campaigns:
@@ -461,4 +407,4 @@ def _insights(request: HttpRequest, *, account: SandboxAccount, campaigns: list 
             rows.extend(_row(campaign, d.date, d.date, [d], fields) for d in days)
         elif days:
             rows.append(_row(campaign, since, until, days, fields))
-    return _page(request, rows)
+    return paged(request, rows)

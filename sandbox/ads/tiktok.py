@@ -17,7 +17,16 @@ from django.http import HttpRequest, JsonResponse
 
 from platforms.constants import TIKTOK_ADS
 from sandbox.ads import market
-from sandbox.ads.common import ad_account_for, create_object, object_in, parse_end_time, require, update_object
+from sandbox.ads.common import (
+    ad_account_for,
+    create_object,
+    major_to_minor,
+    minor_to_major,
+    object_in,
+    parse_end_time,
+    require,
+    update_object,
+)
 from sandbox.endpoint import api_endpoint, rate_limit, request_payload
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount
@@ -88,7 +97,7 @@ def _money(value: Any, name: str) -> float:
     return amount
 
 
-def _daily_budget(data: dict, minimum: float, what: str) -> int | None:
+def _daily_budget(data: dict, minimum: float, what: str, *, currency: str) -> int | None:
     mode = data.get("budget_mode") or "BUDGET_MODE_INFINITE"
     if mode not in BUDGET_MODES:
         raise SandboxError(Failure.VALIDATION, f"budget_mode: must be one of {sorted(BUDGET_MODES)}.")
@@ -97,7 +106,7 @@ def _daily_budget(data: dict, minimum: float, what: str) -> int | None:
     budget = _money(data.get("budget"), "budget")
     if budget < minimum:
         raise SandboxError(Failure.VALIDATION, f"The {what} daily budget must be at least {minimum:.2f}.")
-    return round(budget * 100)
+    return major_to_minor(budget, currency)
 
 
 def _operation_status(data: dict) -> str:
@@ -124,7 +133,7 @@ def campaign_create(request: HttpRequest) -> JsonResponse:
         raise SandboxError(Failure.VALIDATION, "campaign_name: at most 512 characters.")
     if data["objective_type"] not in OBJECTIVES:
         raise SandboxError(Failure.VALIDATION, f"objective_type: must be one of {sorted(OBJECTIVES)}.")
-    budget = _daily_budget(data, MIN_CAMPAIGN_DAY_BUDGET, "campaign")
+    budget = _daily_budget(data, MIN_CAMPAIGN_DAY_BUDGET, "campaign", currency=account.currency)
     status = _operation_status(data)
     with transaction.atomic():
         obj = _replayed(account, AdObjectKind.CAMPAIGN, data.get("request_id", "")) or create_object(
@@ -152,7 +161,7 @@ def adgroup_create(request: HttpRequest) -> JsonResponse:
         raise SandboxError(Failure.VALIDATION, "optimization_goal: invalid value.")
     if data["optimization_goal"] in ("CONVERT", "VALUE") and not data.get("pixel_id"):
         raise SandboxError(Failure.VALIDATION, "pixel_id: required for conversion optimisation.")
-    budget = _daily_budget(data, MIN_ADGROUP_DAY_BUDGET, "ad group")
+    budget = _daily_budget(data, MIN_ADGROUP_DAY_BUDGET, "ad group", currency=account.currency)
     if budget is None and campaign.daily_budget_minor is None:
         raise SandboxError(Failure.VALIDATION, "budget: the ad group needs a daily budget when its campaign has none.")
     status = _operation_status(data)
@@ -255,7 +264,7 @@ def _budget_update(request: HttpRequest, kind: str, id_key: str, minimum: float)
         amount = _money(data["budget"], "budget")
         if amount < minimum:
             raise SandboxError(Failure.VALIDATION, f"The daily budget must be at least {minimum:.2f}.")
-        changes["daily_budget_minor"] = round(amount * 100)
+        changes["daily_budget_minor"] = major_to_minor(amount, account.currency)
     name_key = "campaign_name" if kind == AdObjectKind.CAMPAIGN else "adgroup_name"
     if data.get(name_key):
         changes["name"] = data[name_key]
@@ -297,7 +306,7 @@ def _list(request: HttpRequest, kind: str) -> JsonResponse:
             "operation_status": obj.status,
             "create_time": obj.created_at.strftime("%Y-%m-%d %H:%M:%S"),
         }
-        budget = obj.daily_budget_minor / 100 if obj.daily_budget_minor is not None else 0.0
+        budget = minor_to_major(obj.daily_budget_minor, account.currency) if obj.daily_budget_minor is not None else 0.0
         if kind == AdObjectKind.CAMPAIGN:
             row |= {"campaign_id": obj.external_id, "campaign_name": obj.name, "objective_type": obj.objective}
             row |= {"budget": budget, "budget_mode": obj.data.get("budget_mode")}
@@ -327,12 +336,12 @@ def ad_get(request: HttpRequest) -> JsonResponse:
     return _list(request, AdObjectKind.AD)
 
 
-def _metric_values(days: list[market.DayResult], names: list[str]) -> dict[str, str]:
-    spend = sum(d.spend_minor for d in days) / 100
+def _metric_values(days: list[market.DayResult], names: list[str], *, currency: str) -> dict[str, str]:
+    spend = minor_to_major(sum(d.spend_minor for d in days), currency)
     impressions = sum(d.impressions for d in days)
     clicks = sum(d.clicks for d in days)
     purchases = sum(d.purchases for d in days)
-    value = sum(d.value_minor for d in days) / 100
+    value = minor_to_major(sum(d.value_minor for d in days), currency)
     values = {
         "spend": f"{spend:.2f}",
         "impressions": str(impressions),
@@ -410,9 +419,10 @@ def report_integrated(request: HttpRequest) -> JsonResponse:
         if daily:
             for d in days:
                 dims = {"campaign_id": campaign.external_id, "stat_time_day": f"{d.date.isoformat()} 00:00:00"}
-                rows.append({"dimensions": dims, "metrics": _metric_values([d], metrics)})
+                rows.append({"dimensions": dims, "metrics": _metric_values([d], metrics, currency=account.currency)})
         elif days:
-            rows.append({"dimensions": {"campaign_id": campaign.external_id}, "metrics": _metric_values(days, metrics)})
+            totals = _metric_values(days, metrics, currency=account.currency)
+            rows.append({"dimensions": {"campaign_id": campaign.external_id}, "metrics": totals})
     page, size = int(data.get("page") or 1), min(int(data.get("page_size") or 10), 1000)
     total = len(rows)
     page_info = {"page": page, "page_size": size, "total_number": total, "total_page": math.ceil(total / size)}

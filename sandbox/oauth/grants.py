@@ -1,7 +1,7 @@
 """The sandbox authorization server's state changes: consent codes, token grants, refresh, revoke.
 
-Each platform's quirks live in ``PLATFORM_OAUTH``; the views in ``sandbox.oauth.views`` parse the platform's own
-request shapes and call these functions.
+Each platform's quirks live in ``PLATFORM_OAUTH``; the views (``sandbox.oauth.consent``, ``tokens`` and ``views``)
+parse the platform's own request shapes and call these functions.
 """
 
 import base64

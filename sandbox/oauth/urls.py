@@ -12,38 +12,38 @@ oauth2.googleapis.com/{token,revoke}, openidconnect.googleapis.com/v1/userinfo a
 from django.urls import path, re_path
 
 from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, TIKTOK, TIKTOK_ADS, X
-from sandbox.oauth import views
+from sandbox.oauth import consent, tokens, views
 
 GRAPH = r"^meta_ads/(?P<version>v\d+\.0)/"
 TT_ADS = "tiktok_ads/open_api/v1.3/"
 
 urlpatterns = [
     # Consent pages
-    path("tiktok/v2/auth/authorize/", views.consent, {"platform": TIKTOK}, name="tiktok_authorize"),
-    path("instagram/oauth/authorize", views.consent, {"platform": INSTAGRAM}, name="instagram_authorize"),
-    path("pinterest/oauth/", views.consent, {"platform": PINTEREST}, name="pinterest_authorize"),
-    path("x/i/oauth2/authorize", views.consent, {"platform": X}, name="x_authorize"),
-    re_path(GRAPH + r"dialog/oauth/?$", views.consent, {"platform": META_ADS}, name="meta_ads_authorize"),
-    path("google_ads/o/oauth2/v2/auth", views.consent, {"platform": GOOGLE_ADS}, name="google_ads_authorize"),
-    path("tiktok_ads/portal/auth", views.consent, {"platform": TIKTOK_ADS}, name="tiktok_ads_authorize"),
+    path("tiktok/v2/auth/authorize/", consent.consent, {"platform": TIKTOK}, name="tiktok_authorize"),
+    path("instagram/oauth/authorize", consent.consent, {"platform": INSTAGRAM}, name="instagram_authorize"),
+    path("pinterest/oauth/", consent.consent, {"platform": PINTEREST}, name="pinterest_authorize"),
+    path("x/i/oauth2/authorize", consent.consent, {"platform": X}, name="x_authorize"),
+    re_path(GRAPH + r"dialog/oauth/?$", consent.consent, {"platform": META_ADS}, name="meta_ads_authorize"),
+    path("google_ads/o/oauth2/v2/auth", consent.consent, {"platform": GOOGLE_ADS}, name="google_ads_authorize"),
+    path("tiktok_ads/portal/auth", consent.consent, {"platform": TIKTOK_ADS}, name="tiktok_ads_authorize"),
     # Token endpoints
-    path("tiktok/v2/oauth/token/", views.token_view(TIKTOK), name="tiktok_token"),
-    path("instagram/oauth/access_token", views.token_view(INSTAGRAM), name="instagram_token"),
-    path("instagram/access_token", views.instagram_long_lived, name="instagram_long_lived"),
-    path("instagram/refresh_access_token", views.instagram_refresh, name="instagram_refresh"),
-    path("pinterest/v5/oauth/token", views.token_view(PINTEREST), name="pinterest_token"),
-    path("x/2/oauth2/token", views.token_view(X), name="x_token"),
-    re_path(GRAPH + r"oauth/access_token/?$", views.meta_token, name="meta_ads_token"),
-    path("google_ads/token", views.token_view(GOOGLE_ADS), name="google_ads_token"),
-    path("google_ads/o/oauth2/token", views.token_view(GOOGLE_ADS), name="google_ads_token_legacy"),
-    path(TT_ADS + "oauth2/access_token/", views.tiktok_ads_token, name="tiktok_ads_token"),
+    path("tiktok/v2/oauth/token/", tokens.token_view(TIKTOK), name="tiktok_token"),
+    path("instagram/oauth/access_token", tokens.token_view(INSTAGRAM), name="instagram_token"),
+    path("instagram/access_token", tokens.instagram_long_lived, name="instagram_long_lived"),
+    path("instagram/refresh_access_token", tokens.instagram_refresh, name="instagram_refresh"),
+    path("pinterest/v5/oauth/token", tokens.token_view(PINTEREST), name="pinterest_token"),
+    path("x/2/oauth2/token", tokens.token_view(X), name="x_token"),
+    re_path(GRAPH + r"oauth/access_token/?$", tokens.meta_token, name="meta_ads_token"),
+    path("google_ads/token", tokens.token_view(GOOGLE_ADS), name="google_ads_token"),
+    path("google_ads/o/oauth2/token", tokens.token_view(GOOGLE_ADS), name="google_ads_token_legacy"),
+    path(TT_ADS + "oauth2/access_token/", tokens.tiktok_ads_token, name="tiktok_ads_token"),
     # Revocation
-    path("tiktok/v2/oauth/revoke/", views.revoke_view(TIKTOK), name="tiktok_revoke"),
-    path("pinterest/v5/oauth/token/revoke", views.revoke_view(PINTEREST), name="pinterest_revoke"),
-    path("x/2/oauth2/revoke", views.revoke_view(X), name="x_revoke"),
-    path("google_ads/revoke", views.revoke_view(GOOGLE_ADS), name="google_ads_revoke"),
+    path("tiktok/v2/oauth/revoke/", tokens.revoke_view(TIKTOK), name="tiktok_revoke"),
+    path("pinterest/v5/oauth/token/revoke", tokens.revoke_view(PINTEREST), name="pinterest_revoke"),
+    path("x/2/oauth2/revoke", tokens.revoke_view(X), name="x_revoke"),
+    path("google_ads/revoke", tokens.revoke_view(GOOGLE_ADS), name="google_ads_revoke"),
     re_path(GRAPH + r"me/permissions/?$", views.meta_permissions, name="meta_ads_permissions"),
-    path(TT_ADS + "oauth2/revoke_token/", views.tiktok_ads_revoke, name="tiktok_ads_revoke"),
+    path(TT_ADS + "oauth2/revoke_token/", tokens.tiktok_ads_revoke, name="tiktok_ads_revoke"),
     # Who connected, and which ad accounts they manage
     path("tiktok/v2/user/info/", views.tiktok_user_info, name="tiktok_user_info"),
     re_path(r"^instagram/(?P<version>v\d+\.0)/me/?$", views.instagram_me, name="instagram_me"),
