@@ -24,7 +24,11 @@ from demo.seed.store import DEMO_STORE_SLUG
 from platforms.base import default_timeout
 from platforms.constants import PLATFORM_NAMES
 from platforms.errors import PlatformError
-from stores.connections import connection_authorize_begin, connection_authorize_complete, connection_pick_ad_account
+from stores.connections.services import (
+    connection_authorize_begin,
+    connection_authorize_complete,
+    connection_pick_ad_account,
+)
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Role, Store
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from stores.connection_selectors import connections_overview
+from stores.connections.selectors import connections_overview
 from stores.models import Store
 
 

@@ -1,15 +1,27 @@
 """Django admin for staff: stores, members, API keys, catalogue, commerce and platform connections.
 
 Secrets never show: API keys display their prefix only (the hash is excluded), and connection tokens are excluded
-from every list, form and detail page.
+from every list, form and detail page. A connection's status is read-only: staff change it through the actions,
+which call the connection services, each change an event by the staff member labelled "admin".
 """
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from platforms.errors import PlatformError
+from stores.actors import Actor, ActorKind
+from stores.connections.services import (
+    connection_disconnect,
+    connection_mark_expired,
+    connection_refresh,
+    disconnect_message,
+)
+from stores.exceptions import ApplicationError
 from stores.models import Customer, Membership, Order, OrderLine, Product, Store, StoreApiKey
-from stores.models.connections import PlatformConnection
+from stores.models.connections import ConnectionEvent, ConnectionStatus, PlatformConnection
 from stores.services import api_key_revoke
 
 
@@ -134,9 +146,70 @@ class OrderLineAdmin(admin.ModelAdmin):
     raw_id_fields = ("order", "store", "product")
 
 
+def staff_actor(request: HttpRequest) -> Actor:
+    """The staff member acting in the admin."""
+    return Actor(kind=ActorKind.USER, user=request.user, label="admin")
+
+
+def _each_connection(
+    request: HttpRequest,
+    connections: QuerySet[PlatformConnection],
+    change: Callable[[PlatformConnection, Actor], str],
+) -> None:
+    """Apply ``change`` to each selected connection; it returns what to tell staff ("" when it changed nothing).
+    A platform's or our own refusal is reported for that connection and the others go on."""
+    actor = staff_actor(request)
+    for connection in connections.order_by("pk"):
+        try:
+            said = change(connection, actor)
+        except (ApplicationError, PlatformError) as error:
+            messages.error(request, f"{connection}: {error.message}")
+            continue
+        if said:
+            messages.success(request, f"{connection}: {said}")
+        else:
+            messages.warning(request, f"{connection}: not changed (it is {connection.get_status_display().lower()}).")
+
+
+def _mark_expired(connection: PlatformConnection, actor: Actor) -> str:
+    reason = "Marked expired by Growth Hub staff; reconnect it to go on."
+    return "marked expired." if connection_mark_expired(connection=connection, reason=reason, actor=actor) else ""
+
+
+def _refresh(connection: PlatformConnection, actor: Actor) -> str:
+    if connection.status != ConnectionStatus.ACTIVE:
+        return ""
+    renewed = connection_refresh(connection_id=connection.pk, actor=actor)
+    if renewed is None:
+        return "nothing to renew (its token cannot be renewed and has not run out)."
+    return "token renewed." if renewed.status == ConnectionStatus.ACTIVE else f"expired: {renewed.last_error}"
+
+
+def _disconnect(connection: PlatformConnection, actor: Actor) -> str:
+    if connection.status == ConnectionStatus.REVOKED:
+        return ""
+    outcome = connection_disconnect(connection=connection, actor=actor)
+    return disconnect_message(outcome=outcome, platform=connection.platform)
+
+
+class ConnectionEventInline(admin.TabularInline):
+    model = ConnectionEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created_at", "kind", "actor_display", "reason")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ConnectionEvent]:
+        return super().get_queryset(request).select_related("actor_user")
+
+
 @admin.register(PlatformConnection)
 class PlatformConnectionAdmin(admin.ModelAdmin):
-    """Tokens are encrypted and never shown; staff see the account, its state and its last error."""
+    """Tokens are encrypted and never shown; staff see the account, its state, its last error and its history.
+
+    The status is read-only; the actions change it through the connection services."""
 
     list_display = (
         "__str__",
@@ -152,4 +225,22 @@ class PlatformConnectionAdmin(admin.ModelAdmin):
     list_select_related = ("store",)
     exclude = ("access_token_encrypted", "refresh_token_encrypted")
     raw_id_fields = ("store", "connected_by")
-    readonly_fields = ("connected_at", "updated_at", "last_success_at", "last_failure_at")
+    readonly_fields = ("status", "connected_at", "updated_at", "last_success_at", "last_failure_at")
+    inlines = [ConnectionEventInline]
+    actions = ["mark_expired", "refresh_now", "disconnect"]
+
+    @admin.action(
+        description="Mark the selected connections expired (the merchant must reconnect)", permissions=["change"]
+    )
+    def mark_expired(self, request: HttpRequest, queryset: QuerySet[PlatformConnection]) -> None:
+        _each_connection(request, queryset, _mark_expired)
+
+    @admin.action(description="Renew the selected connections' tokens now", permissions=["change"])
+    def refresh_now(self, request: HttpRequest, queryset: QuerySet[PlatformConnection]) -> None:
+        _each_connection(request, queryset, _refresh)
+
+    @admin.action(
+        description="Disconnect the selected connections (revoke where the platform allows)", permissions=["change"]
+    )
+    def disconnect(self, request: HttpRequest, queryset: QuerySet[PlatformConnection]) -> None:
+        _each_connection(request, queryset, _disconnect)

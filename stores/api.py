@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from platforms.constants import ALL_PLATFORMS
-from stores.connection_selectors import connections_overview
-from stores.connection_views import callback_uri
-from stores.connections import connection_authorize_begin
+from stores.connections.selectors import connections_overview
+from stores.connections.services import connection_authorize_begin
+from stores.connections.views import callback_uri
 from stores.exceptions import ApplicationError
 
 router = Router(tags=["connections"])

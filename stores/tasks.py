@@ -1,4 +1,4 @@
-"""Beat tasks that keep platform connections alive; thin wrappers around ``stores.connections``."""
+"""Beat tasks that keep platform connections alive; thin wrappers around ``stores.connections.services``."""
 
 import logging
 
@@ -6,10 +6,10 @@ from celery import shared_task
 from django.db import transaction
 
 from platforms.errors import RateLimited, Transient
-from stores.connections import (
+from stores.connections.selectors import connections_due_for_refresh
+from stores.connections.services import (
     connection_record_loop_failure,
     connection_refresh,
-    connections_due_for_refresh,
     connections_warn_expiring,
     oauth_states_purge,
 )

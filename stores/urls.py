@@ -1,6 +1,7 @@
 from django.urls import path
 
-from stores import connection_views, views
+from stores import views
+from stores.connections import views as connection_views
 
 app_name = "stores"
 

@@ -21,7 +21,7 @@ from ads.services.transitions import campaign_transition
 from platforms.ads_common import AdsClient, CampaignSpec
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected
 from stores.actors import SYSTEM
-from stores.connections import connection_record_error, connection_record_success
+from stores.connections.services import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus
 
 logger = logging.getLogger("ads")

@@ -16,7 +16,7 @@ from ads.metrics import LOOP_ITEM_FAILURES
 from ads.models import AdCampaign, AdInsight, CampaignStatus
 from ads.services.remote import campaign_client
 from platforms.errors import AuthExpired, PlatformError
-from stores.connections import connection_record_error, connection_record_failure, connection_record_success
+from stores.connections.services import connection_record_error, connection_record_failure, connection_record_success
 from stores.models import ConnectionStatus, PlatformConnection
 
 logger = logging.getLogger("ads")

@@ -31,7 +31,7 @@ from ads.services.transitions import ALLOWED, campaign_transition
 from platforms.ads_common import AdsClient
 from platforms.errors import AuthExpired, PlatformError, Rejected
 from stores.actors import SYSTEM
-from stores.connections import connection_record_error, connection_record_success
+from stores.connections.services import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus
 
 logger = logging.getLogger("ads")

@@ -14,7 +14,11 @@ from social.metrics import LOOP_FAILURES
 from social.models import ENGAGEMENT_FIELDS, PostMetrics, PostStatus, SocialPost
 from social.services.loops import post_record_loop_failure
 from social.services.posts import connection_for
-from stores.connections import connection_record_error, connection_record_loop_failure, connection_record_success
+from stores.connections.services import (
+    connection_record_error,
+    connection_record_loop_failure,
+    connection_record_success,
+)
 from stores.models import ConnectionStatus, PlatformConnection
 
 logger = logging.getLogger(__name__)

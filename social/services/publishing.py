@@ -37,7 +37,7 @@ from social.services.loops import post_record_loop_failure
 from social.services.posts import CONNECTION_HOLD, RECONNECT
 from social.services.transitions import PREFLIGHT, PUBLISHER, post_hold, post_transition
 from stores.actors import Actor
-from stores.connections import connection_record_error, connection_record_success
+from stores.connections.services import connection_record_error, connection_record_success
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from social.metrics import POSTS_PUBLISHED
 from social.models import PostStatus, PublishAttempt, SocialPost
 from social.services.publishing import backoff_seconds, draft_for
 from social.services.transitions import RECONCILIATION, post_transition
-from stores.connections import connection_record_error, connection_record_success
+from stores.connections.services import connection_record_error, connection_record_success
 from stores.models import ConnectionStatus
 
 logger = logging.getLogger(__name__)

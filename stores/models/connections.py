@@ -5,6 +5,7 @@ from django.db import models
 
 from platforms.constants import ALL_PLATFORMS, PLATFORM_NAMES
 from stores import crypto
+from stores.models.actors import ActorFields
 from stores.models.tenancy import Store
 
 
@@ -89,13 +90,12 @@ class ConnectionEventKind(models.TextChoices):
     ERROR = "error", "Error"  # the platform keeps failing
 
 
-class ConnectionEvent(models.Model):
-    """One change in a connection's life, with who or what caused it and why."""
+class ConnectionEvent(ActorFields):
+    """One change in a connection's life, with who or what caused it (the ``ActorFields``) and why."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="connection_events")
     connection = models.ForeignKey(PlatformConnection, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=ConnectionEventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,7 +15,7 @@ from platforms.constants import ALL_PLATFORMS, META_ADS, X
 from platforms.registry import oauth_platform
 from sandbox.models import AccountKind, SandboxAccount, SandboxToken
 from sandbox.services import sandbox_bootstrap
-from stores.connections import connection_authorize_begin
+from stores.connections.services import connection_authorize_begin
 from stores.models import ConnectionEvent, ConnectionEventKind, ConnectionStatus, OAuthState, PlatformConnection, Store
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,7 +82,7 @@ def test_the_seeded_connections_are_signed_in_at_the_sandbox_and_keep_their_hist
     history = list(
         ConnectionEvent.objects.filter(store=demo_store)
         .order_by("connection_id", "pk")
-        .values_list("connection_id", "kind", "actor__email")
+        .values_list("connection_id", "kind", "actor_user__email")
     )
     assert history == [
         row

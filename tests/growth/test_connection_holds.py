@@ -10,7 +10,7 @@ from django.utils import timezone
 from ads.models import AdCampaign, CampaignStatus
 from sandbox.services import sandbox_bootstrap
 from social.models import PostStatus
-from stores.connections import connection_mark_expired
+from stores.connections.services import connection_mark_expired
 from stores.models import PlatformConnection
 from tests.platform_fixtures import connect_store
 from tests.social.factories import SocialPostFactory

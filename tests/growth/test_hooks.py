@@ -5,7 +5,7 @@ import pytest
 
 from growth.connections import connection_dependents_sync
 from stores.actors import ActorKind
-from stores.connections import connection_mark_expired
+from stores.connections.services import connection_mark_expired
 from stores.hooks import Hook, connection_status_changed, store_created
 from stores.models import ConnectionEvent, ConnectionStatus
 from tests.platform_fixtures import connect_store

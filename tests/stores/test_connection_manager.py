@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from platforms.errors import AuthExpired, Transient
 from stores import crypto
-from stores.connections import (
+from stores.connections.services import (
     connection_mark_expired,
     connection_record_failure,
     connection_record_success,

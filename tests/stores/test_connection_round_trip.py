@@ -12,7 +12,9 @@ from django.utils import timezone
 from platforms.registry import oauth_platform
 from sandbox.models import SandboxApp, SandboxAuthCode, SandboxToken
 from sandbox.services import sandbox_bootstrap
-from stores.connections import connection_disconnect, connections_due_for_refresh
+from stores.actors import Actor
+from stores.connections.selectors import connections_due_for_refresh
+from stores.connections.services import connection_disconnect
 from stores.models import ConnectionEvent, ConnectionStatus, PlatformConnection
 from stores.tasks import connection_refresh_task
 from tests.stores.connection_helpers import connect
@@ -207,7 +209,7 @@ def test_disconnect_still_wipes_tokens_when_the_platform_is_down(sandbox, owner_
     sandbox_faults_apply(faults={"tiktok": {"error_rate": 1.0}})
 
     # when the merchant disconnects
-    outcome = connection_disconnect(connection=connection, user=owner)
+    outcome = connection_disconnect(connection=connection, actor=Actor.member(owner.memberships.get(store=store)))
 
     # then the revoke is reported as unconfirmed but the tokens are gone
     assert outcome == "unconfirmed"

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from prometheus_client import REGISTRY
 
-from stores import connections as connection_services
 from stores import tasks
+from stores.connections.services import status as connection_services
 from stores.models import ConnectionStatus, PlatformConnection
 from tests.platform_fixtures import connect_store
 

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from stores.connections import encrypted_rows_count, encrypted_secrets_rotate
+from stores.crypto_rotation import encrypted_rows_count, encrypted_secrets_rotate
 
 
 class Command(BaseCommand):

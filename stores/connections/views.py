@@ -12,8 +12,9 @@ from django_ratelimit.decorators import ratelimit
 
 from platforms.constants import PLATFORM_NAMES
 from platforms.registry import PLATFORMS
-from stores.connection_selectors import connection_get_for_store, connections_overview, oauth_pending_pick_get
-from stores.connections import (
+from stores.actors import Actor
+from stores.connections.selectors import connection_get_for_store, connections_overview, oauth_pending_pick_get
+from stores.connections.services import (
     DisconnectOutcome,
     connection_authorize_begin,
     connection_authorize_complete,
@@ -22,6 +23,7 @@ from stores.connections import (
     disconnect_message,
 )
 from stores.exceptions import ApplicationError
+from stores.htmx import render_page_or_fragment
 from stores.permissions import store_member_required
 
 HUB = "growth:overview"
@@ -43,8 +45,7 @@ def _safe_target(request: HttpRequest, target: str) -> str:
 def connections_page(request: HttpRequest) -> HttpResponse:
     """The full connections manager; htmx gets just the panel."""
     context = connections_overview(store=request.membership.store)
-    template = "stores/connections.html#connections-panel" if request.htmx else "stores/connections.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "stores/connections.html", "connections-panel", context)
 
 
 @require_POST
@@ -125,7 +126,7 @@ def connection_disconnect_view(request: HttpRequest, connection_id: int) -> Http
     hold what depends on it."""
     store = request.membership.store
     connection = connection_get_for_store(store=store, id=connection_id)
-    outcome = connection_disconnect(connection=connection, user=request.user)
+    outcome = connection_disconnect(connection=connection, actor=Actor.member(request.membership))
     message = disconnect_message(outcome=outcome, platform=connection.platform)
     if outcome == DisconnectOutcome.REVOKED:
         messages.success(request, message)

@@ -1,4 +1,5 @@
-"""Read queries for platform connections. Everything is scoped to a store the caller is a member of."""
+"""Read queries for platform connections: a store's connections and their health, the connection a post or a
+campaign goes through, pending consents, and what the beat and a disconnect need to know. Never writes."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -30,6 +31,18 @@ def connection_get_for_store(*, store: Store, id: int) -> PlatformConnection:
     if connection is None:
         raise Http404("No such connection.")
     return connection
+
+
+def connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
+    """The store's connection posts on ``platform`` go through: an active one first."""
+    connections = PlatformConnection.objects.filter(store=store, platform=platform)
+    return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
+
+
+def ad_connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
+    """The store's connection to an ad account on ``platform`` campaigns go through: an active one first."""
+    connections = PlatformConnection.objects.filter(store=store, platform=platform).exclude(ad_account_id="")
+    return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
 
 
 def oauth_pending_pick_get(*, user: AbstractBaseUser, store: Store, id: int) -> OAuthState:
@@ -96,3 +109,36 @@ def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dic
         "available_platforms": available,
         "attention_count": sum(1 for row in rows if row.needs_reconnect or row.expires_soon),
     }
+
+
+def connections_due_for_refresh(*, now: dt.datetime | None = None) -> list[int]:
+    """Active connections whose access token expires within CONNECTION_REFRESH_MARGIN (or already has)."""
+    horizon = (now or timezone.now()) + dt.timedelta(seconds=settings.CONNECTION_REFRESH_MARGIN)
+    return list(
+        PlatformConnection.objects.filter(
+            status=ConnectionStatus.ACTIVE, access_token_expires_at__isnull=False, access_token_expires_at__lte=horizon
+        )
+        .order_by("access_token_expires_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def connection_grant_shared(*, connection: PlatformConnection) -> bool:
+    """Whether another connection, of any store, still uses the grant ``connection`` holds at its platform.
+
+    A revoke is per user and app on Meta (``DELETE /me/permissions``) and Google (revoking a token ends the whole
+    grant), and not documented to be narrower elsewhere: revoking for one store would cut off every other store
+    connected as the same platform user. The platform user is ``external_account_id`` (what each OAuth spec's
+    ``fetch_account`` reads); the app is the same for every connection of a platform (one client id per platform
+    in PLATFORM_CREDENTIALS). Connections that hold no token, were disconnected or expired do not count.
+    """
+    return (
+        PlatformConnection.objects.filter(
+            platform=connection.platform,
+            external_account_id=connection.external_account_id,
+            status__in=[ConnectionStatus.ACTIVE, ConnectionStatus.ERROR],
+        )
+        .exclude(pk=connection.pk)
+        .exclude(access_token_encrypted="")
+        .exists()
+    )
