@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import DecimalValidator, MaxValueValidator
 
 from ads.models import (
     CREATIVE_DESCRIPTION_MAX_LENGTH,
@@ -24,23 +25,42 @@ from ads.models import (
 from ads.services.creation import last_day_range
 from platforms.constants import AD_PLATFORMS, PLATFORM_NAMES
 from stores.models import Store
+from stores.money import minor_exponent, to_major, to_minor
+
+MAX_DIGITS = 12  # MONEY_MAX_MINOR has 11 digits, whatever the currency's decimals
 
 
 class MoneyField(forms.DecimalField):
-    """A major-unit amount (``50.00``) cleaned to minor units (``5000``), at most MONEY_MAX_MINOR."""
+    """A major-unit amount (``50.00``) in the form's currency, cleaned to minor units (``5000``) by ``stores.money``,
+    at most MONEY_MAX_MINOR. ``MoneyForm`` sets the currency (its decimals: none for JPY, three for KWD)."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(
-            max_digits=12,
-            decimal_places=2,
-            min_value=Decimal("0"),
-            max_value=Decimal(MONEY_MAX_MINOR) / 100,
-            **kwargs,
-        )
+        super().__init__(min_value=Decimal("0"), **kwargs)
+        self.currency = ""
+
+    def for_currency(self, currency: str) -> None:
+        self.currency = currency
+        self.decimal_places = minor_exponent(currency)
+        self.max_digits = MAX_DIGITS
+        most = to_major(MONEY_MAX_MINOR, currency)
+        self.max_value = most.to_integral_value() if most == most.to_integral_value() else most
+        kept = [v for v in self.validators if not isinstance(v, DecimalValidator | MaxValueValidator)]
+        self.validators = [*kept, MaxValueValidator(self.max_value), DecimalValidator(MAX_DIGITS, self.decimal_places)]
+        self.widget.attrs.update(self.widget_attrs(self.widget))
 
     def clean(self, value: object) -> int | None:  # type: ignore[override]
         amount = super().clean(value)
-        return None if amount is None else int(amount * 100)
+        return None if amount is None else to_minor(amount, self.currency)
+
+
+class MoneyForm(forms.Form):
+    """A form whose ``MoneyField`` amounts are in ``currency`` (the store's)."""
+
+    def __init__(self, *args: object, currency: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, MoneyField):
+                field.for_currency(currency)
 
 
 def _lines(value: str) -> list[str]:
@@ -56,7 +76,7 @@ def _text_lines(value: str, *, what: str, count: int, length: int) -> str:
     return value
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(MoneyForm):
     platform = forms.ChoiceField(choices=[(p, PLATFORM_NAMES[p]) for p in AD_PLATFORMS])
     name = forms.CharField(max_length=150)
     objective = forms.ChoiceField(choices=Objective.choices)
@@ -86,7 +106,7 @@ class CampaignForm(forms.Form):
     video_id = forms.CharField(required=False, max_length=64, help_text="TikTok needs a video id.")
 
     def __init__(self, *args: object, store: Store, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, currency=store.currency, **kwargs)
         self.store = store
         first, last = last_day_range(store=store)
         self.fields[
@@ -124,11 +144,11 @@ class CampaignForm(forms.Form):
         return _lines(self.cleaned_data.get(name, ""))
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(MoneyForm):
     daily_budget = MoneyField()
 
 
-class RuleForm(forms.Form):
+class RuleForm(MoneyForm):
     name = forms.CharField(max_length=120)
     platform = forms.ChoiceField(choices=[("", "All platforms")] + [(p, PLATFORM_NAMES[p]) for p in AD_PLATFORMS])
     platform.required = False
@@ -153,7 +173,7 @@ class RuleForm(forms.Form):
     )
 
 
-class AdSettingsForm(forms.Form):
+class AdSettingsForm(MoneyForm):
     daily_spend_cap = MoneyField(label="Daily spend cap (all active campaigns)")
     max_campaign_daily_budget = MoneyField(label="Per-campaign daily maximum")
     meta_page_id = forms.CharField(required=False, max_length=64, label="Facebook page id")

@@ -9,9 +9,10 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from ads.models import AdCampaign, AdCreative, AdInsight, AdRule, CampaignAction, CampaignStatus
+from ads.models import AdCampaign, AdCreative, AdInsight, AdRule, CampaignAction, CampaignStatus, StoreAdSettings
 from ads.services.guardrails import committed_daily_budget
 from stores.models import Store
+from stores.money import to_major
 
 TREND_DAYS = 14
 ID_MAX = 2**63 - 1  # the largest primary key a database can hold; a larger id in a URL is simply not found
@@ -71,8 +72,8 @@ def campaign_daily(*, campaign: AdCampaign, days: int = 30) -> list[dict[str, An
     return [
         {
             "date": r.date.isoformat(),
-            "spend": r.spend_minor / 100,
-            "value": r.purchase_value_minor / 100,
+            "spend": float(to_major(r.spend_minor, campaign.currency)),
+            "value": float(to_major(r.purchase_value_minor, campaign.currency)),
             "purchases": r.purchases,
             "clicks": r.clicks,
         }
@@ -107,15 +108,18 @@ def campaign_rows(*, campaigns: list[AdCampaign], store: Store) -> list[dict[str
     return rows
 
 
+def ad_settings_get(*, store: Store) -> StoreAdSettings:
+    """The store's ad settings (every store has its row from its creation on)."""
+    return StoreAdSettings.objects.get(store=store)
+
+
 def ads_hub_tab(*, store: Store) -> dict[str, Any]:
     """Context for the hub's Ads tab: the campaign table, guardrail use and totals."""
-    from ads.services.guardrails import ad_settings_for_store
-
     campaigns = list(campaigns_for_store(store=store).exclude(status=CampaignStatus.ARCHIVED)[:100])
     totals = AdCampaign.objects.filter(store=store).aggregate(
         spend=Sum("spend_minor"), value=Sum("purchase_value_minor"), purchases=Sum("purchases")
     )
-    settings_row = ad_settings_for_store(store=store)
+    settings_row = ad_settings_get(store=store)
     return {
         "campaign_rows": campaign_rows(campaigns=campaigns, store=store),
         "ad_settings": settings_row,

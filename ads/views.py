@@ -13,6 +13,7 @@ from ads.services.rules import rule_create, rule_delete, rule_evaluate
 from stores.actors import Actor
 from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
+from stores.money import to_major
 from stores.permissions import store_member_required
 
 
@@ -94,7 +95,7 @@ def campaign_resume(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @store_member_required(write=True)
 def campaign_budget(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get_for_store(store=request.membership.store, id=campaign_id)
-    form = BudgetForm(request.POST)
+    form = BudgetForm(request.POST, currency=campaign.currency)
     if not form.is_valid():
         raise _form_error(form)
     services.campaign_change_budget(
@@ -109,7 +110,7 @@ def campaign_budget(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @store_member_required()
 def rules(request: HttpRequest) -> HttpResponse:
     store = request.membership.store
-    form = RuleForm(request.POST or None)
+    form = RuleForm(request.POST or None, currency=store.currency)
     if request.method == "POST":
         if not form.is_valid():
             raise _form_error(form)
@@ -153,15 +154,15 @@ def rule_remove(request: HttpRequest, rule_id: int) -> HttpResponse:
 @store_member_required()
 def ad_settings(request: HttpRequest) -> HttpResponse:
     store = request.membership.store
-    current = services.ad_settings_for_store(store=store)
+    current = selectors.ad_settings_get(store=store)
     initial = {
-        "daily_spend_cap": current.daily_spend_cap_minor / 100,
-        "max_campaign_daily_budget": current.max_campaign_daily_budget_minor / 100,
+        "daily_spend_cap": to_major(current.daily_spend_cap_minor, store.currency),
+        "max_campaign_daily_budget": to_major(current.max_campaign_daily_budget_minor, store.currency),
         "meta_page_id": current.meta_page_id,
         "meta_pixel_id": current.meta_pixel_id,
         "tiktok_pixel_id": current.tiktok_pixel_id,
     }
-    form = AdSettingsForm(request.POST or None, initial=initial)
+    form = AdSettingsForm(request.POST or None, initial=initial, currency=store.currency)
     if request.method == "POST":
         if not form.is_valid():
             raise _form_error(form)

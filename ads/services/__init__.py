@@ -10,6 +10,7 @@ from ads.services.creation import (
 )
 from ads.services.creation_push import CreationInterrupted, campaign_creation_failed, campaign_push_creation
 from ads.services.guardrails import (
+    ad_settings_create,
     ad_settings_for_store,
     ad_settings_update,
     committed_daily_budget,
@@ -40,6 +41,7 @@ __all__ = [
     "PushOutcome",
     "TransitionRefused",
     "ad_connection_for",
+    "ad_settings_create",
     "ad_settings_for_store",
     "ad_settings_update",
     "campaign_action_apply",

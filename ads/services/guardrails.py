@@ -23,11 +23,13 @@ from platforms.constants import PLATFORM_NAMES
 from platforms.registry import platform as platform_descriptor
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store
+from stores.money import to_major
 from stores.permissions import membership_require
 
 
 def money(minor: int, currency: str) -> str:
-    return f"{currency} {minor / 100:,.2f}"
+    """An amount in the messages of refusals: ``5000`` USD -> ``USD 50.00``, ``1200`` JPY -> ``JPY 1,200``."""
+    return f"{currency} {to_major(minor, currency):,}"
 
 
 def budget_check(*, daily_budget_minor: Any, currency: str, platform: str) -> None:
@@ -50,10 +52,18 @@ def budget_check(*, daily_budget_minor: Any, currency: str, platform: str) -> No
         )
 
 
-def ad_settings_for_store(*, store: Store) -> StoreAdSettings:
-    """The store's ad settings, created with the defaults on first use."""
+def ad_settings_create(*, store: Store) -> StoreAdSettings:
+    """A new store's ad settings, with the defaults: run by the ``store_created`` hook in the store's creating
+    transaction (registered in ``AdsConfig.ready``). Creating them again changes nothing."""
     settings_row, _ = StoreAdSettings.objects.get_or_create(store=store)
     return settings_row
+
+
+def ad_settings_for_store(*, store: Store) -> StoreAdSettings:
+    """The store's ad settings, for the services that check or write them. Every store has its row from its
+    creation on (and a migration gave the older stores theirs); a row missing all the same is created here with
+    the defaults, in a service, never in a read (``ads.selectors.ad_settings_get``)."""
+    return ad_settings_create(store=store)
 
 
 def guardrails_lock(*, store: Store) -> StoreAdSettings:

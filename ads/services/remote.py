@@ -3,8 +3,9 @@ the campaign spec (names, budget, creative, the tagged landing link, page and pi
 
 from ads.models import AdCampaign
 from ads.services.guardrails import ad_settings_for_store
-from platforms.ads_common import AdsClient, CampaignSpec, ads_client
+from platforms.ads_common import AdsClient, CampaignSpec
 from platforms.constants import META_ADS
+from platforms.registry import platform
 from stores.links import campaign_marker, tag_link
 
 # The platform id of each level of a campaign's chain, by the AdCampaign field that stores it.
@@ -31,7 +32,7 @@ def landing_url_for(campaign: AdCampaign, link: str) -> str:
 def campaign_client(campaign: AdCampaign) -> AdsClient:
     """The ads client of the campaign's connection."""
     connection = campaign.connection
-    return ads_client(campaign.platform, access_token=connection.access_token, account_id=connection.ad_account_id)
+    return platform(campaign.platform).client(access_token=connection.access_token, account_id=connection.ad_account_id)
 
 
 def campaign_ids(campaign: AdCampaign) -> dict[str, str]:

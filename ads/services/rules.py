@@ -46,6 +46,7 @@ from stores.actors import Actor
 from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store, StoreStatus
+from stores.money import to_major
 from stores.permissions import membership_require
 
 logger = logging.getLogger("ads.rules")
@@ -74,6 +75,7 @@ def _whole(value: Any) -> int | None:
 
 def _problems(
     *,
+    currency: str,
     name: str,
     metric: str,
     operator: str,
@@ -114,7 +116,7 @@ def _problems(
     if min_spend_minor is None or min_spend_minor < 0:
         problems.append("The minimum spend cannot be negative.")
     elif min_spend_minor > MONEY_MAX_MINOR:
-        problems.append(f"The minimum spend is at most {MONEY_MAX_MINOR / 100:,.2f}.")
+        problems.append(f"The minimum spend is at most {to_major(MONEY_MAX_MINOR, currency):,}.")
     if action not in RuleAction.values:
         problems.append("Choose pause, resume, raise or lower budget, or notify.")
     changes_budget = action in (RuleAction.BUDGET_UP, RuleAction.BUDGET_DOWN)
@@ -144,8 +146,8 @@ def _problems(
     return problems, cleaned
 
 
-def _clean(**fields: Any) -> dict[str, Any]:
-    problems, cleaned = _problems(**fields)
+def _clean(currency: str, **fields: Any) -> dict[str, Any]:
+    problems, cleaned = _problems(currency=currency, **fields)
     if problems:
         raise ApplicationError(" ".join(problems), code="invalid_rule")
     return cleaned
@@ -154,7 +156,7 @@ def _clean(**fields: Any) -> dict[str, Any]:
 def rule_check_bounds(*, rule: AdRule) -> None:
     """Refuse (ApplicationError) a stored rule whose fields are out of bounds: one saved before the bounds existed,
     or written past the services. Evaluating it could overflow a date or act on nonsense."""
-    problems, _ = _problems(**{field: getattr(rule, field) for field in RULE_FIELDS})
+    problems, _ = _problems(currency=rule.store.currency, **{field: getattr(rule, field) for field in RULE_FIELDS})
     if problems:
         raise ApplicationError(
             f"“{rule.name}” cannot run until it is edited: {' '.join(problems)}", code="invalid_rule"
@@ -181,14 +183,14 @@ def rule_create(*, store: Store, by: Membership | None, user: AbstractBaseUser |
     change_percent, cooldown_hours, platform."""
     if by is not None:
         membership_require(by, write=True)
-    return AdRule.objects.create(store=store, created_by=user, **_clean(**fields))
+    return AdRule.objects.create(store=store, created_by=user, **_clean(store.currency, **fields))
 
 
 @transaction.atomic
 def rule_update(*, rule: AdRule, by: Membership | None, enabled: bool = True, **fields: Any) -> AdRule:
     if by is not None:
         membership_require(by, write=True)
-    for key, value in _clean(**fields).items():
+    for key, value in _clean(rule.store.currency, **fields).items():
         setattr(rule, key, value)
     rule.enabled = enabled
     rule.save()
@@ -208,15 +210,21 @@ def rule_window(rule: AdRule, now: dt.datetime) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=rule.window_days - 1), today
 
 
-def _metric_value(metric: str, totals: dict[str, int]) -> Decimal | None:
+def _major(minor: int, currency: str) -> Decimal:
+    """A money metric in major units, as written in a threshold: ``6000`` USD -> ``60``, ``6050`` -> ``60.5``."""
+    amount = to_major(minor, currency)
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
+
+
+def _metric_value(metric: str, totals: dict[str, int], currency: str) -> Decimal | None:
     spend, purchases = totals["spend"], totals["purchases"]
     if metric == RuleMetric.SPEND:
-        return Decimal(spend) / 100
+        return _major(spend, currency)
     if metric == RuleMetric.ROAS:
         return (Decimal(totals["value"]) / spend).quantize(Decimal("0.0001")) if spend else None
     if metric == RuleMetric.CPA:
         if purchases:
-            return (Decimal(spend) / purchases / 100).quantize(Decimal("0.01"))
+            return (to_major(spend, currency) / purchases).quantize(to_major(1, currency))
         return INFINITE if spend else None
     if metric == RuleMetric.CTR:
         impressions = totals["impressions"]
@@ -328,7 +336,7 @@ def rule_evaluate(*, rule: AdRule, now: dt.datetime | None = None, dry_run: bool
     results = []
     for campaign in campaigns:
         totals = {k: sums.get(campaign.pk, empty)[k] or 0 for k in empty}
-        value = _metric_value(rule.metric, totals)
+        value = _metric_value(rule.metric, totals, campaign.currency)
         threshold = rule.threshold
         matched = (
             value is not None and totals["spend"] >= rule.min_spend_minor and COMPARE[rule.operator](value, threshold)

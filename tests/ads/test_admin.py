@@ -47,7 +47,7 @@ def staff_client(db) -> Client:
 
 def _fill(n: int) -> AdCampaign:
     store = StoreFactory()
-    StoreAdSettings.objects.create(store=store, meta_page_id="104000000000001")
+    StoreAdSettings.objects.filter(store=store).update(meta_page_id="104000000000001")
     connection = connect_store(store, META_ADS, ad_account_id=f"act_{store.pk}00001")
     user = UserFactory()
     rule = AdRule.objects.create(
@@ -136,7 +136,6 @@ def test_the_action_log_cannot_be_added_to_or_edited(staff_client):
 
 def _campaign(status: str, *, external_id: str = "120200000001") -> AdCampaign:
     store = StoreFactory()
-    StoreAdSettings.objects.get_or_create(store=store)
     connection = connect_store(store, META_ADS, ad_account_id=f"act_{store.pk}00001")
     return AdCampaign.objects.create(
         store=store,

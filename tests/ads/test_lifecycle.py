@@ -181,7 +181,7 @@ def test_the_platforms_refuse_an_end_that_has_passed(platform, store, connection
     from platforms.ads_common import ads_client
     from platforms.errors import Rejected
 
-    campaign = AdCampaign(
+    campaign = AdCampaign.objects.create(
         store=store,
         platform=platform,
         connection=connections[platform],

@@ -54,11 +54,11 @@ def test_the_ads_tab_lists_campaigns_with_numbers_and_a_trend(owner_client, camp
     html = response.content.decode()
     assert response.status_code == 200
     assert "Campaign 0" in html and "Campaign 2" in html
-    assert "USD 120.00" in html  # spend
+    assert "$120.00" in html  # spend, in the store's currency and locale
     assert "2.50" in html  # ROAS
-    assert "USD 30.00" in html  # CPA
+    assert "$30.00" in html  # CPA
     assert html.count("<polyline") == 3
-    assert "USD 50.00 / USD 500.00" in html  # active budgets against the cap
+    assert "$50.00 / $500.00" in html  # active budgets against the cap
     assert "style=" not in html and "<script>" not in html
 
 
@@ -194,3 +194,23 @@ def test_guardrail_settings_refuse_a_cap_below_what_is_committed(owner_client, c
     assert (ad_settings.daily_spend_cap_minor, ad_settings.max_campaign_daily_budget_minor) == (6000, 10_000)
     assert owner_client.get("/ads/settings/").status_code == 200
     assert owner_client.post("/ads/settings/", form | {"daily_spend_cap": "x"}).status_code == 400
+
+
+def test_guardrails_and_the_ads_tab_speak_a_zero_decimal_currency(owner_client, store, ad_settings):
+    # given a store that sells in yen (no minor unit)
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+    form = {"daily_spend_cap": "120000", "max_campaign_daily_budget": "30000", "meta_page_id": "1", "meta_pixel_id": ""}
+    # when the owner sets a cap of 120,000 yen, then it is stored as 120000 minor units (not 12,000,000)
+    assert owner_client.post("/ads/settings/", form).status_code == 302
+    ad_settings.refresh_from_db()
+    assert (ad_settings.daily_spend_cap_minor, ad_settings.max_campaign_daily_budget_minor) == (120_000, 30_000)
+    # and the form shows the amounts back in yen, the ads tab in the store's currency
+    assert 'value="120000"' in owner_client.get("/ads/settings/").content.decode()
+    assert "¥0 / ¥120,000" in owner_client.get("/hub/ads/").content.decode()
+    # and a yen amount with decimals is refused, the cap unchanged
+    refused = owner_client.post("/ads/settings/", form | {"daily_spend_cap": "100.5"})
+    assert refused.status_code == 400
+    assert "Ensure that there are no more than 0 decimal places." in refused.content.decode()
+    ad_settings.refresh_from_db()
+    assert ad_settings.daily_spend_cap_minor == 120_000
