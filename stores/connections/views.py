@@ -24,6 +24,7 @@ from stores.connections.services import (
 )
 from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
+from stores.models import Membership
 from stores.permissions import store_member_required
 
 HUB = "growth:overview"
@@ -32,6 +33,11 @@ HUB = "growth:overview"
 def callback_uri(request: HttpRequest, platform: str) -> str:
     """The redirect URI registered with the platform: this site's callback for ``platform``."""
     return request.build_absolute_uri(reverse("stores:connection_callback", kwargs={"platform": platform}))
+
+
+def _member(request: HttpRequest) -> Membership:
+    """The membership ``store_member_required`` put on the request: the store and role the page acts for."""
+    return request.membership
 
 
 def _safe_target(request: HttpRequest, target: str) -> str:
@@ -44,7 +50,7 @@ def _safe_target(request: HttpRequest, target: str) -> str:
 @store_member_required()
 def connections_page(request: HttpRequest) -> HttpResponse:
     """The full connections manager; htmx gets just the panel."""
-    context = connections_overview(store=request.membership.store)
+    context = connections_overview(store=_member(request).store)
     return render_page_or_fragment(request, "stores/connections.html", "connections-panel", context)
 
 
@@ -55,7 +61,7 @@ def connection_connect(request: HttpRequest, platform: str) -> HttpResponse:
     if platform not in PLATFORMS:
         raise Http404("No such platform.")
     url = connection_authorize_begin(
-        store=request.membership.store,
+        store=_member(request).store,
         user=request.user,
         platform=platform,
         redirect_uri=callback_uri(request, platform),
@@ -96,7 +102,7 @@ def connection_callback(request: HttpRequest, platform: str) -> HttpResponse:
 @store_member_required(write=True)
 def connection_pick(request: HttpRequest, state_id: int) -> HttpResponse:
     """Choose which ad account this connection manages, when the login manages several."""
-    store = request.membership.store
+    store = _member(request).store
     state = oauth_pending_pick_get(user=request.user, store=store, id=state_id)
     error = ""
     if request.method == "POST":
@@ -124,9 +130,10 @@ def connection_pick(request: HttpRequest, state_id: int) -> HttpResponse:
 def connection_disconnect_view(request: HttpRequest, connection_id: int) -> HttpResponse:
     """Disconnect: revoke at the platform where it can and no other connection shares the grant, wipe the tokens,
     hold what depends on it."""
-    store = request.membership.store
+    membership = _member(request)
+    store = membership.store
     connection = connection_get_for_store(store=store, id=connection_id)
-    outcome = connection_disconnect(connection=connection, actor=Actor.member(request.membership))
+    outcome = connection_disconnect(connection=connection, actor=Actor.member(membership))
     message = disconnect_message(outcome=outcome, platform=connection.platform)
     if outcome == DisconnectOutcome.REVOKED:
         messages.success(request, message)

@@ -244,8 +244,8 @@ def _connection_save(
         .first()
     )
     reconnect = connection is not None
-    old_status = connection.status if reconnect else ""
-    came_back = reconnect and connection.status != ConnectionStatus.ACTIVE
+    old_status = connection.status if connection is not None else ""
+    came_back = reconnect and old_status != ConnectionStatus.ACTIVE
     if connection is None:
         connection = PlatformConnection(
             store=store,
