@@ -1,13 +1,17 @@
-"""The flows that climb from stores are wired in code: growth's dependants sync on connection_status_changed, and a
-handler that raises rolls the status change back."""
+"""The flows that climb from stores are wired in code: growth's dependants sync on connection_status_changed and ads'
+ad settings on store_created; a handler that raises rolls back the change it was handed."""
 
 import pytest
 
+from ads.models import StoreAdSettings
+from ads.services.guardrails import ad_settings_create
 from growth.connections import connection_dependents_sync
 from stores.actors import ActorKind
 from stores.connections.services import connection_mark_expired
 from stores.hooks import Hook, connection_status_changed, store_created
-from stores.models import ConnectionEvent, ConnectionStatus
+from stores.models import ConnectionEvent, ConnectionStatus, Membership, Store
+from stores.services import store_create_with_owner
+from tests.factories import UserFactory
 from tests.platform_fixtures import connect_store
 
 
@@ -46,10 +50,38 @@ def test_a_hook_runs_every_handler_in_order_and_registers_each_once():
     assert hook.handlers == (second,)
 
 
-def test_store_created_is_a_hook_point():
-    # given the hook, then it is the store_created hook with a registry of handlers
-    assert store_created.name == "store_created"
-    assert isinstance(store_created.handlers, tuple)
+def test_ads_registers_the_creation_of_ad_settings_on_store_created():
+    # given Django set up, when the hook's handlers are read, then ads' ad settings creation is registered, once
+    assert store_created.handlers.count(ad_settings_create) == 1
+
+
+@pytest.mark.django_db
+def test_a_new_store_gets_its_ad_settings_through_the_hook():
+    # given a user, when they create a store
+    store = store_create_with_owner(owner=UserFactory(email="founder@contoso.test"), name="Contoso Candles")
+
+    # then the store has its ad settings row, made in the same transaction
+    assert StoreAdSettings.objects.filter(store=store).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_store_created_handler_that_raises_rolls_back_the_store():
+    # given a handler that fails after ads' handler
+    def fail(**kwargs):
+        raise RuntimeError("the store could not be set up")
+
+    store_created.register(fail)
+    try:
+        # when a store is created, then the failure propagates
+        with pytest.raises(RuntimeError, match="the store could not be set up"):
+            store_create_with_owner(owner=UserFactory(email="founder@contoso.test"), name="Contoso Candles")
+    finally:
+        store_created.unregister(fail)
+
+    # and neither the store, its membership nor its ad settings were saved
+    assert not Store.objects.filter(name="Contoso Candles").exists()
+    assert not Membership.objects.filter(user__email="founder@contoso.test").exists()
+    assert StoreAdSettings.objects.count() == 0
 
 
 @pytest.mark.django_db
