@@ -1,7 +1,6 @@
 """State changes of the ads app, split by sub-domain; import from here."""
 
 from ads.services.creation import (
-    ad_connection_for,
     campaign_create,
     campaign_create_with_creative,
     campaign_end_for,
@@ -40,7 +39,6 @@ __all__ = [
     "CreationInterrupted",
     "PushOutcome",
     "TransitionRefused",
-    "ad_connection_for",
     "ad_settings_create",
     "ad_settings_for_store",
     "ad_settings_update",

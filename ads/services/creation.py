@@ -34,16 +34,12 @@ from platforms.constants import AD_PLATFORMS, META_ADS, PLATFORM_NAMES, TIKTOK_A
 from platforms.registry import platform as platform_descriptor
 from stores.actors import Actor
 from stores.clock import store_today
+from stores.connections.selectors import ad_connection_for
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, Membership, PlatformConnection, Product, Store
 from stores.permissions import membership_require
 
 NAME_MAX = 150
-
-
-def ad_connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
-    connections = PlatformConnection.objects.filter(store=store, platform=platform).exclude(ad_account_id="")
-    return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
 
 
 def _validate_creative(*, platform: str, creative: AdCreative, objective: str, store: Store) -> None:
