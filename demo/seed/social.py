@@ -32,8 +32,8 @@ from social.models import (
 from social.planner import ProductBrief, builtin_wording, compose, fit_title
 from social.services.engagement import engagement_rate
 from social.services.planning import DEFAULT_HOURS, media_for
-from social.services.posts import connection_for
 from stores.actors import Actor
+from stores.connections.selectors import connection_for
 from stores.exceptions import ApplicationError
 from stores.links import tag_link
 from stores.models import PlatformConnection, Product, ProductStatus, Store

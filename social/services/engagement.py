@@ -13,7 +13,7 @@ from social.clients import client_for
 from social.metrics import LOOP_FAILURES
 from social.models import ENGAGEMENT_FIELDS, PostMetrics, PostStatus, SocialPost
 from social.services.loops import post_record_loop_failure
-from social.services.posts import connection_for
+from stores.connections.selectors import connection_for
 from stores.connections.services import (
     connection_record_error,
     connection_record_loop_failure,

@@ -13,10 +13,11 @@ from platforms.constants import INSTAGRAM, PINTEREST, PLATFORM_NAMES, SOCIAL_PLA
 from social.bounds import date_check
 from social.models import CalendarStatus, ContentCalendar, PostStatus, SocialPost, new_marker
 from social.planner import ProductBrief, llm_wordings, plan_posts
-from social.services.posts import CONNECTION_HOLD, connection_for, post_schedule
+from social.services.posts import CONNECTION_HOLD, post_schedule
 from social.services.transitions import post_hold, post_transition
 from stores.actors import SYSTEM, Actor
 from stores.clock import store_today
+from stores.connections.selectors import connection_for
 from stores.exceptions import ApplicationError
 from stores.models import Product, Store
 from stores.money import format_money

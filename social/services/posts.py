@@ -24,18 +24,13 @@ from social.models import (
 from social.services.loops import post_record_loop_failure
 from social.services.transitions import CONNECTION, post_hold, post_transition
 from stores.actors import SYSTEM, Actor
+from stores.connections.selectors import connection_for
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, PlatformConnection, Product, Store
 
 RECONNECT = "reconnect"  # failure_reason of a post whose token the platform refused
 CONNECTION_HOLD = "connection"  # failure_reason of a post held because its connection went bad
 STAFF_HOLD = "staff"  # failure_reason of a post Growth Hub staff held in the admin; released there or by an edit
-
-
-def connection_for(*, store: Store, platform: str) -> PlatformConnection | None:
-    """The store's connection posts on ``platform`` go through: an active one first."""
-    connections = PlatformConnection.objects.filter(store=store, platform=platform)
-    return connections.filter(status=ConnectionStatus.ACTIVE).first() or connections.first()
 
 
 def _validate(
