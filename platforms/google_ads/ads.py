@@ -16,58 +16,18 @@ import re
 import zoneinfo
 from typing import Any
 
-import requests
 from django.conf import settings
 
 from platforms.ads_common import AWARENESS, SALES, TRAFFIC, CampaignSpec, DailyInsight, major_to_minor
-from platforms.base import PlatformHttp, default_error_for, parse_retry_after, platform_url, redact
+from platforms.base import platform_url
 from platforms.constants import GOOGLE_ADS
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.google_ads.http import GoogleAdsHttp
 
 API = "https://googleads.googleapis.com"
 API_VERSION = "v25"
 MICROS_PER_MINOR = 10_000
-AUTH_ERRORS = frozenset(
-    {"OAUTH_TOKEN_INVALID", "OAUTH_TOKEN_EXPIRED", "OAUTH_TOKEN_REVOKED", "OAUTH_TOKEN_DISABLED", "NOT_ADS_USER"}
-)
 HEADLINE_MAX = 30
 DESCRIPTION_MAX = 90
-
-
-def _first_error(body: Any) -> dict[str, Any]:
-    try:
-        return body["error"]["details"][0]["errors"][0]
-    except (KeyError, IndexError, TypeError):
-        return {}
-
-
-def _retry_delay(error: dict[str, Any], header: str | None) -> float:
-    delay = ((error.get("details") or {}).get("quotaErrorDetails") or {}).get("retryDelay")
-    fallback = parse_retry_after(header)
-    if isinstance(delay, str) and delay.endswith("s"):
-        return parse_retry_after(delay[:-1], default=fallback)
-    return fallback
-
-
-class GoogleAdsHttp(PlatformHttp):
-    slug = GOOGLE_ADS
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        if response.status_code < 400:
-            return None
-        if not isinstance(body, dict) or "error" not in body:
-            return default_error_for(response, platform=self.slug)
-        first = _first_error(body)
-        code_values = set((first.get("errorCode") or {}).values())
-        message = redact(str(first.get("message") or body["error"].get("message") or response.reason))
-        kwargs = {"platform": self.slug, "status": response.status_code, "code": next(iter(code_values), None)}
-        if response.status_code == 429:
-            return RateLimited(message, retry_after=_retry_delay(first, response.headers.get("Retry-After")), **kwargs)
-        if response.status_code == 403 or (response.status_code == 401 and code_values & AUTH_ERRORS):
-            return AuthExpired(message, **kwargs)
-        if response.status_code >= 500:
-            return Transient(message, **kwargs)
-        return Rejected(message, **kwargs)
 
 
 def end_date_time(end_at: dt.datetime, zone: str) -> str:

@@ -12,6 +12,7 @@ https://developers.google.com/google-ads/api/fields/v25/customer (the ``customer
 from django.conf import settings
 
 from platforms.constants import GOOGLE_ADS
+from platforms.google_ads.http import GoogleAdsHttp
 from platforms.oauth import AccountInfo, AdAccountInfo, OAuthPlatform, TokenSet
 
 ACCOUNTS = "https://accounts.google.com"
@@ -41,6 +42,7 @@ class GoogleAdsOAuth(OAuthPlatform):
     scopes = ("https://www.googleapis.com/auth/adwords", "openid", "email")
     pkce = True
     extra_authorize_params = {"access_type": "offline", "prompt": "consent"}
+    http_class = GoogleAdsHttp
 
     def revoke(self, *, access_token: str, refresh_token: str = "") -> None:
         # The token goes in the form body (Google takes it there or in the query; a URL ends up in logs).

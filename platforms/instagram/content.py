@@ -7,75 +7,31 @@ https://developers.facebook.com/docs/instagram-platform/error-codes (codes and s
 """
 
 import time
-from typing import Any
 
-import requests
 from django.conf import settings
 
-from platforms.base import PlatformHttp, parse_retry_after, platform_url
 from platforms.constants import INSTAGRAM
 from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.content_base import ContentClient
+from platforms.errors import PlatformError, Rejected, Transient
+from platforms.instagram.http import InstagramHttp
 
 LIVE_BASE = "https://graph.instagram.com"
 API_VERSION = "v25.0"
 INSIGHT_METRICS = "reach,likes,comments,saved,shares,views,total_interactions"
-RATE_CODES = {4, 17, 32, 613}
-QUOTA = (9, 2207042)  # 24-hour publishing quota reached: wait, do not give up
-NOT_READY = (9007, 2207027)  # container not FINISHED yet: retry shortly
 
 
-class InstagramContent(PlatformHttp):
+class InstagramContent(ContentClient, InstagramHttp):
     slug = INSTAGRAM
-
-    def __init__(self, *, access_token: str, account_id: str, session: requests.Session | None = None) -> None:
-        super().__init__(session=session)
-        self.access_token = access_token
-        self.account_id = account_id
-
-    def url(self, path: str) -> str:
-        return platform_url(slug=INSTAGRAM, live_base=LIVE_BASE, path=f"{API_VERSION}/{path}")
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        if response.status_code < 400:
-            return None
-        error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
-        code, subcode = error.get("code"), error.get("error_subcode")
-        message = error.get("error_user_msg") or error.get("message") or response.reason
-        kwargs = {"platform": INSTAGRAM, "status": response.status_code, "code": code}
-        if code in (190, 200) or response.status_code == 401:
-            return AuthExpired(message, **kwargs)
-        if (code, subcode) == QUOTA:
-            return RateLimited(message, retry_after=3600.0, **kwargs)
-        if code in RATE_CODES or response.status_code == 429:
-            return RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **kwargs)
-        if (code, subcode) == NOT_READY or error.get("is_transient") or response.status_code >= 500:
-            return Transient(message, **kwargs)
-        return Rejected(message, **kwargs)
-
-    def call(self, method: str, path: str, *, params: dict | None = None, data: dict | None = None) -> dict:
-        return self.send(method, path, params=params, data=data)
-
-    def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict | None = None,
-        data: dict | None = None,
-        idempotent: bool | None = None,
-    ) -> dict:
-        """``call`` that may mark a POST safe to send twice (``PlatformHttp.request``'s ``idempotent``)."""
-        headers = {"Authorization": f"Bearer {self.access_token}"}
-        answer = self.request(method, self.url(path), headers=headers, params=params, data=data, idempotent=idempotent)
-        return answer or {}
+    live_base = LIVE_BASE
+    path_prefix = f"{API_VERSION}/"
 
     def create_container(self, draft: PostDraft) -> str:
         """Create the media container(s). Sent again, a create only leaves an unused container (it expires in 24 h,
         is never published), so its failures are not taken as a post that may exist: only ``media_publish`` is."""
         if draft.media_kind == MediaKind.CAROUSEL:
             children = [
-                self.send(
+                self.call(
                     "POST",
                     f"{self.account_id}/media",
                     data={"image_url": url, "is_carousel_item": "true"},
@@ -91,7 +47,7 @@ class InstagramContent(PlatformHttp):
             data = {"image_url": draft.media_urls[0], "caption": draft.caption}
             if draft.alt_text:
                 data["alt_text"] = draft.alt_text
-        return self.send("POST", f"{self.account_id}/media", data=data, idempotent=True)["id"]
+        return self.call("POST", f"{self.account_id}/media", data=data, idempotent=True)["id"]
 
     def container_status(self, container_id: str) -> str:
         return self.call("GET", container_id, params={"fields": "status_code,status"}).get("status_code", "")

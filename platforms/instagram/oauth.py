@@ -16,6 +16,7 @@ secret stays a query parameter there (the one secret in a URL; our access log re
 from typing import Any
 
 from platforms.constants import INSTAGRAM
+from platforms.instagram.http import InstagramHttp
 from platforms.oauth import AccountInfo, OAuthPlatform, TokenSet
 
 WEB = "https://www.instagram.com"
@@ -43,6 +44,7 @@ class InstagramOAuth(OAuthPlatform):
         "instagram_business_manage_insights",
     )
     scope_separator = ","
+    http_class = InstagramHttp
 
     def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> TokenSet:
         # The redirect appends "#_" to the code.

@@ -14,42 +14,16 @@ import datetime as dt
 import json
 from typing import Any
 
-import requests
-
 from platforms.ads_common import AWARENESS, SALES, TRAFFIC, CampaignSpec, DailyInsight, major_to_minor
-from platforms.base import PlatformHttp, default_error_for, parse_retry_after, platform_url, redact
+from platforms.base import platform_url
 from platforms.constants import META_ADS
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.meta_ads.http import MetaHttp
 
 GRAPH = "https://graph.facebook.com"
 GRAPH_VERSION = "v25.0"
-RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80000, 80003, 80004, 80005})
-AUTH_CODES = frozenset({102, 190, 10}) | frozenset(range(200, 300))
-TRANSIENT_CODES = frozenset({1, 2})
 PURCHASE_ACTION = "offsite_conversion.fb_pixel_purchase"
 PURCHASE_FALLBACKS = ("omni_purchase", "purchase")
 MAX_INSIGHT_PAGES = 200
-
-
-class MetaHttp(PlatformHttp):
-    slug = META_ADS
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        if response.status_code < 400:
-            return None
-        error = body.get("error") if isinstance(body, dict) else None
-        if not isinstance(error, dict):
-            return default_error_for(response, platform=self.slug)
-        code = error.get("code")
-        message = redact(str(error.get("error_user_msg") or error.get("message") or response.reason))
-        kwargs = {"platform": self.slug, "status": response.status_code, "code": code}
-        if code in RATE_LIMIT_CODES:
-            return RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **kwargs)
-        if code in AUTH_CODES:
-            return AuthExpired(message, **kwargs)
-        if code in TRANSIENT_CODES or error.get("is_transient") or response.status_code >= 500:
-            return Transient(message, **kwargs)
-        return Rejected(message, **kwargs)
 
 
 class MetaAdsClient:

@@ -15,42 +15,14 @@ https://developers.facebook.com/docs/marketing-api/reference/user/adaccounts/ (a
 
 from typing import Any
 
-import requests
-
-from platforms.base import parse_retry_after
 from platforms.constants import META_ADS
-from platforms.errors import AuthExpired, PlatformError, RateLimited
-from platforms.oauth import AccountInfo, AdAccountInfo, OAuthHttp, OAuthPlatform, TokenSet
+from platforms.meta_ads.http import MetaHttp
+from platforms.oauth import AccountInfo, AdAccountInfo, OAuthPlatform, TokenSet
 
 WEB = "https://www.facebook.com"
 GRAPH = "https://graph.facebook.com"
 GRAPH_VERSION = "v25.0"
-RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80000, 80004})
 MAX_AD_ACCOUNT_PAGES = 20
-
-
-class GraphHttp(OAuthHttp):
-    """Graph errors: ``{"error": {"code", "message", ...}}``; 190 is a dead token, 4/17/613/800xx are limits."""
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        if response.status_code < 400:
-            return None
-        error = body.get("error") if isinstance(body, dict) else None
-        code = (error or {}).get("code") if isinstance(error, dict) else None
-        message = (error or {}).get("message") if isinstance(error, dict) else None
-        if code == 190:
-            return AuthExpired(
-                message or "The token is no longer valid.", platform=self.slug, status=response.status_code, code=code
-            )
-        if code in RATE_LIMIT_CODES:
-            return RateLimited(
-                message or "Rate limited.",
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                platform=self.slug,
-                status=response.status_code,
-                code=code,
-            )
-        return super().error_from_body(response, body)
 
 
 class MetaAdsOAuth(OAuthPlatform):
@@ -65,7 +37,7 @@ class MetaAdsOAuth(OAuthPlatform):
     scopes = ("ads_management", "ads_read", "business_management")
     scope_separator = ","
     refreshable = False
-    http_class = GraphHttp
+    http_class = MetaHttp
 
     @property
     def can_revoke(self) -> bool:

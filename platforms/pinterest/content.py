@@ -10,10 +10,11 @@ from typing import Any
 import requests
 from django.utils import timezone
 
-from platforms.base import PlatformHttp, parse_retry_after, platform_url
 from platforms.constants import PINTEREST
 from platforms.content import HandleSink, Metrics, PostDraft, Published
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.content_base import ContentClient
+from platforms.errors import Rejected
+from platforms.pinterest.http import PinterestHttp
 
 LIVE_BASE = "https://api.pinterest.com"
 ANALYTICS_METRICS = "IMPRESSION,SAVE,PIN_CLICK,OUTBOUND_CLICK,TOTAL_COMMENTS,TOTAL_REACTIONS"
@@ -23,39 +24,16 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-class PinterestContent(PlatformHttp):
+class PinterestContent(ContentClient, PinterestHttp):
     slug = PINTEREST
+    live_base = LIVE_BASE
+    path_prefix = "v5/"
 
     def __init__(
         self, *, access_token: str, account_id: str = "", board_id: str = "", session: requests.Session | None = None
     ) -> None:
-        super().__init__(session=session)
-        self.access_token = access_token
-        self.account_id = account_id
+        super().__init__(access_token=access_token, account_id=account_id, session=session)
         self.board_id = board_id
-
-    def url(self, path: str) -> str:
-        return platform_url(slug=PINTEREST, live_base=LIVE_BASE, path=f"v5/{path}")
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        status = response.status_code
-        if status < 400:
-            return None
-        message = (body or {}).get("message") if isinstance(body, dict) else None
-        message = message or response.reason
-        code = (body or {}).get("code") if isinstance(body, dict) else None
-        kwargs = {"platform": PINTEREST, "status": status, "code": code}
-        if status in (401, 403):
-            return AuthExpired(message, **kwargs)
-        if status == 429:
-            return RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **kwargs)
-        if status >= 500:
-            return Transient(message, **kwargs)
-        return Rejected(message, **kwargs)
-
-    def call(self, method: str, path: str, *, params: dict | None = None, json: dict | None = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.access_token}"}
-        return self.request(method, self.url(path), headers=headers, params=params, json=json)
 
     def boards(self) -> list[dict]:
         return self.call("GET", "boards", params={"page_size": 100}).get("items") or []

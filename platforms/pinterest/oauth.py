@@ -8,6 +8,7 @@ https://developers.pinterest.com/docs/api/v5/user_account-get (account).
 
 from platforms.constants import PINTEREST
 from platforms.oauth import AccountInfo, OAuthPlatform, TokenSet
+from platforms.pinterest.http import PinterestHttp
 
 WEB = "https://www.pinterest.com"
 API = "https://api.pinterest.com"
@@ -24,6 +25,7 @@ class PinterestOAuth(OAuthPlatform):
     scopes = ("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read")
     scope_separator = ","
     token_auth_method = "client_secret_basic"
+    http_class = PinterestHttp
 
     def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
         body = self.http.request(

@@ -8,15 +8,14 @@ envelope; success iff ``error.code == "ok"``.
 """
 
 import time
-from typing import Any
 
-import requests
 from django.conf import settings
 
-from platforms.base import PlatformHttp, parse_retry_after, platform_url
 from platforms.constants import TIKTOK
 from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published, fit_to
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.content_base import ContentClient
+from platforms.errors import Rejected, Transient
+from platforms.tiktok.http import TikTokHttp
 
 LIVE_BASE = "https://open.tiktokapis.com"
 METRIC_FIELDS = "id,title,create_time,share_url,view_count,like_count,comment_count,share_count"
@@ -24,9 +23,6 @@ METRIC_FIELDS = "id,title,create_time,share_url,view_count,like_count,comment_co
 # returns as ``video_description``: a look-up asks for both.
 LOOKUP_FIELDS = "id,title,video_description,create_time,share_url"
 PHOTO_TITLE_LIMIT = 90
-AUTH_CODES = {"access_token_invalid", "scope_not_authorized", "scope_permission_missed"}
-# The daily posting cap answers with this code; it clears within the day, so it is a rate limit, not a refusal.
-DAILY_CAP_CODE = "spam_risk_too_many_posts"
 
 
 def photo_title(draft: PostDraft) -> str:
@@ -34,50 +30,26 @@ def photo_title(draft: PostDraft) -> str:
     return fit_to(draft.title or draft.caption, PHOTO_TITLE_LIMIT)
 
 
-class TikTokContent(PlatformHttp):
+class TikTokContent(ContentClient, TikTokHttp):
     slug = TIKTOK
+    live_base = LIVE_BASE
 
-    def __init__(self, *, access_token: str, account_id: str = "", session: requests.Session | None = None) -> None:
-        super().__init__(session=session)
-        self.access_token = access_token
-        self.account_id = account_id
-
-    def url(self, path: str) -> str:
-        return platform_url(slug=TIKTOK, live_base=LIVE_BASE, path=path)
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        error = (body or {}).get("error") if isinstance(body, dict) else None
-        code = (error or {}).get("code", "")
-        if response.status_code < 400 and code in ("ok", ""):
-            return None
-        message = (error or {}).get("message") or response.reason or "TikTok refused the request."
-        status = response.status_code
-        if code in AUTH_CODES or status == 401:
-            return AuthExpired(message, platform=TIKTOK, status=status, code=code)
-        if code == DAILY_CAP_CODE:
-            return RateLimited(message, retry_after=3600.0, platform=TIKTOK, status=status, code=code)
-        if status == 429 or code == "rate_limit_exceeded":
-            retry = parse_retry_after(response.headers.get("Retry-After"))
-            return RateLimited(message, retry_after=retry, platform=TIKTOK, status=status, code=code)
-        if status >= 500 or code == "internal_error":
-            return Transient(message, platform=TIKTOK, status=status, code=code)
-        return Rejected(message, platform=TIKTOK, status=status, code=code)
-
-    def call(self, path: str, payload: dict | None = None, *, params: dict | None = None, read: bool = False) -> dict:
-        """POST to ``path`` (every TikTok v2 call is a POST). ``read`` marks a call that only reads (creator info,
-        status, video list), so a 5xx or a timeout of it is never taken as a post that may exist."""
-        body = self.request(
+    def post(self, path: str, payload: dict | None = None, *, params: dict | None = None, read: bool = False) -> dict:
+        """POST to ``path`` (every TikTok v2 call is a POST) and return the envelope's ``data``. ``read`` marks a
+        call that only reads (creator info, status, video list), so a 5xx or a timeout of it is never taken as a
+        post that may exist."""
+        body = self.call(
             "POST",
-            self.url(path),
-            headers={"Authorization": f"Bearer {self.access_token}", "Content-Type": "application/json"},
+            path,
+            headers={"Content-Type": "application/json"},
             params=params,
             json=payload if payload is not None else {},
             idempotent=True if read else None,
         )
-        return (body or {}).get("data") or {}
+        return body.get("data") or {}
 
     def creator_info(self) -> dict:
-        return self.call("v2/post/publish/creator_info/query/", read=True)
+        return self.post("v2/post/publish/creator_info/query/", read=True)
 
     def publish(self, draft: PostDraft, *, handle: str = "", save_handle: HandleSink) -> Published:
         """Init a Direct Post (photo or video pulled from URL), persist ``publish_id``, poll its status.
@@ -92,7 +64,7 @@ class TikTokContent(PlatformHttp):
             options = info.get("privacy_level_options") or ["SELF_ONLY"]
             privacy = "PUBLIC_TO_EVERYONE" if "PUBLIC_TO_EVERYONE" in options else options[0]
             if draft.media_kind == MediaKind.VIDEO:
-                data = self.call(
+                data = self.post(
                     "v2/post/publish/video/init/",
                     {
                         "post_info": {
@@ -107,7 +79,7 @@ class TikTokContent(PlatformHttp):
                     },
                 )
             else:
-                data = self.call(
+                data = self.post(
                     "v2/post/publish/content/init/",
                     {
                         "media_type": "PHOTO",
@@ -131,7 +103,7 @@ class TikTokContent(PlatformHttp):
         return self.wait_for(handle)
 
     def status(self, publish_id: str) -> dict:
-        return self.call("v2/post/publish/status/fetch/", {"publish_id": publish_id}, read=True)
+        return self.post("v2/post/publish/status/fetch/", {"publish_id": publish_id}, read=True)
 
     def wait_for(self, publish_id: str) -> Published:
         """Poll the status until it is final, for at most ``SOCIAL_STATUS_POLL_SECONDS``."""
@@ -164,7 +136,7 @@ class TikTokContent(PlatformHttp):
         cursor = 0
         while True:
             body = {"max_count": 20, **({"cursor": cursor} if cursor else {})}
-            data = self.call("v2/video/list/", body, params={"fields": LOOKUP_FIELDS}, read=True)
+            data = self.post("v2/video/list/", body, params={"fields": LOOKUP_FIELDS}, read=True)
             videos = data.get("videos") or []
             for video in videos:
                 # The description is the whole caption; a title alone may be the caption cut to 90 characters.
@@ -179,7 +151,7 @@ class TikTokContent(PlatformHttp):
         result: dict[str, Metrics] = {}
         for start in range(0, len(external_ids), 20):
             batch = external_ids[start : start + 20]
-            data = self.call(
+            data = self.post(
                 "v2/video/query/", {"filters": {"video_ids": batch}}, params={"fields": METRIC_FIELDS}, read=True
             )
             for video in data.get("videos") or []:

@@ -8,13 +8,12 @@ https://developers.tiktok.com/doc/tiktok-api-v2-get-user-info (account).
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
 from authlib.common.urls import add_params_to_qs
 from authlib.integrations.requests_client import OAuth2Session
 
 from platforms.constants import TIKTOK
-from platforms.errors import AuthExpired, PlatformError
-from platforms.oauth import AccountInfo, OAuthHttp, OAuthPlatform, TokenSet
+from platforms.oauth import AccountInfo, OAuthPlatform, TokenSet
+from platforms.tiktok.http import TikTokHttp
 
 WEB = "https://www.tiktok.com"
 API = "https://open.tiktokapis.com"
@@ -25,19 +24,6 @@ def _client_key_auth(client: Any, method: str, uri: str, headers: dict, body: st
     body = add_params_to_qs(body or "", [("client_key", client.client_id), ("client_secret", client.client_secret)])
     headers.pop("Content-Length", None)
     return uri, headers, body
-
-
-class TikTokHttp(OAuthHttp):
-    """The v2 ``{data, error}`` envelope: success iff ``error.code == "ok"``."""
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        error = body.get("error") if isinstance(body, dict) else None
-        code = (error or {}).get("code", "")
-        if response.status_code < 400 and code in ("ok", ""):
-            return None
-        if code in ("access_token_invalid", "scope_not_authorized"):
-            return AuthExpired(error.get("message") or code, platform=TIKTOK, status=response.status_code, code=code)
-        return super().error_from_body(response, body) or AuthExpired(code, platform=TIKTOK)
 
 
 class TikTokOAuth(OAuthPlatform):

@@ -14,42 +14,19 @@ import datetime as dt
 import json
 from typing import Any
 
-import requests
 from django.utils import timezone
 
 from platforms.ads_common import AWARENESS, SALES, TRAFFIC, CampaignSpec, DailyInsight, major_to_minor, minor_to_major
-from platforms.base import PlatformHttp, default_error_for, parse_retry_after, platform_url, redact
+from platforms.base import platform_url
 from platforms.constants import TIKTOK_ADS
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.tiktok_ads.http import TikTokAdsHttp
 
 API = "https://business-api.tiktok.com"
 API_PATH = "open_api/v1.3"
-AUTH_CODES = frozenset({40001, 40102, 40104, 40105})
-RATE_LIMIT_CODE = 40100
 US_LOCATION_ID = "6252001"
 LOCATION_IDS = {"US": US_LOCATION_ID, "GB": "2635167", "CA": "6251999", "AU": "2077456", "DE": "2921044"}
 REPORT_PAGE_SIZE = 1000
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # schedule times are UTC+0
-
-
-class TikTokBusinessHttp(PlatformHttp):
-    slug = TIKTOK_ADS
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        code = body.get("code") if isinstance(body, dict) else None
-        if response.status_code < 400 and code == 0:
-            return None
-        if code is None or code == 0:
-            return default_error_for(response, platform=self.slug)
-        message = redact(str(body.get("message") or "TikTok refused the request."))
-        kwargs = {"platform": self.slug, "status": response.status_code, "code": code}
-        if code == RATE_LIMIT_CODE:
-            return RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **kwargs)
-        if code in AUTH_CODES:
-            return AuthExpired(message, **kwargs)
-        if code >= 50000 or response.status_code >= 500:
-            return Transient(message, **kwargs)
-        return Rejected(message, **kwargs)
 
 
 class TikTokAdsClient:
@@ -59,10 +36,10 @@ class TikTokAdsClient:
     objectives = {SALES: "WEB_CONVERSIONS", TRAFFIC: "TRAFFIC", AWARENESS: "REACH"}
     optimization_goals = {SALES: ("CONVERT", "OCPM"), TRAFFIC: ("CLICK", "CPC"), AWARENESS: ("REACH", "CPM")}
 
-    def __init__(self, *, access_token: str, account_id: str, http: TikTokBusinessHttp | None = None) -> None:
+    def __init__(self, *, access_token: str, account_id: str, http: TikTokAdsHttp | None = None) -> None:
         self.token = access_token
         self.advertiser = account_id
-        self.http = http or TikTokBusinessHttp()
+        self.http = http or TikTokAdsHttp()
 
     def _url(self, path: str) -> str:
         return platform_url(slug=self.slug, live_base=API, path=f"{API_PATH}/{path}")

@@ -15,39 +15,14 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
-
-from platforms.base import parse_retry_after
 from platforms.constants import TIKTOK_ADS
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
-from platforms.oauth import AccountInfo, AdAccountInfo, OAuthHttp, OAuthPlatform, TokenSet
+from platforms.oauth import AccountInfo, AdAccountInfo, OAuthPlatform, TokenSet
+from platforms.tiktok_ads.http import TikTokAdsHttp
 
 PORTAL = "https://business-api.tiktok.com"
 API = "https://business-api.tiktok.com"
-AUTH_CODES = frozenset({40001, 40102, 40104, 40105, 40110})
-RATE_LIMIT_CODE = 40100
 ADVERTISER_INFO_FIELDS = ("advertiser_id", "name", "currency", "timezone")
 ADVERTISER_INFO_BATCH = 100  # advertiser/info takes at most 100 ids per call
-
-
-class TikTokAdsHttp(OAuthHttp):
-    """The ``{code, message, data}`` envelope, usually HTTP 200 even on failure: success iff ``code == 0``."""
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        code = body.get("code") if isinstance(body, dict) else None
-        if response.status_code < 400 and code == 0:
-            return None
-        message = (body or {}).get("message") if isinstance(body, dict) else None
-        message = message or response.reason or "TikTok refused the request."
-        status = response.status_code
-        if code in AUTH_CODES:
-            return AuthExpired(message, platform=TIKTOK_ADS, status=status, code=code)
-        if code == RATE_LIMIT_CODE or status == 429:
-            retry = parse_retry_after(response.headers.get("Retry-After"))
-            return RateLimited(message, retry_after=retry, platform=TIKTOK_ADS, status=status, code=code)
-        if status >= 500 or (isinstance(code, int) and code >= 50000):
-            return Transient(message, platform=TIKTOK_ADS, status=status, code=code)
-        return Rejected(message, platform=TIKTOK_ADS, status=status, code=code)
 
 
 class TikTokAdsOAuth(OAuthPlatform):

@@ -15,71 +15,30 @@ from django.conf import settings
 from django.utils import timezone
 from urllib3 import encode_multipart_formdata
 
-from platforms.base import PlatformHttp, platform_url
 from platforms.constants import X
 from platforms.content import HandleSink, MediaKind, Metrics, PostDraft, Published
-from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
+from platforms.content_base import ContentClient
+from platforms.errors import Rejected, Transient
 from platforms.guarded import FetchRefused, FetchTooLarge, guarded_session
+from platforms.x.http import XHttp
 
 LIVE_BASE = "https://api.x.com"
 CHUNK_BYTES = 4 * 1024 * 1024
 
 
-def retry_after_from_headers(headers: Any) -> float:
-    """X states the reset as a Unix time: the 24-hour cap's when exhausted, else the 15-minute window's. A
-    Retry-After, when also sent, is a floor: the reset time is rounded down to the second."""
-    try:
-        floor = max(0.0, float(headers.get("Retry-After", 0)))
-    except ValueError:
-        floor = 0.0
-    for prefix in ("x-user-limit-24hour", "x-app-limit-24hour", "x-rate-limit"):
-        remaining, reset = headers.get(f"{prefix}-remaining"), headers.get(f"{prefix}-reset")
-        if reset and (remaining in (None, "0") or prefix == "x-rate-limit"):
-            try:
-                return max(floor, float(reset) - time.time())
-            except ValueError:
-                continue
-    return floor or 60.0
-
-
-class XContent(PlatformHttp):
+class XContent(ContentClient, XHttp):
     slug = X
-
-    def __init__(self, *, access_token: str, account_id: str = "", session: requests.Session | None = None) -> None:
-        super().__init__(session=session)
-        self.access_token = access_token
-        self.account_id = account_id
-
-    def url(self, path: str) -> str:
-        return platform_url(slug=X, live_base=LIVE_BASE, path=f"2/{path}")
-
-    def error_from_body(self, response: requests.Response, body: Any) -> PlatformError | None:
-        status = response.status_code
-        if status < 400:
-            return None
-        body = body if isinstance(body, dict) else {}
-        errors = body.get("errors") or []
-        message = body.get("detail") or (errors[0].get("message") if errors else None) or response.reason
-        kwargs = {"platform": X, "status": status, "code": body.get("title")}
-        if status == 401:
-            return AuthExpired(message, **kwargs)
-        if status == 429:
-            return RateLimited(message, retry_after=retry_after_from_headers(response.headers), **kwargs)
-        if status == 403 and "scope" in str(message).lower():
-            return AuthExpired(message, **kwargs)
-        if status >= 500:
-            return Transient(message, **kwargs)
-        return Rejected(message, **kwargs)
+    live_base = LIVE_BASE
+    path_prefix = "2/"
 
     def call(self, method: str, path: str, *, files: dict | None = None, data: Any = None, **kwargs: Any) -> Any:
         """One API call; ``idempotent=True`` marks a call safe to send twice (a media upload: a second one only
         leaves an unused media id), so only the post create's failures are taken as a post that may exist."""
-        headers = {"Authorization": f"Bearer {self.access_token}"}
         if files:
             # multipart/form-data, as X's media endpoints expect
             data, content_type = encode_multipart_formdata({**(data or {}), **files})
-            headers["Content-Type"] = content_type
-        return self.request(method, self.url(path), headers=headers, data=data, **kwargs) or {}
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": content_type}
+        return super().call(method, path, data=data, **kwargs)
 
     def me(self) -> dict:
         return self.call("GET", "users/me")["data"]

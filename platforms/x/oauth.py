@@ -8,6 +8,7 @@ https://docs.x.com/x-api/users/user-lookup-me (account).
 
 from platforms.constants import X
 from platforms.oauth import AccountInfo, OAuthPlatform, TokenSet
+from platforms.x.http import XHttp
 
 WEB = "https://x.com"
 API = "https://api.x.com"
@@ -24,6 +25,7 @@ class XOAuth(OAuthPlatform):
     scopes = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
     pkce = True
     token_auth_method = "client_secret_basic"
+    http_class = XHttp
 
     def fetch_account(self, *, access_token: str, token: TokenSet | None = None) -> AccountInfo:
         body = self.http.request(

@@ -12,7 +12,8 @@ from platforms.errors import Rejected
 from platforms.instagram.content import InstagramContent
 from platforms.pinterest.content import PinterestContent
 from platforms.tiktok.content import TikTokContent
-from platforms.x.content import XContent, retry_after_from_headers
+from platforms.x.content import XContent
+from platforms.x.http import retry_after_from_headers
 from sandbox.models import SandboxMedia, SandboxPost, SandboxPublishJob
 from tests.social.conftest import media_url
 
