@@ -17,6 +17,7 @@ from django.db import transaction
 
 from demo.seed.plan import DemoSeedPlan, ProgressFactory
 from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, PLATFORM_NAMES, TIKTOK, TIKTOK_ADS, X
+from stores.actors import Actor
 from stores.models import ConnectionEvent, ConnectionEventKind, ConnectionStatus, PlatformConnection, Store
 
 
@@ -81,7 +82,13 @@ def demo_connections_ensure(*, store: Store) -> dict[str, PlatformConnection]:
         out[platform] = connection
     PlatformConnection.objects.bulk_create(created)
     ConnectionEvent.objects.bulk_create(
-        ConnectionEvent(store=store, connection=c, kind=ConnectionEventKind.EXPIRED, reason=_reason(c.platform))
+        ConnectionEvent(
+            store=store,
+            connection=c,
+            kind=ConnectionEventKind.EXPIRED,
+            reason=_reason(c.platform),
+            **Actor.system("demo").row_fields(),
+        )
         for c in created
     )
     return out

@@ -74,14 +74,14 @@ CHANNELS: list[tuple[str, str, str, str, float]] = [
     ("", "", "https://www.bing.com/", "", 0.02),
     ("", "", "https://duckduckgo.com/", "", 0.01),
     ("instagram", "social", "https://l.instagram.com/", "", 0.09),
-    ("instagram", "cpc", "https://l.instagram.com/", "fbclid", 0.06),
+    ("meta_ads", "paid_social", "https://l.instagram.com/", "fbclid", 0.06),
     ("facebook", "social", "https://l.facebook.com/", "", 0.04),
-    ("facebook", "cpc", "https://l.facebook.com/", "fbclid", 0.07),
+    ("meta_ads", "paid_social", "https://l.facebook.com/", "fbclid", 0.07),
     ("tiktok", "social", "https://www.tiktok.com/", "", 0.08),
-    ("tiktok", "cpc", "https://www.tiktok.com/", "ttclid", 0.05),
+    ("tiktok_ads", "paid_social", "https://www.tiktok.com/", "ttclid", 0.05),
     ("pinterest", "social", "https://www.pinterest.com/", "", 0.05),
     ("x", "social", "https://t.co/", "", 0.02),
-    ("google", "cpc", "https://www.google.com/", "gclid", 0.08),
+    ("google_ads", "cpc", "https://www.google.com/", "gclid", 0.08),
     ("newsletter", "email", "", "", 0.05),
 ]
 CLICK_ID_PREFIX = {"gclid": "Cj0KCQiA", "fbclid": "IwAR", "ttclid": "E.C.P."}

@@ -31,6 +31,8 @@ from stores.exceptions import ApplicationError
 from stores.models import Customer, Order, OrderLine, OrderStatus, Product
 
 CHUNK_ORDERS = 50_000
+# The mediums of paid traffic in the link vocabulary (stores.links): its ads carry a variant in utm_content.
+PAID = frozenset({"paid_social", "cpc"})
 STATUS_VALUES = [
     OrderStatus.PAID,
     OrderStatus.CANCELLED,
@@ -155,9 +157,16 @@ def _write_orders(*, plan: DemoSeedPlan, data: dict[str, Any], lo: int, hi: int,
         click_ids: dict[str, str] = {}
         if source:
             season = f"{SEASONS[column['month'][j] - 1]}-{column['year'][j]}"
-            campaign = {"social": f"organic-{season}", "cpc": season, "email": f"newsletter-{season}"}[medium]
-            content = {"social": f"post-{handle}", "cpc": f"ad-{handle}-v{column['ad_variant'][j]}"}.get(medium, handle)
-            term = SEARCH_TERMS[category] if source == "google" else ""
+            campaign = {
+                "social": f"organic-{season}",
+                "paid_social": season,
+                "cpc": season,
+                "email": f"newsletter-{season}",
+            }[medium]
+            content = {"social": f"post-{handle}"}.get(
+                medium, f"ad-{handle}-v{column['ad_variant'][j]}" if medium in PAID else handle
+            )
+            term = SEARCH_TERMS[category] if source == "google_ads" else ""
             query = f"utm_source={source}&utm_medium={medium}&utm_campaign={campaign}&utm_content={content}"
             if click_param:
                 token = base64.urlsafe_b64encode(data["click_bytes"][lo + j].tobytes()).decode().rstrip("=")

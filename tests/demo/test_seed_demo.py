@@ -21,7 +21,8 @@ from tests.factories import MembershipFactory, OrderFactory, OrderLineFactory, S
 pytestmark = pytest.mark.django_db
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
-SOCIAL_AND_AD_SOURCES = {"tiktok", "instagram", "pinterest", "x", "facebook", "google"}
+# Organic sources and the ad platforms by their slugs (the link vocabulary of stores.links).
+SOCIAL_AND_AD_SOURCES = {"tiktok", "instagram", "pinterest", "x", "facebook", "meta_ads", "google_ads", "tiktok_ads"}
 
 
 def seed(*args: str) -> str:
@@ -183,16 +184,17 @@ def test_orders_carry_the_traffic_that_brought_them():
     tagged = orders.exclude(utm_source="")
     # then about half the orders came through a tagged link, the rest direct or organic
     assert 0.4 < tagged.count() / 2000 < 0.7
-    assert set(tagged.values_list("utm_medium", flat=True)) == {"social", "cpc", "email"}
+    assert set(tagged.values_list("utm_medium", flat=True)) == {"social", "paid_social", "cpc", "email"}
     assert set(tagged.exclude(utm_medium="email").values_list("utm_source", flat=True)) == SOCIAL_AND_AD_SOURCES
     # and paid clicks carry the platform's click id, in the landing url too
-    for order in tagged.filter(utm_medium="cpc"):
-        key = {"google": "gclid", "facebook": "fbclid", "instagram": "fbclid", "tiktok": "ttclid"}[order.utm_source]
+    for order in tagged.filter(utm_medium__in=["cpc", "paid_social"]):
+        key = {"google_ads": "gclid", "meta_ads": "fbclid", "tiktok_ads": "ttclid"}[order.utm_source]
         assert list(order.click_ids) == [key]
         assert f"{key}={order.click_ids[key]}" in order.landing_url
         assert f"utm_campaign={order.utm_campaign}" in order.landing_url
-    assert not orders.exclude(utm_medium="cpc").exclude(click_ids={}).exists()
-    assert orders.filter(utm_source="google").exclude(utm_term="").count() == orders.filter(utm_source="google").count()
+    assert not orders.exclude(utm_medium__in=["cpc", "paid_social"]).exclude(click_ids={}).exists()
+    google = orders.filter(utm_source="google_ads").exclude(utm_term="").count()
+    assert google == orders.filter(utm_source="google_ads").count()
     # and most orders were seen by the tracking snippet
     assert 0.7 < orders.exclude(visitor_id="").count() / 2000 < 0.9
     assert not orders.filter(utm_source="").exclude(utm_campaign="").exists()
