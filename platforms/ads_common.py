@@ -1,5 +1,6 @@
-"""What the three ad platforms' clients share: the campaign spec they build from, the rows they report, and the
-registry the ads app looks a client up in.
+"""What the three ad platforms' clients share: the campaign spec they build from, the rows they report, the surface
+the ads app uses (``AdsClient``; a platform's client is ``platforms.registry.platform(slug).client(...)``) and the
+conversion of amounts between minor and major units at the platform edge.
 
 Each client creates a campaign as a chain of levels (Meta: campaign, ad set, creative, ad; Google: budget,
 campaign, ad group, ad; TikTok: campaign, ad group, ad). Every level can be looked up by its name, which carries
@@ -95,10 +96,3 @@ class AdsClient(Protocol):
     def archive(self, ids: dict[str, str]) -> None: ...
 
     def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]: ...
-
-
-def ads_client(slug: str, *, access_token: str, account_id: str) -> AdsClient:
-    """The client for ``slug`` acting on ad account ``account_id`` with ``access_token``."""
-    from platforms.registry import platform
-
-    return platform(slug).client(access_token=access_token, account_id=account_id)

@@ -1,7 +1,9 @@
 """What every organic (social) platform client offers the social app: publish, look up, read metrics.
 
 Each client lives in ``platforms/<slug>/content.py`` and speaks its platform's real API; this module holds the
-shapes they share, the platforms' text limits and X's weighted character count.
+shapes they share (``PlatformLimits``, which each platform's descriptor fills in, ``PostDraft``, ``Metrics``), X's
+weighted character count and the comparison of texts a platform gave back. Captions are checked against the limits
+in ``platforms.captions``.
 """
 
 import datetime as dt
@@ -56,35 +58,8 @@ def _x_plain_length(text: str) -> int:
     return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _X_LIGHT_RANGES) else 2 for ch in text)
 
 
-def _limits(platform: str) -> PlatformLimits:
-    # The registry imports every platform package, which import this module: read it when called.
-    from platforms.registry import platform_limits
-
-    return platform_limits(platform)
-
-
-def caption_length(platform: str, text: str) -> int:
-    return x_weighted_length(text) if _limits(platform).weighted else len(text)
-
-
 def hashtag_count(text: str) -> int:
     return len(HASHTAG_RE.findall(text))
-
-
-def caption_problems(platform: str, *, caption: str, title: str = "") -> list[str]:
-    """Why ``caption`` (and a Pinterest ``title``) break the platform's limits; empty when they fit."""
-    limits = _limits(platform)
-    problems = []
-    if not caption.strip():
-        problems.append("The caption is empty.")
-    length = caption_length(platform, caption)
-    if length > limits.caption:
-        problems.append(f"The caption is {length} characters; the limit is {limits.caption}.")
-    if limits.hashtags is not None and hashtag_count(caption) > limits.hashtags:
-        problems.append(f"The caption has {hashtag_count(caption)} hashtags; the limit is {limits.hashtags}.")
-    if limits.title is not None and len(title) > limits.title:
-        problems.append(f"The title is {len(title)} characters; the limit is {limits.title}.")
-    return problems
 
 
 LINK_PLACEHOLDER = "\u2192link"

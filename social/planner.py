@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import requests
 from django.conf import settings
 
+from platforms.captions import caption_length
 from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
-from platforms.content import caption_length
 from platforms.registry import platform_limits
 from stores.links import tag_link
 

@@ -6,7 +6,7 @@ import requests
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from platforms.content import caption_problems
+from platforms.captions import caption_problems
 from platforms.guarded import content_length, guarded_session, read_head
 from platforms.registry import platform, platform_limits
 from social.models import MediaKind, SocialPost

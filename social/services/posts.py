@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from platforms.content import caption_problems
+from platforms.captions import caption_problems
 from social.bounds import schedule_check
 from social.models import (
     CAPTION_MAX_LENGTH,

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from platforms.ads_common import SALES, CampaignSpec, ads_client
+from platforms import registry
+from platforms.ads_common import SALES, CampaignSpec
 from platforms.constants import GOOGLE_ADS, META_ADS, TIKTOK_ADS
 from platforms.errors import AuthExpired, RateLimited, Rejected, Transient
 from sandbox.ads import market
@@ -43,7 +44,9 @@ def spec_for(name: str = "Spring socks [gh-0001]", budget: int = 5000) -> Campai
 
 
 def client_for(connection):
-    return ads_client(connection.platform, access_token=connection.access_token, account_id=connection.ad_account_id)
+    return registry.platform(connection.platform).client(
+        access_token=connection.access_token, account_id=connection.ad_account_id
+    )
 
 
 def create_chain(client, spec):

@@ -178,7 +178,7 @@ def test_the_api_takes_a_last_day_and_answers_the_end(client, store, connections
 def test_the_platforms_refuse_an_end_that_has_passed(platform, store, connections, ad_settings, creative, sandbox_url):
     # given a chain being created straight through the client, with an end two days ago
     from ads.services import campaign_spec
-    from platforms.ads_common import ads_client
+    from platforms import registry
     from platforms.errors import Rejected
 
     campaign = AdCampaign.objects.create(
@@ -192,8 +192,8 @@ def test_the_platforms_refuse_an_end_that_has_passed(platform, store, connection
         end_at=timezone.now() - dt.timedelta(days=2),
     )
     spec = campaign_spec(campaign)
-    client = ads_client(
-        platform, access_token=connections[platform].access_token, account_id=connections[platform].ad_account_id
+    client = registry.platform(platform).client(
+        access_token=connections[platform].access_token, account_id=connections[platform].ad_account_id
     )
     ids = {}
     holder = "campaign" if platform == GOOGLE_ADS else "adset"

@@ -13,7 +13,7 @@ from facebook_business.adobjects.campaign import Campaign
 from facebook_business.api import FacebookAdsApi, FacebookSession
 from facebook_business.exceptions import FacebookRequestError
 
-from platforms.ads_common import ads_client
+from platforms import registry
 from platforms.constants import META_ADS
 from sandbox.models import SandboxAdObject, SandboxFault, SandboxToken
 from tests.ads.conftest import age_sandbox_campaign, catalog, connections, own_cache_namespace, product  # noqa: F401
@@ -85,7 +85,9 @@ def test_facebook_business_creates_activates_changes_budget_and_reads_back(meta_
 def test_facebook_business_reads_daily_insights_across_pages(meta_api, store, connections, catalog):
     # given a campaign that ran for 30 days
     campaign_id, adset_id, ad_id = sdk_chain(meta_api)
-    client = ads_client(META_ADS, access_token=connections[META_ADS].access_token, account_id="act_1000001")
+    client = registry.platform(META_ADS).client(
+        access_token=connections[META_ADS].access_token, account_id="act_1000001"
+    )
     client.set_active({"campaign": campaign_id, "adset": adset_id, "ad": ad_id}, active=True)
     age_sandbox_campaign(META_ADS, campaign_id, days=30)
     today = timezone.now().date()
@@ -179,7 +181,9 @@ def test_the_same_campaign_made_by_the_sdk_or_our_client_reads_back_the_same(met
         pixel_id="880000000000001",
         page_id="104000000000001",
     )
-    client = ads_client(META_ADS, access_token=connections[META_ADS].access_token, account_id="act_1000001")
+    client = registry.platform(META_ADS).client(
+        access_token=connections[META_ADS].access_token, account_id="act_1000001"
+    )
     ours_campaign = client.create_level("campaign", spec, {})
     ours_adset = client.create_level("adset", spec, {"campaign": ours_campaign})
     sdk_adset = account.create_ad_set(

@@ -26,7 +26,8 @@ from business_api_client.models import (
 from business_api_client.tiktok_business.tiktok_exceptions import TiktokSDKError
 from django.utils import timezone
 
-from platforms.ads_common import CampaignSpec, ads_client
+from platforms import registry
+from platforms.ads_common import CampaignSpec
 from platforms.constants import TIKTOK_ADS
 from sandbox.models import SandboxAdHistory, SandboxAdObject, SandboxFault, SandboxToken
 from tests.ads.conftest import age_sandbox_campaign, connections, own_cache_namespace  # noqa: F401
@@ -180,7 +181,11 @@ def test_the_sdk_reads_the_daily_integrated_report_as_our_client_does(sdk):
             break
         page += 1
     # then it walks every page and reads what our client reads for the same days
-    ours = ads_client(TIKTOK_ADS, access_token=token, account_id=ADVERTISER).daily_insights([campaign_id], since, today)
+    ours = (
+        registry.platform(TIKTOK_ADS)
+        .client(access_token=token, account_id=ADVERTISER)
+        .daily_insights([campaign_id], since, today)
+    )
     assert len(rows) == len(ours) >= 8
     assert [r["dimensions"]["stat_time_day"][:10] for r in rows] == [o.date.isoformat() for o in ours]
     assert [round(float(r["metrics"]["spend"]) * 100) for r in rows] == [o.spend_minor for o in ours]
@@ -212,7 +217,11 @@ def test_the_same_campaign_made_by_the_sdk_or_our_client_reads_back_the_same(sdk
         primary_text="",
         request_key=4200000000000077,
     )
-    ours_id = ads_client(TIKTOK_ADS, access_token=token, account_id=ADVERTISER).create_level("campaign", spec, {})
+    ours_id = (
+        registry.platform(TIKTOK_ADS)
+        .client(access_token=token, account_id=ADVERTISER)
+        .create_level("campaign", spec, {})
+    )
     # then both read back identically through the SDK, ids and times aside
     listed = CampaignCreationApi(client).campaign_get(ADVERTISER, token, page=1, page_size=10)["data"]["list"]
     by_id = {r["campaign_id"]: r for r in listed}

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from demo.seed.plan import demo_seed_plan
 from demo.seed.social import demo_social_reset, demo_social_seed
+from platforms.captions import caption_problems
 from platforms.constants import X
-from platforms.content import caption_problems
 from simulation.social_engagement import engagement, engagement_seed, historical_published_at
 from social.models import PostMetrics, PostStatus, SocialPost
 from social.services import engagement_sync

@@ -5,8 +5,9 @@ import dataclasses
 import pytest
 
 from platforms import registry
+from platforms.captions import caption_problems
 from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, PLATFORM_NAMES, SOCIAL_PLATFORMS
-from platforms.content import PlatformLimits, caption_problems
+from platforms.content import PlatformLimits
 from platforms.descriptor import ADS, SOCIAL, CreativeNeeds, LinkWords, PlatformDescriptor
 from platforms.oauth import OAuthPlatform
 from platforms.registry import PLATFORMS, ad_platforms, oauth_platform, platform, platform_limits, social_platforms

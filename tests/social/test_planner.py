@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from platforms.captions import caption_problems
 from platforms.constants import INSTAGRAM, PINTEREST, SOCIAL_PLATFORMS, TIKTOK, X
-from platforms.content import caption_problems, hashtag_count, x_weighted_length
+from platforms.content import hashtag_count, x_weighted_length
 from platforms.registry import platform_limits
 from social.models import ContentCalendar, PostStatus, SocialPost
 from social.planner import ProductBrief, _reading, plan_posts
