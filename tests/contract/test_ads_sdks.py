@@ -14,6 +14,7 @@ from facebook_business.api import FacebookAdsApi, FacebookSession
 from facebook_business.exceptions import FacebookRequestError
 
 from platforms import registry
+from platforms.ads_common import major_to_minor
 from platforms.constants import META_ADS
 from sandbox.models import SandboxAdObject, SandboxFault, SandboxToken
 from tests.ads.conftest import age_sandbox_campaign, catalog, connections, own_cache_namespace, product  # noqa: F401
@@ -102,7 +103,7 @@ def test_facebook_business_reads_daily_insights_across_pages(meta_api, store, co
     ours = client.daily_insights([campaign_id], today - dt.timedelta(days=29), today)
     assert len(rows) == len(ours) > 20
     assert [r["date_start"] for r in rows] == [o.date.isoformat() for o in ours]
-    assert [round(float(r["spend"]) * 100) for r in rows] == [o.spend_minor for o in ours]
+    assert [major_to_minor(r["spend"], "USD") for r in rows] == [o.spend_minor for o in ours]
 
 
 def test_facebook_business_raises_its_own_error_for_expiry_rate_limit_and_validation(meta_api, store):

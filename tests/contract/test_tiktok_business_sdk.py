@@ -27,7 +27,7 @@ from business_api_client.tiktok_business.tiktok_exceptions import TiktokSDKError
 from django.utils import timezone
 
 from platforms import registry
-from platforms.ads_common import CampaignSpec
+from platforms.ads_common import CampaignSpec, major_to_minor
 from platforms.constants import TIKTOK_ADS
 from sandbox.models import SandboxAdHistory, SandboxAdObject, SandboxFault, SandboxToken
 from tests.ads.conftest import age_sandbox_campaign, connections, own_cache_namespace  # noqa: F401
@@ -188,7 +188,7 @@ def test_the_sdk_reads_the_daily_integrated_report_as_our_client_does(sdk):
     )
     assert len(rows) == len(ours) >= 8
     assert [r["dimensions"]["stat_time_day"][:10] for r in rows] == [o.date.isoformat() for o in ours]
-    assert [round(float(r["metrics"]["spend"]) * 100) for r in rows] == [o.spend_minor for o in ours]
+    assert [major_to_minor(r["metrics"]["spend"], "USD") for r in rows] == [o.spend_minor for o in ours]
     assert [int(r["metrics"]["clicks"]) for r in rows] == [o.clicks for o in ours]
     assert all(isinstance(v, str) for r in rows for v in r["metrics"].values())
 
