@@ -1,6 +1,7 @@
 """Forms of the ads pages: they parse input; the services decide."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.validators import DecimalValidator, MaxValueValidator
@@ -34,7 +35,7 @@ class MoneyField(forms.DecimalField):
     """A major-unit amount (``50.00``) in the form's currency, cleaned to minor units (``5000``) by ``stores.money``,
     at most MONEY_MAX_MINOR. ``MoneyForm`` sets the currency (its decimals: none for JPY, three for KWD)."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=Decimal("0"), **kwargs)
         self.currency = ""
 
@@ -43,7 +44,8 @@ class MoneyField(forms.DecimalField):
         self.decimal_places = minor_exponent(currency)
         self.max_digits = MAX_DIGITS
         most = to_major(MONEY_MAX_MINOR, currency)
-        self.max_value = most.to_integral_value() if most == most.to_integral_value() else most
+        # django-stubs types max_value as IntegerField's; a DecimalField's bound is a Decimal.
+        self.max_value = most.to_integral_value() if most == most.to_integral_value() else most  # type: ignore[assignment]
         kept = [v for v in self.validators if not isinstance(v, DecimalValidator | MaxValueValidator)]
         self.validators = [*kept, MaxValueValidator(self.max_value), DecimalValidator(MAX_DIGITS, self.decimal_places)]
         self.widget.attrs.update(self.widget_attrs(self.widget))
