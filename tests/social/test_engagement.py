@@ -1,12 +1,15 @@
 """Engagement sync: metrics grow with time at the sandbox and come back into snapshots and post totals."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
 from platforms.constants import INSTAGRAM, PINTEREST, TIKTOK, X
+from platforms.pinterest import content as pinterest_content
 from sandbox.models import SandboxToken
+from sandbox.social.engagement import sandbox_now
 from social.models import PostMetrics, PostStatus, SocialPost
 from social.services import engagement_sync, post_create, post_publish
 from stores.models import ConnectionStatus
@@ -28,9 +31,11 @@ def published(store, platform, n=0):
     return post
 
 
-def test_engagement_grows_over_hours_and_is_synced_for_every_platform(store, connections, settings):
-    # given one published post per platform
+def test_engagement_grows_over_hours_and_is_synced_for_every_platform(store, connections, settings, monkeypatch):
+    # given one published post per platform, and time passing for Growth Hub as for the platforms (Pinterest is
+    # asked for the days up to our today, so our clock must move too, or past 18:00 UTC both syncs end at midnight)
     posts = [published(store, platform) for platform in (TIKTOK, INSTAGRAM, PINTEREST, X)]
+    monkeypatch.setattr(pinterest_content, "timezone", SimpleNamespace(now=sandbox_now))
 
     # when metrics are synced six hours and then two days after publishing
     settings.SANDBOX_CLOCK_OFFSET_SECONDS = 6 * 3600

@@ -49,10 +49,10 @@ def test_a_failed_permalink_read_leaves_the_post_published_once_without_it(store
     post = due_instagram_post(store)
     real_call = InstagramContent.call
 
-    def call(self, method, path, *, params=None, data=None):
+    def call(self, method, path, *, params=None, data=None, **options):
         if method == "GET" and params == {"fields": "permalink"}:
             raise Transient("Please retry your request later.", platform=INSTAGRAM)
-        return real_call(self, method, path, params=params, data=data)
+        return real_call(self, method, path, params=params, data=data, **options)
 
     # when it is published
     with mock.patch.object(InstagramContent, "call", call):
