@@ -1,36 +1,13 @@
 """ConnectionEvent records its actor with the shared ActorFields instead of ``actor`` (a user).
 
-The old values are carried over: an event with a user -> kind user with that user; one without -> kind system,
-labelled with the part of Growth Hub that writes such events now ("token refresh" for renewals, "expiry warning"
-for warnings, "connection" for expiries; other kinds unlabelled).
+The columns only; 0007 carries the old values into them and 0008 drops the old columns, each migration its own
+transaction: on PostgreSQL a table whose rows were just updated (deferred foreign-key checks pending) can be neither
+altered nor indexed in the same transaction.
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-SYSTEM_LABELS = {
-    "refreshed": "token refresh",
-    "refresh_failed": "token refresh",
-    "expiry_warned": "expiry warning",
-    "expired": "connection",
-}
-
-
-def carry_actor_forward(apps, schema_editor):
-    ConnectionEvent = apps.get_model("stores", "ConnectionEvent")
-    ConnectionEvent.objects.filter(actor__isnull=False).update(
-        actor_kind="user", actor_user=models.F("actor"), actor_label=""
-    )
-    system = ConnectionEvent.objects.filter(actor__isnull=True)
-    system.update(actor_kind="system", actor_user=None, actor_label="")
-    for kind, label in SYSTEM_LABELS.items():
-        system.filter(kind=kind).update(actor_label=label)
-
-
-def carry_actor_back(apps, schema_editor):
-    ConnectionEvent = apps.get_model("stores", "ConnectionEvent")
-    ConnectionEvent.objects.update(actor=models.F("actor_user"))
 
 
 class Migration(migrations.Migration):
@@ -71,6 +48,4 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.RunPython(carry_actor_forward, carry_actor_back),
-        migrations.RemoveField(model_name="connectionevent", name="actor"),
     ]

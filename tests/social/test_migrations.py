@@ -9,7 +9,7 @@ from tests.factories import StoreFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("social", "0004_post_unconfirmed_status")
-AFTER = ("social", "0005_post_event_actor")
+AFTER = ("social", "0007_remove_postevent_actor_source")
 
 
 def migrate_to(*targets):

@@ -7,7 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("stores", "0005_store_locale")
-AFTER = ("stores", "0006_connection_event_actor_fields")
+AFTER = ("stores", "0008_remove_connectionevent_actor")
 
 
 def migrate_to(*targets):
