@@ -17,15 +17,10 @@ from django.http import HttpRequest
 
 from ads.models import AdCampaign, AdCreative, AdInsight, AdRule, AdRuleRun, CampaignAction, StoreAdSettings
 from ads.services import campaign_archive, campaign_pause, campaign_resume
-from stores.actors import Actor, ActorKind
+from stores.actors import Actor
 from stores.exceptions import ApplicationError
 
 ADMIN_REASON = "Changed by Growth Hub staff in the admin."
-
-
-def staff_actor(request: HttpRequest) -> Actor:
-    """The staff member acting in the admin."""
-    return Actor(kind=ActorKind.USER, user=request.user, label="admin")
 
 
 def _apply(
@@ -36,7 +31,7 @@ def _apply(
 ) -> None:
     """Apply ``change`` to each selected campaign (each in its own transaction); a refused campaign is reported and
     left as it was, the others are changed."""
-    actor = staff_actor(request)
+    actor = Actor.staff(request.user)
     changed, refused = 0, []
     for campaign in campaigns.select_related("store").order_by("pk"):
         try:

@@ -20,13 +20,8 @@ from social.services import (
     post_staff_hold,
     post_staff_release,
 )
-from stores.actors import Actor, ActorKind
+from stores.actors import Actor
 from stores.exceptions import ApplicationError
-
-
-def staff_actor(request: HttpRequest) -> Actor:
-    """The staff member acting in the admin."""
-    return Actor(kind=ActorKind.USER, user=request.user, label="admin")
 
 
 def _apply(
@@ -34,7 +29,7 @@ def _apply(
 ) -> None:
     """Apply ``change`` to each selected post in its own transaction; a refused post is reported and left as it was,
     the others are changed. A post due once changed is handed to its publish task after its commit."""
-    actor = staff_actor(request)
+    actor = Actor.staff(request.user)
     changed, refused = 0, []
     for post in posts.order_by("pk"):
         try:

@@ -33,6 +33,11 @@ class Actor:
         return cls(kind=ActorKind.USER, user=membership.user, membership=membership)
 
     @classmethod
+    def staff(cls, user: Any) -> "Actor":
+        """A Growth Hub staff member acting in the Django admin."""
+        return cls(kind=ActorKind.USER, user=user, label="admin")
+
+    @classmethod
     def for_api_key(cls, api_key: StoreApiKey, membership: Membership | None = None) -> "Actor":
         return cls(kind=ActorKind.API, api_key=api_key, membership=membership, label=f"API key {api_key.name}")
 

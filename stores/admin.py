@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from platforms.errors import PlatformError
-from stores.actors import Actor, ActorKind
+from stores.actors import Actor
 from stores.connections.services import (
     connection_disconnect,
     connection_mark_expired,
@@ -146,11 +146,6 @@ class OrderLineAdmin(admin.ModelAdmin):
     raw_id_fields = ("order", "store", "product")
 
 
-def staff_actor(request: HttpRequest) -> Actor:
-    """The staff member acting in the admin."""
-    return Actor(kind=ActorKind.USER, user=request.user, label="admin")
-
-
 def _each_connection(
     request: HttpRequest,
     connections: QuerySet[PlatformConnection],
@@ -158,7 +153,7 @@ def _each_connection(
 ) -> None:
     """Apply ``change`` to each selected connection; it returns what to tell staff ("" when it changed nothing).
     A platform's or our own refusal is reported for that connection and the others go on."""
-    actor = staff_actor(request)
+    actor = Actor.staff(request.user)
     for connection in connections.order_by("pk"):
         try:
             said = change(connection, actor)

@@ -43,7 +43,7 @@ def test_an_allowed_move_saves_the_status_and_writes_one_action(store, connectio
     # given a campaign in the first status, and a staff member acting
     campaign = campaign_in(store, connections[META_ADS], start)
     staff = UserFactory(email="staff@growthhub.test")
-    actor = Actor(kind="user", user=staff, label="admin")
+    actor = Actor.staff(staff)
     # when it is moved to the second
     with transaction.atomic():
         action = campaign_transition(
