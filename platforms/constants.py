@@ -8,9 +8,17 @@ META_ADS = "meta_ads"
 GOOGLE_ADS = "google_ads"
 TIKTOK_ADS = "tiktok_ads"
 
+SHOPIFY = "shopify"
+WOOCOMMERCE = "woocommerce"
+
 SOCIAL_PLATFORMS = (TIKTOK, INSTAGRAM, PINTEREST, X)
 AD_PLATFORMS = (META_ADS, GOOGLE_ADS, TIKTOK_ADS)
+# The seven marketing platforms (social and ads): the ones posts and campaigns go to.
 ALL_PLATFORMS = SOCIAL_PLATFORMS + AD_PLATFORMS
+# The store platforms the merchant's catalogue, customers and orders come from.
+STORE_PLATFORMS = (SHOPIFY, WOOCOMMERCE)
+# Everything a store can hold a PlatformConnection to.
+CONNECTABLE_PLATFORMS = ALL_PLATFORMS + STORE_PLATFORMS
 
 PLATFORM_NAMES = {
     TIKTOK: "TikTok",
@@ -20,6 +28,8 @@ PLATFORM_NAMES = {
     META_ADS: "Meta Ads",
     GOOGLE_ADS: "Google Ads",
     TIKTOK_ADS: "TikTok Ads",
+    SHOPIFY: "Shopify",
+    WOOCOMMERCE: "WooCommerce",
 }
 
 # ISO 4217 minor-unit exponents that differ from the usual 2: how many decimals an amount in that currency has.

@@ -64,3 +64,30 @@ class PlatformDescriptor:
     def client(self, *, access_token: str, account_id: str) -> Any:
         """The platform's API client acting for one account with ``access_token`` (never logged)."""
         return self.client_class(access_token=access_token, account_id=account_id)
+
+
+STORE = "store"
+
+
+@dataclass(frozen=True)
+class StorePlatformDescriptor:
+    """Everything about one store platform (Shopify, WooCommerce) the apps may ask.
+
+    ``client_class(access_token=..., account_id=...)`` is a ``platforms.store_records.StoreDataClient``: for
+    Shopify ``account_id`` is the shop domain (``<handle>.myshopify.com``) and ``access_token`` the Admin API
+    token; for WooCommerce ``account_id`` is the site's URL and ``access_token`` is ``"<consumer key>:<consumer
+    secret>"``. ``webhooks`` reads the platform's webhook deliveries.
+    """
+
+    slug: str
+    name: str
+    client_class: type
+    webhooks: Any  # a platforms.store_records.StoreWebhookReader
+    oauth_class: type | None = None  # the app-install / key-exchange flow
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    webhook_topics: tuple[str, ...] = ()  # the topics the hub subscribes to
+    kind: str = STORE
+
+    def client(self, *, access_token: str, account_id: str) -> Any:
+        """The platform's store-data client for one store (``access_token`` is never logged)."""
+        return self.client_class(access_token=access_token, account_id=account_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from platforms.constants import ALL_PLATFORMS
+from platforms.constants import ALL_PLATFORMS, SHOPIFY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,7 +49,7 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 def _real_credentials() -> dict[str, str]:
     """An app's client id and secret at every platform, as an operator sets them for live mode."""
     credentials = {}
-    for slug in ALL_PLATFORMS:
+    for slug in (*ALL_PLATFORMS, SHOPIFY):
         credentials[f"{slug.upper()}_CLIENT_ID"] = f"live-app-{slug}"
         credentials[f"{slug.upper()}_CLIENT_SECRET"] = secrets.token_urlsafe(24)
     return credentials
@@ -110,7 +110,7 @@ def test_live_mode_refuses_to_start_on_the_built_in_sandbox_credentials(tmp_path
         "built-in sandbox credentials: TIKTOK_CLIENT_ID / TIKTOK_CLIENT_SECRET, INSTAGRAM_CLIENT_ID / "
         "INSTAGRAM_CLIENT_SECRET, PINTEREST_CLIENT_ID / PINTEREST_CLIENT_SECRET, X_CLIENT_ID / X_CLIENT_SECRET, "
         "META_ADS_CLIENT_ID / META_ADS_CLIENT_SECRET, GOOGLE_ADS_CLIENT_ID / GOOGLE_ADS_CLIENT_SECRET, "
-        "TIKTOK_ADS_CLIENT_ID / TIKTOK_ADS_CLIENT_SECRET. Set each to your app's client id and secret at that "
+        "TIKTOK_ADS_CLIENT_ID / TIKTOK_ADS_CLIENT_SECRET, SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET. Set each to your app's client id and secret at that "
         "platform, or set PLATFORM_MODE=sandbox."
     ) in result.stderr
     # and no check ran
@@ -167,6 +167,6 @@ def test_live_mode_reads_each_platform_s_credentials_from_the_environment(tmp_pa
     assert result.stdout.strip() == str(
         {
             slug: {"client_id": env[f"{slug.upper()}_CLIENT_ID"], "client_secret": env[f"{slug.upper()}_CLIENT_SECRET"]}
-            for slug in ALL_PLATFORMS
+            for slug in (*ALL_PLATFORMS, SHOPIFY)
         }
     )

@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from platforms.constants import ALL_PLATFORMS as _ALL_PLATFORMS
+from platforms.constants import SHOPIFY as _SHOPIFY
 
 from .base import PLATFORM_MODE, SITE_URL, env
 
@@ -20,14 +21,15 @@ GUARDED_FETCH_ALLOWED_HOSTS = (
 )
 GUARDED_FETCH_MAX_BYTES = env.int("GUARDED_FETCH_MAX_BYTES", default=128 * 1024 * 1024)
 GUARDED_FETCH_TIMEOUT = env.float("GUARDED_FETCH_TIMEOUT", default=60.0)
-# App credentials per platform for live mode, e.g. TIKTOK_CLIENT_ID / TIKTOK_CLIENT_SECRET. The built-in values
-# are the sandbox's apps: live mode refuses to start while any platform still has one (or an empty value).
+# App credentials per platform for live mode, e.g. TIKTOK_CLIENT_ID / TIKTOK_CLIENT_SECRET (Shopify's too: its
+# client secret also signs its webhooks; WooCommerce has no app: each store hands out its own keys). The built-in
+# values are the sandbox's apps: live mode refuses to start while any platform still has one (or an empty value).
 PLATFORM_CREDENTIALS = {
     slug: {
         "client_id": env.str(f"{slug.upper()}_CLIENT_ID", default=f"growthhub-{slug}"),
         "client_secret": env.str(f"{slug.upper()}_CLIENT_SECRET", default=f"growthhub-{slug}-secret"),
     }
-    for slug in _ALL_PLATFORMS
+    for slug in (*_ALL_PLATFORMS, _SHOPIFY)
 }
 if PLATFORM_MODE == "live":
     _sandbox_credentials = [
