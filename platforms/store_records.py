@@ -247,6 +247,11 @@ class StoreWebhookReader(Protocol):
 
     def topic(self, headers: Mapping[str, str]) -> str: ...
 
+    def is_unsigned_ping(self, *, headers: Mapping[str, str], body: bytes) -> bool:
+        """Whether this is the platform's unsigned "are you there" delivery that must get 200 and change nothing
+        (WooCommerce's form-encoded ``webhook_id=<id>`` ping on webhook creation; Shopify has none)."""
+        ...
+
     def read(self, *, topic: str, body: bytes) -> StoreEvent:
         """What the delivery says. Raises ``platforms.errors.Rejected`` for a body that is not the topic's JSON."""
         ...
