@@ -110,8 +110,8 @@ def test_live_mode_refuses_to_start_on_the_built_in_sandbox_credentials(tmp_path
         "built-in sandbox credentials: TIKTOK_CLIENT_ID / TIKTOK_CLIENT_SECRET, INSTAGRAM_CLIENT_ID / "
         "INSTAGRAM_CLIENT_SECRET, PINTEREST_CLIENT_ID / PINTEREST_CLIENT_SECRET, X_CLIENT_ID / X_CLIENT_SECRET, "
         "META_ADS_CLIENT_ID / META_ADS_CLIENT_SECRET, GOOGLE_ADS_CLIENT_ID / GOOGLE_ADS_CLIENT_SECRET, "
-        "TIKTOK_ADS_CLIENT_ID / TIKTOK_ADS_CLIENT_SECRET, SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET. Set each to your app's client id and secret at that "
-        "platform, or set PLATFORM_MODE=sandbox."
+        "TIKTOK_ADS_CLIENT_ID / TIKTOK_ADS_CLIENT_SECRET, SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET. Set each to "
+        "your app's client id and secret at that platform, or set PLATFORM_MODE=sandbox."
     ) in result.stderr
     # and no check ran
     assert "System check identified" not in result.stdout
