@@ -1,7 +1,6 @@
 """The sandbox WooCommerce answers like a real store: the wc-auth key flow, REST v3 paging and filters, WooCommerce's
 refusals (and that nothing changes when it refuses), and refunds. Driven over HTTP with Django's test client."""
 
-import base64
 import datetime as dt
 import json
 import re
@@ -18,18 +17,12 @@ from sandbox.woocommerce.services import (
     sandbox_woo_order_refund,
     sandbox_woo_site_ensure,
 )
+from tests.sandbox.woocommerce_helpers import HOME, NOW, REST, basic, socks
 
 pytestmark = pytest.mark.django_db
 
-HOME = "/sandbox/woocommerce/northwind"
-REST = f"{HOME}/wp-json/wc/v3"
 CALLBACK = "https://hub.example.com/stores/woocommerce/keys"
 RETURN = "https://hub.example.com/stores/woocommerce/connected"
-NOW = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
-
-
-def basic(consumer_key: str, consumer_secret: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{consumer_key}:{consumer_secret}".encode()).decode()}
 
 
 @pytest.fixture
@@ -47,19 +40,6 @@ def read_write(site):
 def read_only(site):
     _, consumer_key, consumer_secret = api_key_create(site=site, description="reports", permissions="read")
     return basic(consumer_key, consumer_secret)
-
-
-def socks(site, *, price_minor: int = 1500, stock: int = 50) -> WooProduct:
-    return WooProduct.objects.create(
-        site=site,
-        name="Merino Socks",
-        slug="merino-socks",
-        sku="NW-SOCK",
-        regular_price_minor=price_minor,
-        stock_quantity=stock,
-        date_created_gmt=NOW,
-        date_modified_gmt=NOW,
-    )
 
 
 def authorize_params(**overrides: str) -> dict[str, str]:
