@@ -7,8 +7,10 @@ import re
 
 import pytest
 import responses
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from sandbox.models import WooApiKey, WooOrder, WooOrderStatus, WooProduct, WooRefund, WooWebhook
+from sandbox.models import SandboxFault, WooApiKey, WooOrder, WooOrderStatus, WooProduct, WooRefund, WooWebhook
 from sandbox.woocommerce.auth import api_key_create, consumer_key_hash
 from sandbox.woocommerce.seed import sandbox_woo_seed
 from sandbox.woocommerce.services import (
@@ -386,3 +388,32 @@ def test_the_seed_is_deterministic(site):
     assert first == second
     assert totals_first == totals_second
     assert WooOrder.objects.count() == first.orders > 0
+
+
+def _queries_of(client, url: str, headers: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"per_page": 20}, headers=headers)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["orders", "products", "customers"])
+def test_a_list_runs_the_same_queries_whatever_the_data_size(client, site, read_write, path):
+    # given a small history, and the queries a page of it takes
+    sandbox_woo_seed(handle="northwind", products=3, days=2, orders_per_day=2, seed=8, now=NOW)
+    small = _queries_of(client, f"{REST}/{path}", read_write)
+    # when the history is much larger
+    sandbox_woo_seed(handle="northwind", products=30, days=10, orders_per_day=8, seed=8, now=NOW)
+    # then a full page takes as many queries
+    assert _queries_of(client, f"{REST}/{path}", read_write) == small
+
+
+def test_the_sandboxs_fault_injection_answers_in_woocommerces_shape(client, site, read_write):
+    # given every WooCommerce request set to fail
+    SandboxFault.objects.create(platform="woocommerce", error_rate=1.0)
+    # when the hub lists orders
+    response = client.get(f"{REST}/orders", headers=read_write)
+    # then the answer is a 500 in WordPress's error shape
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_server_error"
+    assert response.json()["data"] == {"status": 500}
