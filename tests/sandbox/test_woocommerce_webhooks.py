@@ -5,10 +5,12 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 
 import pytest
 import responses
+from django.core.management import CommandError, call_command
 
 from sandbox.models import WooWebhook, WooWebhookDelivery, WooWebhookStatus
 from sandbox.woocommerce.auth import api_key_create
@@ -263,3 +265,37 @@ def test_the_seed_delivers_nothing_and_arriving_orders_are_delivered_each(
     assert summary.orders > 0
     delivered = WooWebhookDelivery.objects.filter(topic="order.created")
     assert sorted(json.loads(d.body)["id"] for d in delivered) == sorted(order.pk for order in arrived)
+
+
+def test_the_command_seeds_a_site_and_places_orders(site, receiver, django_capture_on_commit_callbacks):
+    # given an order.created webhook
+    receiver.post(HOOKS, status=200)
+    with django_capture_on_commit_callbacks(execute=True):
+        hook(site, "order.created")
+    out = io.StringIO()
+    # when the command seeds the site and then places two orders
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "sandbox_woo",
+            "--seed",
+            "--products",
+            "4",
+            "--days",
+            "3",
+            "--orders-per-day",
+            "2",
+            "--orders",
+            "2",
+            stdout=out,
+        )
+    # then the history is there and only the two new orders were delivered
+    assert "Seeded 4 products" in out.getvalue() and "Placed 2 orders." in out.getvalue()
+    assert WooWebhookDelivery.objects.filter(topic="order.created", succeeded=True).count() == 2
+
+
+def test_the_command_refuses_counts_out_of_bounds(site):
+    # when the seed asks for too many products
+    with pytest.raises(CommandError, match="products 1–500"):
+        call_command("sandbox_woo", "--seed", "--products", "5000", stdout=io.StringIO())
+    # then nothing was written
+    assert not site.products.exists()
