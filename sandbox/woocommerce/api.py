@@ -48,7 +48,7 @@ PRODUCT_FIELDS = {**ORDER_FIELDS, "title": "name", "slug": "slug"}
 def woo_api(methods: tuple[str, ...]) -> Callable[[View], View]:
     """A REST route of a site: fault injection, the method check, the site and the API key.
 
-    The view gets ``request.woo_site`` and ``request.woo_key``; a WooError it raises becomes WooCommerce's answer.
+    The view is called with the site after the request; a WooError it raises becomes WooCommerce's answer.
     """
 
     def decorator(view: View) -> View:
@@ -61,9 +61,8 @@ def woo_api(methods: tuple[str, ...]) -> Callable[[View], View]:
                 site = WooSite.objects.filter(handle=handle).first()
                 if site is None:
                     raise WooError("rest_no_route", "No route was found matching the URL and request method.", 404)
-                request.woo_site = site
-                request.woo_key = request_key(request, site)
-                return view(request, *args, **kwargs)
+                request_key(request, site)
+                return view(request, site, *args, **kwargs)
             except WooError as error:
                 return error.response()
 
@@ -149,8 +148,7 @@ def _object_id(raw: str, resource: str) -> int:
 
 
 @woo_api(("GET",))
-def products(request: HttpRequest) -> JsonResponse:
-    site = request.woo_site
+def products(request: HttpRequest, site: WooSite) -> JsonResponse:
     queryset = WooProduct.objects.filter(site=site, parent__isnull=True).prefetch_related("variations")
     statuses = _statuses(request, {"draft", "pending", "private", "publish"})
     if statuses:
@@ -165,24 +163,21 @@ def products(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _product(request: HttpRequest, product_id: str) -> WooProduct:
-    product = WooProduct.objects.filter(
-        site=request.woo_site, parent__isnull=True, pk=_object_id(product_id, "product")
-    ).first()
+def _product(site: WooSite, product_id: str) -> WooProduct:
+    product = WooProduct.objects.filter(site=site, parent__isnull=True, pk=_object_id(product_id, "product")).first()
     if product is None:
         raise invalid_id("product")
     return product
 
 
 @woo_api(("GET",))
-def product(request: HttpRequest, product_id: str) -> JsonResponse:
-    return JsonResponse(product_json(_product(request, product_id), request.woo_site))
+def product(request: HttpRequest, site: WooSite, product_id: str) -> JsonResponse:
+    return JsonResponse(product_json(_product(site, product_id), site))
 
 
 @woo_api(("GET",))
-def product_variations(request: HttpRequest, product_id: str) -> JsonResponse:
-    parent = _product(request, product_id)
-    site = request.woo_site
+def product_variations(request: HttpRequest, site: WooSite, product_id: str) -> JsonResponse:
+    parent = _product(site, product_id)
     queryset = _ordered(request, _filtered_by_dates(request, parent.variations.all(), site), PRODUCT_FIELDS)
     return _page(request, queryset, lambda variation: variation_json(variation, site))
 
@@ -191,8 +186,7 @@ def product_variations(request: HttpRequest, product_id: str) -> JsonResponse:
 
 
 @woo_api(("GET",))
-def customers(request: HttpRequest) -> JsonResponse:
-    site = request.woo_site
+def customers(request: HttpRequest, site: WooSite) -> JsonResponse:
     queryset = WooCustomer.objects.filter(site=site)
     if request.GET.get("email"):
         queryset = queryset.filter(email__iexact=request.GET["email"])
@@ -212,8 +206,7 @@ def _orders(site: WooSite) -> QuerySet:
 
 
 @woo_api(("GET",))
-def orders(request: HttpRequest) -> JsonResponse:
-    site = request.woo_site
+def orders(request: HttpRequest, site: WooSite) -> JsonResponse:
     queryset = _filtered_by_dates(request, _orders(site), site)
     statuses = _statuses(request, set(WooOrderStatus.values))
     if statuses:
@@ -223,16 +216,16 @@ def orders(request: HttpRequest) -> JsonResponse:
     return _page(request, _ordered(request, queryset, ORDER_FIELDS), order_json)
 
 
-def _order(request: HttpRequest, order_id: str) -> WooOrder:
-    order = _orders(request.woo_site).filter(pk=_object_id(order_id, "shop_order")).first()
+def _order(site: WooSite, order_id: str) -> WooOrder:
+    order = _orders(site).filter(pk=_object_id(order_id, "shop_order")).first()
     if order is None:
         raise invalid_id("shop_order")
     return order
 
 
 @woo_api(("GET",))
-def order(request: HttpRequest, order_id: str) -> JsonResponse:
-    return JsonResponse(order_json(_order(request, order_id)))
+def order(request: HttpRequest, site: WooSite, order_id: str) -> JsonResponse:
+    return JsonResponse(order_json(_order(site, order_id)))
 
 
 def _minor_amount(raw: Any, currency: str) -> int:
@@ -247,7 +240,7 @@ def _minor_amount(raw: Any, currency: str) -> int:
     return int(minor)
 
 
-def _refund_create(request: HttpRequest, parent: WooOrder) -> JsonResponse:
+def _refund_create(request: HttpRequest, site: WooSite, parent: WooOrder) -> JsonResponse:
     try:
         body = json_object(request.body or b"{}")
     except SandboxError as exc:
@@ -268,7 +261,7 @@ def _refund_create(request: HttpRequest, parent: WooOrder) -> JsonResponse:
         raise WooError("woocommerce_rest_invalid_order_refund", "Refund amount must be greater than zero.", 400)
     try:
         refund = services.sandbox_woo_order_refund(
-            handle=request.woo_site.handle,
+            handle=site.handle,
             order_id=parent.pk,
             amount_minor=amount,
             reason=reason,
@@ -276,14 +269,14 @@ def _refund_create(request: HttpRequest, parent: WooOrder) -> JsonResponse:
         )
     except ValueError as exc:
         raise WooError("woocommerce_rest_cannot_create_order_refund", str(exc), 500) from exc
-    return JsonResponse(refund_json(refund, _order(request, str(parent.pk))), status=201)
+    return JsonResponse(refund_json(refund, _order(site, str(parent.pk))), status=201)
 
 
 @woo_api(("GET", "POST"))
-def order_refunds(request: HttpRequest, order_id: str) -> JsonResponse:
-    parent = _order(request, order_id)
+def order_refunds(request: HttpRequest, site: WooSite, order_id: str) -> JsonResponse:
+    parent = _order(site, order_id)
     if request.method == "POST":
-        return _refund_create(request, parent)
+        return _refund_create(request, site, parent)
     queryset = parent.refunds.order_by("-date_created_gmt", "-id")
     return _page(request, queryset, lambda refund: refund_json(refund, parent))
 
@@ -291,7 +284,7 @@ def order_refunds(request: HttpRequest, order_id: str) -> JsonResponse:
 # --- webhooks --------------------------------------------------------------------------------------------------
 
 
-def _webhook_create(request: HttpRequest) -> JsonResponse:
+def _webhook_create(request: HttpRequest, site: WooSite) -> JsonResponse:
     try:
         body = json_object(request.body or b"{}")
     except SandboxError as exc:
@@ -317,17 +310,17 @@ def _webhook_create(request: HttpRequest) -> JsonResponse:
     if status not in WooWebhookStatus.values:
         raise invalid_param("status", "status is not one of active, paused, disabled.")
     webhook = services.sandbox_woo_webhook_create(
-        site=request.woo_site, name=name, topic=topic, delivery_url=delivery_url, secret=secret, status=status
+        site=site, name=name, topic=topic, delivery_url=delivery_url, secret=secret, status=status
     )
-    location = f"{home_url(request.woo_site)}/wp-json/wc/v3/webhooks/{webhook.pk}"
+    location = f"{home_url(site)}/wp-json/wc/v3/webhooks/{webhook.pk}"
     return JsonResponse(webhook_json(webhook), status=201, headers={"Location": location})
 
 
 @woo_api(("GET", "POST"))
-def webhooks(request: HttpRequest) -> JsonResponse:
+def webhooks(request: HttpRequest, site: WooSite) -> JsonResponse:
     if request.method == "POST":
-        return _webhook_create(request)
-    queryset = WooWebhook.objects.filter(site=request.woo_site).select_related("site")
+        return _webhook_create(request, site)
+    queryset = WooWebhook.objects.filter(site=site).select_related("site")
     statuses = _statuses(request, set(WooWebhookStatus.values))
     if statuses:
         queryset = queryset.filter(status__in=statuses)
@@ -335,12 +328,8 @@ def webhooks(request: HttpRequest) -> JsonResponse:
 
 
 @woo_api(("GET", "DELETE"))
-def webhook(request: HttpRequest, webhook_id: str) -> JsonResponse:
-    found = (
-        WooWebhook.objects.filter(site=request.woo_site, pk=_object_id(webhook_id, "webhook"))
-        .select_related("site")
-        .first()
-    )
+def webhook(request: HttpRequest, site: WooSite, webhook_id: str) -> JsonResponse:
+    found = WooWebhook.objects.filter(site=site, pk=_object_id(webhook_id, "webhook")).select_related("site").first()
     if found is None:
         raise invalid_id("webhook")
     data = webhook_json(found)
@@ -356,13 +345,12 @@ def webhook(request: HttpRequest, webhook_id: str) -> JsonResponse:
 
 
 @woo_api(("GET",))
-def system_status(request: HttpRequest) -> JsonResponse:
+def system_status(request: HttpRequest, site: WooSite) -> JsonResponse:
     """The parts of ``GET /system_status`` a client reads to learn the store.
 
     ``settings.timezone`` is the site's WordPress ``timezone_string``: real WooCommerce reports only PHP's default
     (UTC) in ``environment.default_timezone``, the site's own zone being a WordPress option.
     """
-    site = request.woo_site
     home = home_url(site)
     return JsonResponse(
         {
@@ -397,8 +385,7 @@ def _setting(setting_id: str, label: str, value: str, kind: str = "text") -> dic
 
 
 @woo_api(("GET",))
-def settings_general(request: HttpRequest) -> JsonResponse:
-    site = request.woo_site
+def settings_general(request: HttpRequest, site: WooSite) -> JsonResponse:
     return JsonResponse(
         [
             _setting("woocommerce_store_address", "Address line 1", "1 Harbour Street"),
