@@ -114,7 +114,7 @@ def product_permalink(product: WooProduct, site: WooSite) -> str:
 def product_json(product: WooProduct, site: WooSite, *, variation_ids: list[int] | None = None) -> dict[str, Any]:
     """A simple or variable product; ``variation_ids`` are a variable product's variations (looked up if None)."""
     if variation_ids is None:
-        variation_ids = list(product.variations.order_by("id").values_list("id", flat=True))
+        variation_ids = sorted(variation.pk for variation in product.variations.all())
     return {
         "id": product.pk,
         "name": product.name,

@@ -178,7 +178,8 @@ def sandbox_woo_order_place(
         site = WooSite.objects.select_for_update().get(handle=handle)
         products = {
             product.pk: product
-            for product in WooProduct.objects.select_for_update()
+            # Lock the products only: their parent is on the nullable side of a join, which PostgreSQL cannot lock.
+            for product in WooProduct.objects.select_for_update(of=("self",))
             .select_related("parent")
             .filter(site=site, pk__in=[line.product_id for line in lines])
         }
