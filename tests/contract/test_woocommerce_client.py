@@ -70,6 +70,14 @@ def test_the_client_reads_an_order_and_filters_by_date(wcapi):
     assert all(o["date_created_gmt"] > "2026-11-19T04:59:59" for o in later.json())
 
 
+def test_a_signed_value_with_a_slash_is_accepted(wcapi):
+    # when a filter value holds "/" (which the client leaves unencoded in the base string, and PHP would encode)
+    response = wcapi.get("products", params={"sku": "NW-0001/blue", "per_page": 3})
+    # then the signature is still accepted
+    assert response.status_code == 200, response.text
+    assert response.json() == []
+
+
 def test_the_client_creates_a_webhook_and_the_receiver_is_pinged(wcapi, live_server):
     # given a receiver (the client's own calls still reach the live server)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as receiver:

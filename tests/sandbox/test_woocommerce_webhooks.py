@@ -299,3 +299,22 @@ def test_the_command_refuses_counts_out_of_bounds(site):
         call_command("sandbox_woo", "--seed", "--products", "5000", stdout=io.StringIO())
     # then nothing was written
     assert not site.products.exists()
+
+
+def test_webhooks_are_listed_and_deleted_only_with_force(client, site, read_write, receiver):
+    # given two webhooks
+    receiver.post(HOOKS, status=200)
+    first = hook(site, "order.created")
+    hook(site, "order.updated")
+    # when they are listed, then one is deleted without and with force
+    listed = client.get(f"{REST}/webhooks", headers=read_write)
+    trashed = client.delete(f"{REST}/webhooks/{first.pk}", headers=read_write)
+    kept = WooWebhook.objects.filter(pk=first.pk).exists()
+    deleted = client.delete(f"{REST}/webhooks/{first.pk}?force=true", headers=read_write)
+    # then both were listed, trashing is refused as in WooCommerce, and force deletes
+    assert listed["X-WP-Total"] == "2"
+    assert sorted(w["topic"] for w in listed.json()) == ["order.created", "order.updated"]
+    assert trashed.status_code == 501 and trashed.json()["code"] == "woocommerce_rest_trash_not_supported"
+    assert kept is True
+    assert deleted.status_code == 200 and deleted.json()["id"] == first.pk
+    assert list(WooWebhook.objects.values_list("topic", flat=True)) == ["order.updated"]
