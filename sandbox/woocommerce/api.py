@@ -11,6 +11,7 @@ answer ``X-WP-Total`` and ``X-WP-TotalPages``; orders filter on ``after``, ``bef
 import datetime as dt
 import functools
 import math
+import secrets
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -301,12 +302,13 @@ def _webhook_create(request: HttpRequest, site: WooSite) -> JsonResponse:
     ):
         raise WooError("woocommerce_rest_webhook_invalid_delivery_url", "Webhook delivery URL must be valid.", 400)
     name = body.get("name") or f"Webhook created on {dt.datetime.now(dt.UTC):%b %d, %Y @ %I:%M %p}"
-    secret = body.get("secret") or ""
+    # Without a secret, WooCommerce makes one up (wp_generate_password), which the creator never learns.
+    secret = body.get("secret") or secrets.token_urlsafe(38)[:50]
     status = body.get("status") or WooWebhookStatus.ACTIVE
     if not isinstance(name, str) or len(name) > 200:
         raise invalid_param("name", "name must be a string of at most 200 characters.")
-    if not isinstance(secret, str) or not secret or len(secret) > 200:
-        raise invalid_param("secret", "secret must be a string of 1 to 200 characters.")
+    if not isinstance(secret, str) or len(secret) > 200:
+        raise invalid_param("secret", "secret must be a string of at most 200 characters.")
     if status not in WooWebhookStatus.values:
         raise invalid_param("status", "status is not one of active, paused, disabled.")
     webhook = services.sandbox_woo_webhook_create(

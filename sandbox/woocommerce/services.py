@@ -169,11 +169,16 @@ def sandbox_woo_order_place(
     stock goes down, and ``order.created`` is delivered after commit.
 
     ``discount_minor`` (with ``coupon_code``) comes off the line totals, spread in proportion. Raises ValueError
-    for an unknown product, a variable product without a variation, or a discount larger than the lines.
+    for an unknown product or status, a variable product without a variation, a negative amount, or a discount
+    larger than the lines.
     """
     now = _now(now)
     if not lines:
         raise ValueError("An order needs at least one line.")
+    if status not in WooOrderStatus.values:
+        raise ValueError(f"Unknown order status {status!r}.")
+    if discount_minor < 0 or shipping_minor < 0:
+        raise ValueError("Discount and shipping cannot be negative.")
     with transaction.atomic():
         site = WooSite.objects.select_for_update().get(handle=handle)
         products = {

@@ -318,3 +318,27 @@ def test_webhooks_are_listed_and_deleted_only_with_force(client, site, read_writ
     assert kept is True
     assert deleted.status_code == 200 and deleted.json()["id"] == first.pk
     assert list(WooWebhook.objects.values_list("topic", flat=True)) == ["order.updated"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"topic": "order.shipped", "delivery_url": HOOKS}, "woocommerce_rest_webhook_invalid_topic"),
+        (
+            {"topic": "order.created", "delivery_url": "ftp://hub.example.com/x"},
+            "woocommerce_rest_webhook_invalid_delivery_url",
+        ),
+        ({"topic": "order.created", "delivery_url": HOOKS, "status": "sleeping"}, "rest_invalid_param"),
+    ],
+    ids=["an unknown topic", "a delivery URL that is not http(s)", "an unknown status"],
+)
+def test_an_invalid_webhook_is_refused_and_nothing_is_pinged(client, site, read_write, receiver, body, code):
+    # given a receiver
+    ping = receiver.post(HOOKS, status=200)
+    # when the webhook asked for is invalid
+    response = client.post(f"{REST}/webhooks", json.dumps(body), content_type="application/json", headers=read_write)
+    # then it is refused in WooCommerce's words and nothing exists or was sent
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert WooWebhook.objects.count() == 0
+    assert len(ping.calls) == 0
