@@ -140,6 +140,7 @@ def authorize(request: HttpRequest, handle: str) -> HttpResponse:
             {
                 "site": site,
                 "app_name": key_request["app_name"],
+                "scope": key_request["scope"],
                 "scope_words": SCOPE_WORDS[WooKeyPermission(key_request["scope"])],
                 "hidden": list(key_request.items()),
             },

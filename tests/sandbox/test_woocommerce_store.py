@@ -8,6 +8,7 @@ import re
 import pytest
 import responses
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sandbox.models import SandboxFault, WooApiKey, WooOrder, WooOrderStatus, WooProduct, WooRefund, WooWebhook
@@ -417,3 +418,19 @@ def test_the_sandboxs_fault_injection_answers_in_woocommerces_shape(client, site
     assert response.status_code == 500
     assert response.json()["code"] == "internal_server_error"
     assert response.json()["data"] == {"status": 500}
+
+
+@responses.activate
+def test_the_approval_form_works_with_csrf_checks_on(site):
+    # given a browser that keeps cookies and a checking CSRF middleware
+    browser = Client(enforce_csrf_checks=True)
+    responses.post(CALLBACK, status=200)
+    page = browser.get(f"{HOME}/wc-auth/v1/authorize", authorize_params())
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    # when the merchant presses Approve on the page
+    response = browser.post(
+        f"{HOME}/wc-auth/v1/authorize", {**authorize_params(), "decision": "approve", "csrfmiddlewaretoken": token}
+    )
+    # then the key is made and the browser is sent back
+    assert response.status_code == 302
+    assert WooApiKey.objects.count() == 1
