@@ -52,11 +52,6 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or dt.datetime.now(dt.UTC)
 
 
-def woo_site_get(*, handle: str) -> WooSite:
-    """The site at ``handle``; raises WooSite.DoesNotExist."""
-    return WooSite.objects.get(handle=handle)
-
-
 @transaction.atomic
 def sandbox_woo_site_ensure(
     *, handle: str, name: str = "", currency: str = "USD", timezone_string: str = "America/New_York"
