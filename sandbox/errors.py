@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.http import JsonResponse
 
-from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, TIKTOK, TIKTOK_ADS, X
+from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, TIKTOK, TIKTOK_ADS, WOOCOMMERCE, X
 
 
 class Failure(StrEnum):
@@ -76,6 +76,18 @@ _GOOGLE_CODES = {
     Failure.NOT_FOUND: ("NOT_FOUND", {"requestError": "RESOURCE_NAME_MALFORMED"}),
     Failure.RATE_LIMIT: ("RESOURCE_EXHAUSTED", {"quotaError": "RESOURCE_TEMPORARILY_EXHAUSTED"}),
     Failure.SERVER: ("INTERNAL", {"internalError": "INTERNAL_ERROR"}),
+}
+
+
+# WooCommerce REST (WordPress REST API errors): {"code", "message", "data": {"status"}}; WooCommerce answers an
+# authentication failure and a key without the needed permission alike with 401.
+_WOOCOMMERCE_CODES = {
+    Failure.AUTH: "woocommerce_rest_authentication_error",
+    Failure.SCOPE: "woocommerce_rest_authentication_error",
+    Failure.VALIDATION: "rest_invalid_param",
+    Failure.NOT_FOUND: "woocommerce_rest_invalid_id",
+    Failure.RATE_LIMIT: "woocommerce_rest_too_many_requests",
+    Failure.SERVER: "internal_server_error",
 }
 
 
@@ -155,6 +167,13 @@ def error_response(platform: str, error: SandboxError) -> JsonResponse:
                 Failure.SERVER: "Internal Server Error",
             }
             body = {"title": titles[failure], "type": "about:blank", "status": status, "detail": error.message}
+    elif platform == WOOCOMMERCE:
+        status = 401 if failure is Failure.SCOPE else status
+        body = {
+            "code": error.code if isinstance(error.code, str) else _WOOCOMMERCE_CODES[failure],
+            "message": error.message,
+            "data": {"status": status},
+        }
     elif platform == GOOGLE_ADS:
         grpc_status, error_code = _GOOGLE_CODES[failure]
         if isinstance(error.code, dict):  # the error's own category, e.g. {"campaignBudgetError": "..."}

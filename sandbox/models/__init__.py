@@ -8,6 +8,21 @@ from sandbox.models.core import (
     SandboxToken,
 )
 from sandbox.models.social import SandboxBoard, SandboxMedia, SandboxPost, SandboxPublishJob
+from sandbox.models.woocommerce import (
+    WooApiKey,
+    WooCustomer,
+    WooKeyPermission,
+    WooOrder,
+    WooOrderLine,
+    WooOrderStatus,
+    WooProduct,
+    WooProductType,
+    WooRefund,
+    WooSite,
+    WooWebhook,
+    WooWebhookDelivery,
+    WooWebhookStatus,
+)
 
 __all__ = [
     "AccountKind",
@@ -20,4 +35,17 @@ __all__ = [
     "SandboxPublishJob",
     "SandboxFault",
     "SandboxToken",
+    "WooApiKey",
+    "WooCustomer",
+    "WooKeyPermission",
+    "WooOrder",
+    "WooOrderLine",
+    "WooOrderStatus",
+    "WooProduct",
+    "WooProductType",
+    "WooRefund",
+    "WooSite",
+    "WooWebhook",
+    "WooWebhookDelivery",
+    "WooWebhookStatus",
 ]
