@@ -16,7 +16,7 @@ import requests
 from platforms.base import PlatformHttp, parse_retry_after, redact
 from platforms.constants import SHOPIFY
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
-from platforms.shopify.oauth import shop_url
+from platforms.shopify.urls import shop_url
 
 logger = logging.getLogger("platforms.shopify")
 

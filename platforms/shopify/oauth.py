@@ -5,7 +5,7 @@ Docs: https://shopify.dev/docs/apps/build/authentication-authorization/access-to
 access-tokens/offline-access-tokens and .../use-expiring-offline-access-tokens (``expiring=1``, refresh).
 
 Shopify's endpoints live on the merchant's own shop host, so unlike ``platforms.oauth.OAuthPlatform`` every call
-takes the shop; in sandbox mode the same paths are served under ``SANDBOX_BASE_URL/shopify/<shop>/``.
+takes the shop; in sandbox mode the same paths are served under ``SANDBOX_BASE_URL/shopify/<shop>/`` (``shop_url``).
 """
 
 import datetime as dt
@@ -19,10 +19,13 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 
-from platforms.base import PlatformHttp, parse_retry_after, redact, sandbox_mode
-from platforms.constants import SHOPIFY
+from platforms.base import PlatformHttp, parse_retry_after, redact
+from platforms.constants import PLATFORM_NAMES, SHOPIFY
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
-from platforms.oauth import DEAD_GRANT_ERRORS, TokenSet
+from platforms.oauth import DEAD_GRANT_ERRORS, AccountInfo, TokenSet
+from platforms.shopify import queries
+from platforms.shopify.graphql import ShopifyGraphQL
+from platforms.shopify.urls import shop_url
 
 # A shop is stored and accepted only as <handle>.myshopify.com (ShopifyAPI's sanitize_shop_domain rule); a handle
 # is one DNS label, so at most 63 characters.
@@ -58,13 +61,6 @@ def normalize_shop_domain(text: str) -> str:
     if not SHOP_DOMAIN_PATTERN.match(domain):
         raise Rejected(SHOP_DOMAIN_MESSAGE, platform=SHOPIFY)
     return domain
-
-
-def shop_url(shop: str, path: str) -> str:
-    """The URL of ``path`` on ``shop``: ``https://<shop>/<path>`` live, ``SANDBOX_BASE_URL/shopify/<shop>/<path>`` in
-    sandbox mode (the sandbox store serves the same paths under its own prefix)."""
-    base = f"{settings.SANDBOX_BASE_URL.rstrip('/')}/{SHOPIFY}/{shop}" if sandbox_mode() else f"https://{shop}"
-    return f"{base}/{path.lstrip('/')}"
 
 
 def _escape(text: str, *, key: bool) -> str:
@@ -142,9 +138,15 @@ class ShopifyOAuth:
     )
     scope_separator: ClassVar[str] = ","
     refreshable: ClassVar[bool] = True
+    # The grant ends when the merchant uninstalls the app in their Shopify admin (app/uninstalled tells the hub).
+    can_revoke: ClassVar[bool] = False
 
     def __init__(self, *, session: requests.Session | None = None) -> None:
         self.http = ShopifyOAuthHttp(session=session)
+
+    @property
+    def name(self) -> str:
+        return PLATFORM_NAMES[SHOPIFY]
 
     @property
     def client_id(self) -> str:
@@ -213,6 +215,14 @@ class ShopifyOAuth:
         if not token.refresh_token:
             token = TokenSet(**{**token.__dict__, "refresh_token": refresh_token})
         return token
+
+    def fetch_account(self, *, shop: str, access_token: str) -> AccountInfo:
+        """The shop the token acts for: its ``<handle>.myshopify.com`` (the connection's account id) and name."""
+        graphql = ShopifyGraphQL(shop=normalize_shop_domain(shop), access_token=access_token, session=self.http.session)
+        node = graphql.execute(queries.SHOP_QUERY).get("shop")
+        if not isinstance(node, dict) or not node.get("myshopifyDomain"):
+            raise Rejected("Shopify did not describe the shop.", platform=SHOPIFY)
+        return AccountInfo(id=str(node["myshopifyDomain"]), name=str(node.get("name") or node["myshopifyDomain"]))
 
     def _token_request(self, shop: str, payload: dict[str, str]) -> dict[str, Any]:
         url = shop_url(normalize_shop_domain(shop), self.token_path)

@@ -309,3 +309,29 @@ def test_the_sandbox_token_endpoint_is_used_in_sandbox_mode(settings):
     token = ShopifyOAuth().exchange_code(shop=SHOP, code="c")
     # then the sandbox store answered
     assert token.access_token == "shpat_sandbox"
+
+
+@responses.activate
+def test_the_account_is_the_shop_the_token_acts_for():
+    # given Shopify describing the shop
+    responses.add(
+        responses.POST,
+        f"https://{SHOP}/admin/api/2026-10/graphql.json",
+        json={
+            "data": {
+                "shop": {
+                    "id": "gid://shopify/Shop/9",
+                    "name": "Northwind Outfitters",
+                    "myshopifyDomain": SHOP,
+                    "currencyCode": "USD",
+                    "ianaTimezone": "America/New_York",
+                    "primaryDomain": {"url": "https://northwind.example"},
+                }
+            }
+        },
+    )
+    # when the account of a fresh token is read
+    account = ShopifyOAuth().fetch_account(shop=SHOP, access_token="shpat_first")
+    # then it is the shop domain and name, asked with the token
+    assert (account.id, account.name) == (SHOP, "Northwind Outfitters")
+    assert responses.calls[0].request.headers["X-Shopify-Access-Token"] == "shpat_first"
