@@ -5,8 +5,10 @@ import json
 
 import pytest
 import responses
+from graphql import parse as graphql_parse
 
 from platforms.errors import AuthExpired, RateLimited, Rejected, Transient
+from platforms.shopify import queries
 from platforms.shopify.graphql import API_VERSION, ShopifyGraphQL
 from platforms.shopify.store import WEBHOOK_TOPICS, ShopifyStore
 from platforms.store_records import BackfillStatus
@@ -517,3 +519,40 @@ def test_a_webhook_topic_shopify_refuses_is_rejected_with_its_message():
     )
     with pytest.raises(Rejected, match="protected customer data"):
         store().webhooks_register(address="https://hub.example.com/stores/webhooks/shopify/")
+
+
+def _connection_depths(selection_set, depth=0):
+    """The connection depth of every field that selects ``edges`` or ``nodes`` in a parsed document."""
+    for field in selection_set.selections:
+        if field.selection_set is None:
+            continue
+        names = {child.name.value for child in field.selection_set.selections if hasattr(child, "name")}
+        here = depth + 1 if names & {"edges", "nodes"} else depth
+        if here > depth:
+            yield here
+        yield from _connection_depths(field.selection_set, here)
+
+
+def test_every_query_document_is_valid_graphql_and_the_bulk_query_keeps_shopifys_limits():
+    # when every document the client sends is parsed
+    documents = {name: getattr(queries, name) for name in dir(queries) if name.endswith(("_QUERY", "_MUTATION"))}
+    parsed = {name: graphql_parse(text) for name, text in documents.items()}
+    # then they are all GraphQL, and the bulk query has at most 5 connections nested at most 2 deep
+    assert len(parsed) == 10
+    depths = list(_connection_depths(parsed["BULK_ORDERS_QUERY"].definitions[0].selection_set))
+    assert depths == [1, 2]
+    assert "first:" not in documents["BULK_ORDERS_QUERY"]
+
+
+@responses.activate
+def test_the_sandbox_stores_graphql_endpoint_is_used_in_sandbox_mode(settings):
+    # given sandbox mode
+    settings.PLATFORM_MODE = "sandbox"
+    settings.SANDBOX_BASE_URL = "http://127.0.0.1:9/sandbox"
+    responses.add(
+        responses.POST,
+        f"http://127.0.0.1:9/sandbox/shopify/{SHOP}/admin/api/2026-10/graphql.json",
+        json={"data": {"shop": {"id": "1"}}},
+    )
+    # then the query goes to the sandbox store of that shop
+    assert client().execute(QUERY) == {"shop": {"id": "1"}}

@@ -1,9 +1,13 @@
 """Shopify's shapes into store records: exact money, GIDs everywhere, the journey's utm, required fields."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from platforms.constants import currency_exponent
 from platforms.errors import Rejected
 from platforms.shopify.mapping import (
     customer_record,
@@ -475,3 +479,15 @@ def test_an_inventory_level_body_becomes_a_stock_change():
         available=6,
         updated_at=dt.datetime(2026, 11, 20, 14, 3, tzinfo=UTC),
     )
+
+
+@given(
+    minor=st.integers(min_value=-(10**15), max_value=10**15),
+    currency=st.sampled_from(["USD", "EUR", "JPY", "KWD", "CLF"]),
+)
+def test_any_amount_shopify_writes_reads_back_to_the_same_minor_units(minor, currency):
+    # given an amount in minor units written the way Shopify writes decimals
+    exponent = currency_exponent(currency)
+    written = str(Decimal(minor).scaleb(-exponent))
+    # then reading it gives the same minor units
+    assert money_minor(written, currency) == minor

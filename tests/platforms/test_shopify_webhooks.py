@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.http.request import HttpHeaders
 
 from platforms.errors import Rejected
 from platforms.registry import STORE_PLATFORM_DESCRIPTORS, store_platform
@@ -224,3 +225,13 @@ def test_the_descriptor_is_registered_with_the_hubs_scopes_and_topics():
     assert not any("REDACT" in topic or "DATA_REQUEST" in topic for topic in DESCRIPTOR.webhook_topics)
     with pytest.raises(KeyError):
         store_platform("magento")
+
+
+def test_djangos_request_headers_are_read_too():
+    # given the headers as Django hands them to a view
+    meta = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers().items()}
+    django_headers = HttpHeaders(meta)
+    # then the reader finds them
+    assert READER.verify(body=RAW_BODY, headers=django_headers, secret=SECRET) is True
+    assert READER.account_id(django_headers) == "northwind.myshopify.com"
+    assert READER.topic(django_headers) == "orders/create"
