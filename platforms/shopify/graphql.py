@@ -159,11 +159,17 @@ class ShopifyGraphQL(PlatformHttp):
             return data if isinstance(data, dict) else {}
 
     def paginate(
-        self, query: str, *, path: Sequence[str], variables: Mapping[str, Any] | None = None, page_size: int = PAGE_SIZE
+        self,
+        query: str,
+        *,
+        path: Sequence[str],
+        variables: Mapping[str, Any] | None = None,
+        page_size: int = PAGE_SIZE,
+        after: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Every node of the connection at ``path`` in the data (``("orders",)``), page after page through
-        ``pageInfo { hasNextPage endCursor }``. ``query`` takes ``$first`` and ``$after``."""
-        after: str | None = None
+        ``pageInfo { hasNextPage endCursor }``, from the start or after cursor ``after``. ``query`` takes ``$first``
+        and ``$after``."""
         while True:
             data = self.execute(query, {**(variables or {}), "first": page_size, "after": after})
             connection: Any = data

@@ -14,13 +14,21 @@ query Shop {
 
 _MONEY = "shopMoney { amount currencyCode }"
 
-PRODUCT_FIELDS = """
+VARIANT_FIELDS = """
+  id title sku price compareAtPrice inventoryQuantity
+  inventoryItem { id tracked unitCost { amount currencyCode } }
+"""
+
+# A query may request at most 1000 cost points (a connection costs 2 + first x its node's cost), so pages are small
+# and the nested connections take a first slice; a product with more variants (an order with more lines) has the
+# rest read by PRODUCT_VARIANTS_QUERY (ORDER_LINES_QUERY) from the slice's endCursor.
+PRODUCTS_PAGE_SIZE = 10
+NESTED_SLICE = 25
+
+PRODUCT_FIELDS = f"""
   id title handle status description productType tags onlineStoreUrl updatedAt
-  featuredMedia { preview { image { url } } }
-  variants(first: 100) { nodes {
-    id title sku price compareAtPrice inventoryQuantity
-    inventoryItem { id tracked unitCost { amount currencyCode } }
-  } }
+  featuredMedia {{ preview {{ image {{ url }} }} }}
+  variants(first: {NESTED_SLICE}) {{ nodes {{ {VARIANT_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }}
 """
 
 PRODUCTS_QUERY = f"""
@@ -28,6 +36,14 @@ query Products($first: Int!, $after: String, $query: String) {{
   products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
     nodes {{ {PRODUCT_FIELDS} }}
     pageInfo {{ hasNextPage endCursor }}
+  }}
+}}
+"""
+
+PRODUCT_VARIANTS_QUERY = f"""
+query ProductVariants($id: ID!, $first: Int!, $after: String) {{
+  product(id: $id) {{
+    variants(first: $first, after: $after) {{ nodes {{ {VARIANT_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }}
   }}
 }}
 """
@@ -71,13 +87,15 @@ LINE_ITEM_FIELDS = f"""
   product {{ id }}
 """
 
+ORDERS_PAGE_SIZE = 7
+ORDER_LINES_SLICE = 10
+
+# Refund lines are not read by the sync (their connection inside the refunds list would break the cost limit); the
+# refunds/create webhook carries them.
 _PAGED_ORDER = f"""
   {ORDER_FIELDS}
-  lineItems(first: 100) {{ nodes {{ {LINE_ITEM_FIELDS} }} }}
-  refunds(first: 20) {{
-    id createdAt note totalRefundedSet {{ {_MONEY} }}
-    refundLineItems(first: 50) {{ nodes {{ quantity lineItem {{ id }} subtotalSet {{ {_MONEY} }} }} }}
-  }}
+  lineItems(first: {ORDER_LINES_SLICE}) {{ nodes {{ {LINE_ITEM_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }}
+  refunds(first: 10) {{ id createdAt note totalRefundedSet {{ {_MONEY} }} }}
 """
 
 ORDERS_QUERY = f"""
@@ -92,6 +110,14 @@ query Orders($first: Int!, $after: String, $query: String) {{
 ORDER_QUERY = f"""
 query Order($id: ID!) {{
   order(id: $id) {{ {_PAGED_ORDER} }}
+}}
+"""
+
+ORDER_LINES_QUERY = f"""
+query OrderLines($id: ID!, $first: Int!, $after: String) {{
+  order(id: $id) {{
+    lineItems(first: $first, after: $after) {{ nodes {{ {LINE_ITEM_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }}
+  }}
 }}
 """
 

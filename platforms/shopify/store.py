@@ -21,7 +21,7 @@ from platforms.base import build_session, default_timeout, redact, transport_err
 from platforms.constants import SHOPIFY
 from platforms.errors import Rejected, Transient
 from platforms.shopify import mapping, queries
-from platforms.shopify.graphql import ShopifyGraphQL
+from platforms.shopify.graphql import ShopifyGraphQL, connection_nodes
 from platforms.shopify.oauth import normalize_shop_domain
 from platforms.store_records import BackfillStatus, CustomerRecord, OrderRecord, ProductRecord, ShopRecord
 
@@ -101,8 +101,12 @@ class ShopifyStore:
     def products(self, *, updated_since: dt.datetime | None = None) -> Iterator[ProductRecord]:
         currency = self.currency
         for node in self.graphql.paginate(
-            queries.PRODUCTS_QUERY, path=("products",), variables={"query": _search_since(updated_since)}
+            queries.PRODUCTS_QUERY,
+            path=("products",),
+            variables={"query": _search_since(updated_since)},
+            page_size=queries.PRODUCTS_PAGE_SIZE,
         ):
+            node = self._completed(node, "variants", queries.PRODUCT_VARIANTS_QUERY, ("product", "variants"))
             yield mapping.product_record(node, currency)
 
     def customers(self, *, updated_since: dt.datetime | None = None) -> Iterator[CustomerRecord]:
@@ -115,14 +119,33 @@ class ShopifyStore:
         """Orders by last change (``sortKey: UPDATED_AT``), those changed at or after ``updated_since`` when given.
         Paging stops at 25,000 objects at Shopify: deeper history comes from the backfill."""
         for node in self.graphql.paginate(
-            queries.ORDERS_QUERY, path=("orders",), variables={"query": _search_since(updated_since)}, page_size=50
+            queries.ORDERS_QUERY,
+            path=("orders",),
+            variables={"query": _search_since(updated_since)},
+            page_size=queries.ORDERS_PAGE_SIZE,
         ):
-            yield mapping.order_record(node)
+            yield mapping.order_record(
+                self._completed(node, "lineItems", queries.ORDER_LINES_QUERY, ("order", "lineItems"))
+            )
 
     def order(self, external_id: str) -> OrderRecord | None:
         data = self.graphql.execute(queries.ORDER_QUERY, {"id": mapping.gid("Order", external_id)})
         node = data.get("order")
-        return mapping.order_record(node) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            return None
+        return mapping.order_record(
+            self._completed(node, "lineItems", queries.ORDER_LINES_QUERY, ("order", "lineItems"))
+        )
+
+    def _completed(self, node: dict[str, Any], field: str, query: str, path: tuple[str, str]) -> dict[str, Any]:
+        """``node`` with every node of its nested connection ``field``: the first slice came with it; the rest, if
+        any, is paged from the slice's end cursor with ``query`` (which takes the node's ``$id``)."""
+        connection = node.get(field)
+        page_info = connection.get("pageInfo") if isinstance(connection, dict) else None
+        if not isinstance(page_info, dict) or not page_info.get("hasNextPage") or not page_info.get("endCursor"):
+            return node
+        rest = self.graphql.paginate(query, path=path, variables={"id": node.get("id")}, after=page_info["endCursor"])
+        return {**node, field: {"nodes": [*connection_nodes(connection), *rest]}}
 
     # -- the history backfill --------------------------------------------------------------------------------------
 

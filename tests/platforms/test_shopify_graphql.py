@@ -538,7 +538,7 @@ def test_every_query_document_is_valid_graphql_and_the_bulk_query_keeps_shopifys
     documents = {name: getattr(queries, name) for name in dir(queries) if name.endswith(("_QUERY", "_MUTATION"))}
     parsed = {name: graphql_parse(text) for name, text in documents.items()}
     # then they are all GraphQL, and the bulk query has at most 5 connections nested at most 2 deep
-    assert len(parsed) == 10
+    assert len(parsed) == 12
     depths = list(_connection_depths(parsed["BULK_ORDERS_QUERY"].definitions[0].selection_set))
     assert depths == [1, 2]
     assert "first:" not in documents["BULK_ORDERS_QUERY"]
@@ -556,3 +556,75 @@ def test_the_sandbox_stores_graphql_endpoint_is_used_in_sandbox_mode(settings):
     )
     # then the query goes to the sandbox store of that shop
     assert client().execute(QUERY) == {"shop": {"id": "1"}}
+
+
+def _requested_cost(selection_set, first: int) -> int:
+    """Shopify's requested cost of a selection: an object costs 1, a connection 2 + first x its node's cost (a
+    ``$first`` variable is the page size the client sends), a scalar 0."""
+    total = 0
+    for field in selection_set.selections:
+        if field.selection_set is None:
+            continue
+        size = None
+        for argument in field.arguments:
+            if argument.name.value == "first":
+                size = first if hasattr(argument.value, "name") else int(argument.value.value)
+        children = _requested_cost(field.selection_set, first)
+        if size is not None:
+            total += 2 + size * children
+        elif field.name.value in ("edges", "nodes"):
+            total += children
+        else:
+            total += 1 + children
+    return total
+
+
+@pytest.mark.parametrize(
+    ("name", "page_size"),
+    [
+        ("PRODUCTS_QUERY", queries.PRODUCTS_PAGE_SIZE),
+        ("PRODUCT_VARIANTS_QUERY", 100),
+        ("CUSTOMERS_QUERY", 100),
+        ("ORDERS_QUERY", queries.ORDERS_PAGE_SIZE),
+        ("ORDER_QUERY", 0),
+        ("ORDER_LINES_QUERY", 100),
+    ],
+)
+def test_each_paged_query_stays_under_shopifys_1000_point_cost_limit(name, page_size):
+    document = graphql_parse(getattr(queries, name))
+    assert _requested_cost(document.definitions[0].selection_set, page_size) <= 1000
+
+
+@responses.activate
+def test_an_order_with_more_lines_than_the_first_slice_has_the_rest_read_after_it():
+    # given an order whose first slice of lines says there are more, and the rest of them
+    node = order_node(1001)
+    node["lineItems"] = {"nodes": [line_node(1)], "pageInfo": {"hasNextPage": True, "endCursor": "l1"}}
+    responses.add(
+        responses.POST,
+        ENDPOINT,
+        json={"data": {"orders": {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}}},
+    )
+    responses.add(
+        responses.POST,
+        ENDPOINT,
+        json={
+            "data": {
+                "order": {
+                    "lineItems": {
+                        "nodes": [line_node(2), line_node(3)],
+                        "pageInfo": {"hasNextPage": False, "endCursor": "l3"},
+                    }
+                }
+            }
+        },
+    )
+    # when the orders are read
+    (order,) = list(store().orders())
+    # then the order has all three lines, the rest asked after the slice's cursor
+    assert [line.external_id for line in order.lines] == [f"gid://shopify/LineItem/{n}" for n in (1, 2, 3)]
+    assert json.loads(responses.calls[1].request.body)["variables"] == {
+        "id": "gid://shopify/Order/1001",
+        "first": 100,
+        "after": "l1",
+    }
