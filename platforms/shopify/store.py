@@ -45,6 +45,8 @@ WEBHOOK_TOPICS = (
 # Shopify's userError when the shop already sends this topic to this address.
 ALREADY_SUBSCRIBED = "already been taken"
 DOWNLOAD_CHUNK_BYTES = 1024 * 1024
+# The children of an order in the result file that are its lines (any other nested object is not read).
+LINE_ITEM_GID = "gid://shopify/LineItem/"
 # Rows written to the spool per transaction while the result file streams in.
 SPOOL_BATCH = 5000
 
@@ -246,7 +248,8 @@ class ShopifyStore:
                 raise Rejected("Shopify's backfill file holds a line without an id.", platform=SHOPIFY)
             parent = node.get("__parentId")
             if parent:
-                lines.append((str(parent), text))
+                if str(node["id"]).startswith(LINE_ITEM_GID):
+                    lines.append((str(parent), text))
             else:
                 orders.append((str(node["id"]), text))
             if len(orders) + len(lines) >= SPOOL_BATCH:

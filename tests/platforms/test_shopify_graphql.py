@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import tempfile
 
 import pytest
 import responses
@@ -628,3 +629,30 @@ def test_an_order_with_more_lines_than_the_first_slice_has_the_rest_read_after_i
         "first": 100,
         "after": "l1",
     }
+
+
+@responses.activate
+def test_a_backfill_read_stopped_halfway_leaves_no_spool_behind(tmp_path, monkeypatch):
+    # given a result file of two orders, spooled under a temporary directory of the test's own
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    body = jsonl(order_node(1001, with_lines=False), order_node(1002, with_lines=False))
+    responses.add(responses.GET, RESULT_URL, body=body)
+    status = BackfillStatus(operation_id="gid://shopify/BulkOperation/7", status="COMPLETED", url=RESULT_URL)
+    orders = store().backfill_orders(status)
+    # when the reader takes one order and stops
+    first = next(orders)
+    assert list(tmp_path.iterdir()) != []
+    orders.close()
+    # then the spool is gone
+    assert first.external_id == "gid://shopify/Order/1001"
+    assert list(tmp_path.iterdir()) == []
+
+
+@responses.activate
+def test_a_backfill_file_with_a_line_that_is_not_json_is_rejected(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    responses.add(responses.GET, RESULT_URL, body='{"id": "gid://shopify/Order/1"\n')
+    status = BackfillStatus(operation_id="gid://shopify/BulkOperation/7", status="COMPLETED", url=RESULT_URL)
+    with pytest.raises(Rejected, match="not JSON"):
+        list(store().backfill_orders(status))
+    assert list(tmp_path.iterdir()) == []
