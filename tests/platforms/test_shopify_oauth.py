@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
+from django.http import QueryDict
 
 from platforms.errors import AuthExpired, RateLimited, Rejected, Transient
 from platforms.shopify.oauth import ShopifyOAuth, callback_signature, normalize_shop_domain, shop_url
@@ -335,3 +336,15 @@ def test_the_account_is_the_shop_the_token_acts_for():
     # then it is the shop domain and name, asked with the token
     assert (account.id, account.name) == (SHOP, "Northwind Outfitters")
     assert responses.calls[0].request.headers["X-Shopify-Access-Token"] == "shpat_first"
+
+
+def test_a_callback_read_from_djangos_query_dict_is_valid_array_parameters_included():
+    # given a callback query with an array parameter, signed as Shopify signs arrays, read by Django
+    timestamp = str(int(NOW.timestamp()))
+    message = f'ids=["1", "2"]&shop={SHOP}&timestamp={timestamp}'
+    signature = hmac.new(SECRET.encode(), message.encode(), hashlib.sha256).hexdigest()
+    query = QueryDict(f"ids[]=1&ids[]=2&shop={SHOP}&timestamp={timestamp}&hmac={signature}")
+    # then it is valid, and changing one array value breaks it
+    assert ShopifyOAuth().callback_valid(query, now=NOW) is True
+    tampered = QueryDict(f"ids[]=1&ids[]=3&shop={SHOP}&timestamp={timestamp}&hmac={signature}")
+    assert ShopifyOAuth().callback_valid(tampered, now=NOW) is False
