@@ -30,7 +30,7 @@ from platforms.shopify.urls import shop_url
 # A shop is stored and accepted only as <handle>.myshopify.com (ShopifyAPI's sanitize_shop_domain rule); a handle
 # is one DNS label, so at most 63 characters.
 SHOP_DOMAIN_SUFFIX = ".myshopify.com"
-SHOP_DOMAIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.myshopify\.com$")
+SHOP_DOMAIN_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.myshopify\.com")
 ADMIN_STORE_PREFIX = "admin.shopify.com/store/"
 MAX_SHOP_INPUT_LENGTH = 255
 SHOP_DOMAIN_MESSAGE = "Enter your Shopify store's address, like your-store.myshopify.com."
@@ -58,7 +58,7 @@ def normalize_shop_domain(text: str) -> str:
         if path.strip("/") and not host.endswith(SHOP_DOMAIN_SUFFIX):
             raise Rejected(SHOP_DOMAIN_MESSAGE, platform=SHOPIFY)
         domain = host if "." in host else host + SHOP_DOMAIN_SUFFIX
-    if not SHOP_DOMAIN_PATTERN.match(domain):
+    if not SHOP_DOMAIN_PATTERN.fullmatch(domain):
         raise Rejected(SHOP_DOMAIN_MESSAGE, platform=SHOPIFY)
     return domain
 

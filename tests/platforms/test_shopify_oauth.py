@@ -69,6 +69,8 @@ def test_a_shop_address_the_merchant_typed_becomes_its_myshopify_domain(typed, e
         pytest.param("northwind.example.com", id="another host"),
         pytest.param("evil.com/northwind.myshopify.com", id="a shop domain hidden in another host's path"),
         pytest.param("north_wind", id="an underscore"),
+        pytest.param("north wind", id="a space inside"),
+        pytest.param("northwind.myshopify.com\nx", id="a second line"),
         pytest.param("-northwind", id="a leading hyphen"),
         pytest.param("northwind.myshopify.com.evil.com", id="a longer host ending elsewhere"),
         pytest.param("a" * 64, id="a handle longer than a DNS label"),
