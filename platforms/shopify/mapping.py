@@ -53,7 +53,12 @@ FINANCIAL_STATUSES = {
     "voided": ORDER_CANCELLED,
     "expired": ORDER_CANCELLED,  # an authorization that lapsed: no money moved
 }
-PRODUCT_STATUSES = {"active": PRODUCT_ACTIVE, "draft": PRODUCT_DRAFT, "archived": PRODUCT_ARCHIVED}
+PRODUCT_STATUSES = {
+    "active": PRODUCT_ACTIVE,
+    "unlisted": PRODUCT_ACTIVE,  # on sale through its link, only hidden from the store's search and collections
+    "draft": PRODUCT_DRAFT,
+    "archived": PRODUCT_ARCHIVED,
+}
 UTM_KEYS = ("source", "medium", "campaign", "content", "term")
 
 

@@ -17,6 +17,7 @@ from platforms.shopify.mapping import (
     order_from_webhook,
     order_record,
     product_from_webhook,
+    product_record,
     refund_from_webhook,
     shop_record,
 )
@@ -491,3 +492,13 @@ def test_any_amount_shopify_writes_reads_back_to_the_same_minor_units(minor, cur
     written = str(Decimal(minor).scaleb(-exponent))
     # then reading it gives the same minor units
     assert money_minor(written, currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("ACTIVE", "active"), ("UNLISTED", "active"), ("DRAFT", "draft"), ("ARCHIVED", "archived"), (None, "draft")],
+    ids=["active", "unlisted is still on sale", "draft", "archived", "no status is a draft"],
+)
+def test_product_statuses_map_onto_the_hubs(status, expected):
+    node = {"id": "gid://shopify/Product/1", "title": "Tea bowl", "status": status, "updatedAt": "2026-11-01T00:00:00Z"}
+    assert product_record(node, "USD").status == expected
