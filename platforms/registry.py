@@ -1,8 +1,8 @@
 """Every platform's descriptor, by slug. Explicit: adding a platform means adding its package to this list."""
 
-from platforms import google_ads, instagram, meta_ads, pinterest, tiktok, tiktok_ads, x
+from platforms import google_ads, instagram, meta_ads, pinterest, shopify, tiktok, tiktok_ads, x
 from platforms.content import PlatformLimits
-from platforms.descriptor import ADS, SOCIAL, PlatformDescriptor
+from platforms.descriptor import ADS, SOCIAL, PlatformDescriptor, StorePlatformDescriptor
 from platforms.oauth import OAuthPlatform
 
 PLATFORMS: dict[str, PlatformDescriptor] = {
@@ -10,10 +10,18 @@ PLATFORMS: dict[str, PlatformDescriptor] = {
     for package in (tiktok, instagram, pinterest, x, meta_ads, google_ads, tiktok_ads)
 }
 
+# The store platforms (the merchant's catalogue, customers and orders), by slug.
+STORE_PLATFORM_DESCRIPTORS: dict[str, StorePlatformDescriptor] = {d.slug: d for d in (shopify.DESCRIPTOR,)}
+
 
 def platform(slug: str) -> PlatformDescriptor:
     """The descriptor of ``slug`` (KeyError for an unknown slug)."""
     return PLATFORMS[slug]
+
+
+def store_platform(slug: str) -> StorePlatformDescriptor:
+    """The descriptor of store platform ``slug`` (KeyError for an unknown slug)."""
+    return STORE_PLATFORM_DESCRIPTORS[slug]
 
 
 def oauth_platform(slug: str) -> OAuthPlatform:

@@ -252,6 +252,10 @@ class StoreWebhookReader(Protocol):
         (WooCommerce's form-encoded ``webhook_id=<id>`` ping on webhook creation; Shopify has none)."""
         ...
 
-    def read(self, *, topic: str, body: bytes) -> StoreEvent:
-        """What the delivery says. Raises ``platforms.errors.Rejected`` for a body that is not the topic's JSON."""
+    def read(self, *, topic: str, body: bytes, currency: str = "") -> StoreEvent:
+        """What the delivery says. Raises ``platforms.errors.Rejected`` for a body that is not the topic's JSON.
+
+        ``currency`` is the store's: product bodies (Shopify's products/update, WooCommerce's product.updated) carry
+        prices without a currency, and minor units cannot be counted without one.
+        """
         ...

@@ -43,6 +43,9 @@ if PLATFORM_MODE == "live":
             f"{', '.join(_sandbox_credentials)}. Set each to your app's client id and secret at that platform, "
             "or set PLATFORM_MODE=sandbox."
         )
+# Shopify signs its install and OAuth callback queries with a timestamp: one further than this many seconds from
+# now (either way) is refused as a replay.
+SHOPIFY_CALLBACK_MAX_AGE = env.int("SHOPIFY_CALLBACK_MAX_AGE", default=300)
 GOOGLE_ADS_DEVELOPER_TOKEN = env.str("GOOGLE_ADS_DEVELOPER_TOKEN", default="growthhub-sandbox-developer-token")
 
 # Connections (OAuth): a consent must come back within OAUTH_STATE_LIFETIME seconds; beat refreshes tokens that
