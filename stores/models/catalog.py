@@ -83,6 +83,8 @@ class ProductVariant(models.Model):
     unit_cost_minor = models.BigIntegerField(null=True, blank=True, help_text="Empty: the platform has no cost.")
     # Shopify's InventoryItem GID: stock changes arrive by it; empty elsewhere.
     inventory_item_id = models.CharField(max_length=64, blank=True)
+    # The platform's time of the stock level applied: an older stock change never overwrites a newer one.
+    inventory_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["product", "id"]

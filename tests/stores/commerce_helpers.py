@@ -119,7 +119,7 @@ def order_record(**changes: object) -> OrderRecord:
         "tax_minor": 360,
         "processed_at": PLACED,
         "discount_codes": ("CREATOR10",),
-        "attributes": {"gh_visitor": "v-123", "gift_note": "Happy birthday Ada"},
+        "attributes": {"_gh_visitor": "v-123", "gift_note": "Happy birthday Ada"},
         "landing_url": "https://trail-socks.example.com/?utm_source=tiktok&utm_medium=social",
         "referrer": "https://www.tiktok.com/",
         "utm": {"source": "tiktok", "medium": "social", "campaign": "spring"},
