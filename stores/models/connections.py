@@ -98,6 +98,7 @@ class ConnectionEventKind(models.TextChoices):
     EXPIRED = "expired", "Expired"  # refresh refused, token ran out or a call was refused: reconnect needed
     EXPIRY_WARNED = "expiry_warned", "Owners warned"  # a token that cannot be renewed runs out soon
     DISCONNECTED = "disconnected", "Disconnected"  # the merchant disconnected; tokens wiped
+    UNINSTALLED = "uninstalled", "Uninstalled"  # the merchant removed the app at the store platform; tokens wiped
     REVOKE_FAILED = "revoke_failed", "Revoke failed"  # the platform did not confirm the revoke (best effort)
     # Disconnected without a revoke at the platform: another connection (of any store) rests on the same grant.
     GRANT_KEPT = "grant_kept", "Grant kept"
