@@ -57,6 +57,20 @@ SCHEDULES += [
     ),
 ]
 
+# Store-platform data (Shopify, WooCommerce).
+SCHEDULES += [
+    # Every 5 minutes: queue again webhook deliveries still waiting STORE_WEBHOOK_SWEEP_SECONDS (5 min) after they
+    # arrived, so a worker killed between receipt and processing (or a lost broker message) only delays an order;
+    # expires before the next run so a stalled worker does not pile sweeps up.
+    Schedule(
+        name="Re-queue store webhook deliveries whose task was lost",
+        task="stores.tasks.store_webhooks_sweep_task",
+        every_seconds=300,
+        expires_seconds=240,
+        why="Every stored delivery is processed even when its first task never ran.",
+    ),
+]
+
 # Social publishing and engagement.
 SCHEDULES += [
     # Every minute: hand due posts to publish tasks; expires before the next run so a backlog does not pile up.

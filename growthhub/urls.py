@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 
 from growthhub import health
 from growthhub.api import api
+from platforms.constants import SHOPIFY, WOOCOMMERCE
+from stores.commerce.views import store_webhook
 
 # allauth's own rate limits (login, sign-up, password reset) answer through this view as well.
 handler429 = "stores.views.ratelimited"
@@ -25,6 +27,9 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     # django-prometheus's exposition behind the monitoring token / network check.
     path("metrics", health.metrics, name="prometheus-django-metrics"),
+    # The store platforms' signed webhooks: no login, no CSRF, no language prefix (the platform posts here).
+    path("webhooks/shopify/", store_webhook, {"platform": SHOPIFY}, name="store-webhook-shopify"),
+    path("webhooks/woocommerce/", store_webhook, {"platform": WOOCOMMERCE}, name="store-webhook-woocommerce"),
 ]
 
 if settings.PLATFORM_MODE == "sandbox":

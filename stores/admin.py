@@ -1,8 +1,10 @@
 """Django admin for staff: stores, members, API keys, catalogue, commerce and platform connections.
 
-Secrets never show: API keys display their prefix only (the hash is excluded), and connection tokens are excluded
-from every list, form and detail page. A connection's status is read-only: staff change it through the actions,
-which call the connection services, each change an event by the staff member labelled "admin".
+Secrets never show: API keys display their prefix only (the hash is excluded), and connection tokens and webhook
+secrets are excluded from every list, form and detail page. What a store platform owns (synced products, orders,
+refunds, deliveries) is read-only here: the next sync would overwrite an edit. A webhook body may hold customer data:
+it shows on the delivery's own page only, never in a list. A connection's status is read-only: staff change it
+through the actions, which call the connection services, each change an event by the staff member labelled "admin".
 """
 
 from collections.abc import Callable
@@ -20,7 +22,22 @@ from stores.connections.services import (
     disconnect_message,
 )
 from stores.exceptions import ApplicationError
-from stores.models import Customer, Membership, Order, OrderLine, Product, Store, StoreApiKey
+from stores.models import (
+    Customer,
+    CustomerDataRequest,
+    Membership,
+    Order,
+    OrderDiscountCode,
+    OrderLine,
+    Product,
+    ProductVariant,
+    Refund,
+    RefundLine,
+    Store,
+    StoreApiKey,
+    StoreSync,
+    WebhookDelivery,
+)
 from stores.models.connections import ConnectionEvent, ConnectionStatus, PlatformConnection
 from stores.services import api_key_revoke
 
@@ -89,14 +106,50 @@ class StoreApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {len(keys)} key(s).")
 
 
+class ProductVariantInline(admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+    fields = readonly_fields = (
+        "external_id",
+        "title",
+        "sku",
+        "price_minor",
+        "compare_at_price_minor",
+        "inventory_quantity",
+        "unit_cost_minor",
+        "inventory_item_id",
+    )
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("title", "store", "external_id", "status", "price_minor", "currency", "inventory_quantity")
+    list_display = (
+        "title",
+        "store",
+        "external_id",
+        "status",
+        "price_minor",
+        "currency",
+        "inventory_quantity",
+        "source",
+    )
     list_filter = ("status", "category", "store")
-    search_fields = ("title", "external_id", "store__name")
-    list_select_related = ("store",)
-    raw_id_fields = ("store",)
-    readonly_fields = ("created_at", "updated_at")
+    search_fields = ("title", "external_id", "handle", "store__name")
+    list_select_related = ("store", "source")
+    raw_id_fields = ("store", "source")
+    readonly_fields = ("created_at", "updated_at", "source_updated_at")
+    inlines = [ProductVariantInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Product | None = None) -> tuple[str, ...]:
+        """A product the store platform owns is read-only but for its unit cost (which the platform may lack)."""
+        if obj is not None and obj.is_platform_owned:
+            editable = {"unit_cost_minor"}
+            return tuple(f.name for f in Product._meta.concrete_fields if f.name not in editable)
+        return tuple(self.readonly_fields)
 
 
 @admin.register(Customer)
@@ -112,8 +165,40 @@ class CustomerAdmin(admin.ModelAdmin):
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ("product", "title", "quantity", "unit_price_minor")
+    fields = (
+        "product",
+        "external_id",
+        "title",
+        "sku",
+        "quantity",
+        "unit_price_minor",
+        "discount_minor",
+        "unit_cost_minor",
+    )
     raw_id_fields = ("product",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> tuple[str, ...]:
+        return self.fields if obj is not None and obj.source_id is not None else ()
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    fields = readonly_fields = ("external_id", "created_at", "amount_minor", "reason")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class OrderDiscountCodeInline(admin.TabularInline):
+    model = OrderDiscountCode
+    extra = 0
+    fields = readonly_fields = ("code",)
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Order)
@@ -126,24 +211,93 @@ class OrderAdmin(admin.ModelAdmin):
         "total_minor",
         "refunded_minor",
         "currency",
+        "test",
         "utm_source",
         "created_at",
     )
-    list_filter = ("status", "utm_source", "currency", "store")
-    search_fields = ("external_id", "customer__email", "utm_campaign", "store__name")
+    list_filter = ("status", "test", "utm_source", "currency", "store")
+    search_fields = ("external_id", "name", "customer__email", "utm_campaign", "store__name")
     list_select_related = ("store", "customer")
-    raw_id_fields = ("store", "customer")
+    raw_id_fields = ("store", "customer", "source")
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, OrderDiscountCodeInline, RefundInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> tuple[str, ...]:
+        """An order from a store platform is the platform's record: read-only (a re-sync would undo an edit)."""
+        if obj is not None and obj.source_id is not None:
+            return tuple(f.name for f in Order._meta.concrete_fields)
+        return ()
 
 
 @admin.register(OrderLine)
 class OrderLineAdmin(admin.ModelAdmin):
-    list_display = ("title", "order", "store", "product", "quantity", "unit_price_minor")
-    search_fields = ("title", "order__external_id", "store__name")
+    list_display = ("title", "order", "store", "product", "quantity", "unit_price_minor", "unit_cost_minor")
+    search_fields = ("title", "sku", "order__external_id", "store__name")
     list_filter = ("store",)
     list_select_related = ("order", "store", "product")
     raw_id_fields = ("order", "store", "product")
+
+
+class RefundLineInline(admin.TabularInline):
+    model = RefundLine
+    extra = 0
+    fields = readonly_fields = ("order_line", "quantity", "amount_minor")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the sync and the webhooks: staff read them, never add or edit them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("external_id", "order", "store", "amount_minor", "created_at")
+    list_filter = ("store",)
+    search_fields = ("external_id", "order__external_id", "store__name")
+    list_select_related = ("order", "store")
+    date_hierarchy = "created_at"
+    inlines = [RefundLineInline]
+
+
+@admin.register(StoreSync)
+class StoreSyncAdmin(ReadOnlyAdmin):
+    list_display = (
+        "connection",
+        "store",
+        "backfill_status",
+        "orders_synced_through",
+        "products_synced_through",
+        "last_synced_at",
+    )
+    list_filter = ("backfill_status",)
+    list_select_related = ("connection", "store")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    # No body column: it may carry a customer's name, e-mail and address.
+    list_display = ("topic", "store", "platform", "status", "attempts", "received_at", "processed_at")
+    list_filter = ("status", "platform", "topic")
+    search_fields = ("delivery_id", "store__name")
+    list_select_related = ("store",)
+    date_hierarchy = "received_at"
+
+
+@admin.register(CustomerDataRequest)
+class CustomerDataRequestAdmin(ReadOnlyAdmin):
+    list_display = ("customer_external_id", "store", "received_at", "fulfilled_at")
+    list_filter = ("store",)
+    search_fields = ("customer_external_id", "store__name")
+    list_select_related = ("store",)
 
 
 def _each_connection(
@@ -218,7 +372,7 @@ class PlatformConnectionAdmin(admin.ModelAdmin):
     list_filter = ("platform", "status", "store")
     search_fields = ("external_account_id", "external_account_name", "ad_account_id", "store__name")
     list_select_related = ("store",)
-    exclude = ("access_token_encrypted", "refresh_token_encrypted")
+    exclude = ("access_token_encrypted", "refresh_token_encrypted", "webhook_secret_encrypted")
     raw_id_fields = ("store", "connected_by")
     readonly_fields = ("status", "connected_at", "updated_at", "last_success_at", "last_failure_at")
     inlines = [ConnectionEventInline]

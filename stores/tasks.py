@@ -6,6 +6,8 @@ from celery import shared_task
 from django.db import transaction
 
 from platforms.errors import RateLimited, Transient
+from stores.commerce.ingest import UnknownOrder
+from stores.commerce.webhooks import webhook_deliveries_sweep, webhook_delivery_process
 from stores.connections.selectors import connections_due_for_refresh
 from stores.connections.services import (
     connection_record_loop_failure,
@@ -67,3 +69,22 @@ def oauth_states_purge_task() -> int:
 def idempotency_keys_purge_task() -> int:
     """Drop Idempotency-Key answers older than IDEMPOTENCY_KEY_TTL_HOURS."""
     return idempotency_keys_purge()
+
+
+@shared_task(
+    autoretry_for=(UnknownOrder, Transient, RateLimited),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=8,
+)
+def store_webhook_process_task(delivery_pk: int) -> str:
+    """Apply one stored store-platform webhook delivery. Idempotent: a processed delivery is skipped; a refund whose
+    order has not arrived and an unreachable platform are retried with backoff (the sweep catches lost retries)."""
+    return webhook_delivery_process(delivery_id=delivery_pk)
+
+
+@shared_task(expires=240)
+def store_webhooks_sweep_task() -> int:
+    """Queue again deliveries still waiting past STORE_WEBHOOK_SWEEP_SECONDS (their task was lost)."""
+    return webhook_deliveries_sweep()

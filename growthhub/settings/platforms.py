@@ -110,3 +110,15 @@ ADS_OUTBOX_DEADLINE_SECONDS = env.int("ADS_OUTBOX_DEADLINE_SECONDS", default=120
 ADS_RETRY_BASE_SECONDS = env.float("ADS_RETRY_BASE_SECONDS", default=5.0)
 ADS_RETRY_MAX_SECONDS = env.float("ADS_RETRY_MAX_SECONDS", default=900.0)
 ADS_PUSH_LEASE_SECONDS = env.float("ADS_PUSH_LEASE_SECONDS", default=600.0)
+
+# Store-platform webhooks (Shopify, WooCommerce): a body over STORE_WEBHOOK_MAX_BYTES is refused with 413 before it
+# is read in full (the receiver reads at most that many bytes + 1 from the stream). A JSON body is also bounded by
+# DATA_UPLOAD_MAX_MEMORY_SIZE, which growthhub.request_guard checks on every JSON request before any view (413 too),
+# so the smaller of the two decides; request.body alone would not refuse a body sent without Content-Length.
+# STORE_WEBHOOK_RATE limits each sending address. A delivery still waiting after STORE_WEBHOOK_SWEEP_SECONDS (its task
+# lost with a worker or the broker) is queued again by the sweep, and given up as failed after
+# STORE_WEBHOOK_MAX_ATTEMPTS processing attempts.
+STORE_WEBHOOK_MAX_BYTES = env.int("STORE_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+STORE_WEBHOOK_RATE = env.str("STORE_WEBHOOK_RATE", default="600/m")
+STORE_WEBHOOK_SWEEP_SECONDS = env.int("STORE_WEBHOOK_SWEEP_SECONDS", default=300)
+STORE_WEBHOOK_MAX_ATTEMPTS = env.int("STORE_WEBHOOK_MAX_ATTEMPTS", default=10)

@@ -1,5 +1,13 @@
-from stores.models.catalog import Product, ProductStatus
-from stores.models.commerce import Customer, Order, OrderLine, OrderStatus
+from stores.models.catalog import Product, ProductStatus, ProductVariant, UnitCostSource
+from stores.models.commerce import (
+    Customer,
+    Order,
+    OrderDiscountCode,
+    OrderLine,
+    OrderStatus,
+    Refund,
+    RefundLine,
+)
 from stores.models.connections import (
     ConnectionEvent,
     ConnectionEventKind,
@@ -8,24 +16,41 @@ from stores.models.connections import (
     PlatformConnection,
 )
 from stores.models.idempotency import IdempotencyKey
+from stores.models.store_data import (
+    BackfillState,
+    CustomerDataRequest,
+    DeliveryStatus,
+    StoreSync,
+    WebhookDelivery,
+)
 from stores.models.tenancy import Membership, Role, Store, StoreApiKey, StoreStatus
 
 __all__ = [
+    "BackfillState",
     "ConnectionEvent",
     "ConnectionEventKind",
     "ConnectionStatus",
-    "OAuthState",
-    "PlatformConnection",
     "Customer",
+    "CustomerDataRequest",
+    "DeliveryStatus",
     "IdempotencyKey",
     "Membership",
+    "OAuthState",
     "Order",
+    "OrderDiscountCode",
     "OrderLine",
     "OrderStatus",
+    "PlatformConnection",
     "Product",
     "ProductStatus",
+    "ProductVariant",
+    "Refund",
+    "RefundLine",
     "Role",
     "Store",
     "StoreApiKey",
     "StoreStatus",
+    "StoreSync",
+    "UnitCostSource",
+    "WebhookDelivery",
 ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from platforms.constants import ALL_PLATFORMS, PLATFORM_NAMES
+from platforms.constants import CONNECTABLE_PLATFORMS, PLATFORM_NAMES
 from stores import crypto
 from stores.models.actors import ActorFields
 from stores.models.tenancy import Store
@@ -16,16 +16,22 @@ class ConnectionStatus(models.TextChoices):
     ERROR = "error", "Error"  # the platform keeps failing; see last_error
 
 
+PLATFORM_CHOICES = [(p, PLATFORM_NAMES[p]) for p in CONNECTABLE_PLATFORMS]
+
+
 class PlatformConnection(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="connections")
-    platform = models.CharField(max_length=16, choices=[(p, PLATFORM_NAMES[p]) for p in ALL_PLATFORMS])
-    external_account_id = models.CharField(max_length=64)
+    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
+    # A WooCommerce account is the site's URL, hence the width.
+    external_account_id = models.CharField(max_length=255)
     external_account_name = models.CharField(max_length=200, blank=True)
     ad_account_id = models.CharField(max_length=64, blank=True)
     ad_account_name = models.CharField(max_length=200, blank=True)
     scopes = models.JSONField(default=list, blank=True)
     access_token_encrypted = models.TextField(blank=True, editable=False)
     refresh_token_encrypted = models.TextField(blank=True, editable=False)
+    # WooCommerce signs each webhook with the secret chosen when the hub created it (Shopify uses the app secret).
+    webhook_secret_encrypted = models.TextField(blank=True, editable=False)
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     refresh_token_expires_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE)
@@ -72,6 +78,14 @@ class PlatformConnection(models.Model):
         self.refresh_token_encrypted = crypto.encrypt(value)
 
     @property
+    def webhook_secret(self) -> str:
+        return crypto.decrypt(self.webhook_secret_encrypted)
+
+    @webhook_secret.setter
+    def webhook_secret(self, value: str) -> None:
+        self.webhook_secret_encrypted = crypto.encrypt(value)
+
+    @property
     def is_active(self) -> bool:
         return self.status == ConnectionStatus.ACTIVE
 
@@ -84,6 +98,7 @@ class ConnectionEventKind(models.TextChoices):
     EXPIRED = "expired", "Expired"  # refresh refused, token ran out or a call was refused: reconnect needed
     EXPIRY_WARNED = "expiry_warned", "Owners warned"  # a token that cannot be renewed runs out soon
     DISCONNECTED = "disconnected", "Disconnected"  # the merchant disconnected; tokens wiped
+    UNINSTALLED = "uninstalled", "Uninstalled"  # the merchant removed the app at the store platform; tokens wiped
     REVOKE_FAILED = "revoke_failed", "Revoke failed"  # the platform did not confirm the revoke (best effort)
     # Disconnected without a revoke at the platform: another connection (of any store) rests on the same grant.
     GRANT_KEPT = "grant_kept", "Grant kept"
@@ -117,7 +132,7 @@ class OAuthState(models.Model):
     code_verifier_encrypted = models.TextField(blank=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="oauth_states")
-    platform = models.CharField(max_length=16, choices=[(p, PLATFORM_NAMES[p]) for p in ALL_PLATFORMS])
+    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
     redirect_target = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -12,6 +12,7 @@ from stores.connections.services.disconnect import DisconnectOutcome, connection
 from stores.connections.services.status import (
     LOOP_ACTIONS,
     connection_mark_expired,
+    connection_mark_uninstalled,
     connection_record_error,
     connection_record_failure,
     connection_record_loop_failure,
@@ -30,6 +31,7 @@ __all__ = [
     "connection_authorize_complete",
     "connection_disconnect",
     "connection_mark_expired",
+    "connection_mark_uninstalled",
     "connection_pick_ad_account",
     "connection_record_error",
     "connection_record_failure",

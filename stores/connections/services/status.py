@@ -103,6 +103,29 @@ def connection_mark_expired(*, connection: PlatformConnection, reason: str, acto
     return True
 
 
+@transaction.atomic
+def connection_mark_uninstalled(*, connection_id: int, reason: str, actor: Actor) -> bool:
+    """The platform said the merchant removed the app (Shopify app/uninstalled): the tokens no longer work, so they
+    are wiped and the connection is revoked, by ``actor`` (the platform's webhook); what depends on it is held
+    through ``connection_status_changed``. Returns False (and does nothing) when it was already revoked."""
+    connection = PlatformConnection.objects.select_for_update().filter(pk=connection_id).first()
+    if connection is None or connection.status == ConnectionStatus.REVOKED:
+        return False
+    old_status = connection.status
+    connection.access_token_encrypted = ""
+    connection.refresh_token_encrypted = ""
+    connection.access_token_expires_at = None
+    connection.refresh_token_expires_at = None
+    connection.status = ConnectionStatus.REVOKED
+    connection.last_error = reason[:1000]
+    connection.save()
+    event_record(connection, ConnectionEventKind.UNINSTALLED, actor=actor, reason=reason)
+    if old_status == ConnectionStatus.ACTIVE:
+        status_changed(connection=connection, old_status=old_status, actor=actor, reason=reason)
+    OAUTH_CONNECTIONS.labels(platform=connection.platform, status="uninstalled").inc()
+    return True
+
+
 def connection_refresh(*, connection_id: int, actor: Actor = TOKEN_REFRESH) -> PlatformConnection | None:
     """Renew the access token of an active connection (``actor`` on its events: the beat, or staff in the admin).
 
