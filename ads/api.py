@@ -6,6 +6,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
+from pydantic import BeforeValidator
 
 from ads import selectors, services
 from ads.models import (
@@ -20,6 +21,7 @@ from ads.models import (
 )
 from ads.selectors import ID_MAX
 from stores.actors import Actor, ActorKind
+from stores.api_aliases import AD_PLATFORM_ALIASES, OBJECTIVE_ALIASES, alias_resolver, aliases_described
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.exceptions import ApplicationError
 from stores.idempotency import idempotent
@@ -31,6 +33,9 @@ Budget = Annotated[int, Field(ge=1, le=MONEY_MAX_MINOR)]
 Headline = Annotated[str, Field(max_length=CREATIVE_HEADLINE_MAX_LENGTH)]
 Description = Annotated[str, Field(max_length=CREATIVE_DESCRIPTION_MAX_LENGTH)]
 CampaignId = Annotated[int, Path(ge=1, le=ID_MAX)]
+# A platform or objective by its own word or one of the aliases of ``stores.api_aliases``.
+AdPlatform = Annotated[str, BeforeValidator(alias_resolver(AD_PLATFORM_ALIASES))]
+CampaignObjective = Annotated[str, BeforeValidator(alias_resolver(OBJECTIVE_ALIASES))]
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -39,14 +44,47 @@ def _actor(request: HttpRequest) -> Actor:
 
 class CampaignIn(Schema):
     name: str = Field(..., max_length=150, examples=["Merino socks – spring"])
-    platform: str = Field(..., max_length=32, examples=["meta_ads"], description="meta_ads, google_ads or tiktok_ads")
-    objective: str = Field("sales", max_length=16, examples=["sales"], description="sales, traffic or awareness")
+    platform: AdPlatform = Field(
+        ...,
+        max_length=32,
+        examples=["meta_ads", "meta"],
+        description=f"meta_ads, google_ads or tiktok_ads; also accepted: {aliases_described(AD_PLATFORM_ALIASES)}",
+    )
+    objective: CampaignObjective = Field(
+        "sales",
+        max_length=16,
+        examples=["sales", "conversions"],
+        description=f"sales, traffic or awareness; also accepted: {aliases_described(OBJECTIVE_ALIASES)}",
+    )
     daily_budget: Budget = Field(
         ...,
         examples=[5000],
         description=f"minor units of the store currency (5000 = 50.00), 1 to {MONEY_MAX_MINOR}",
     )
-    creative_ids: list[RowId] = Field(..., max_length=10, examples=[[12]], description="one creative of this store")
+    creative_ids: list[RowId] = Field(
+        default_factory=list,
+        max_length=10,
+        examples=[[12]],
+        description=(
+            "one creative of this store; leave it out to have the creative written from the store's product "
+            "(`product_id`): headlines, descriptions and text from its title, price and description, its image, "
+            "its page as the link"
+        ),
+    )
+    product_id: RowId | None = Field(
+        None,
+        examples=[7],
+        description=(
+            "without creative_ids: the product to advertise (404 for a product of another store); left out, the "
+            "store's best seller in stock"
+        ),
+    )
+    video_id: str = Field(
+        "",
+        max_length=64,
+        examples=["v10033g50000cq1"],
+        description="without creative_ids: the video of the written creative (TikTok Ads needs one)",
+    )
     activate: bool = Field(False, description="start delivering once created (subject to the spend cap)")
     end_date: dt.date | None = Field(
         None,
@@ -62,7 +100,18 @@ class CampaignIn(Schema):
                 "objective": "sales",
                 "daily_budget": 5000,
                 "creative_ids": [12],
-            }
+            },
+            "examples": [
+                {
+                    "name": "Merino socks – spring",
+                    "platform": "meta_ads",
+                    "objective": "sales",
+                    "daily_budget": 5000,
+                    "creative_ids": [12],
+                },
+                {"name": "Best seller – Meta", "platform": "meta", "objective": "conversions", "daily_budget": 5000},
+                {"name": "Sock on Google", "platform": "google", "daily_budget": 3000, "product_id": 7},
+            ],
         }
     }
 
@@ -96,6 +145,8 @@ class CampaignOut(Schema):
     )
     end_at: dt.datetime | None
     created_at: dt.datetime
+    creative_id: int | None = Field(..., description="the creative it runs (written from the product when generated)")
+    product_id: int | None
 
     model_config = {
         "json_schema_extra": {
@@ -116,6 +167,8 @@ class CampaignOut(Schema):
                 "pending_change": "",
                 "end_at": "2027-01-01T05:00:00Z",
                 "created_at": "2026-03-01T12:00:00Z",
+                "creative_id": 12,
+                "product_id": 7,
             }
         }
     }
@@ -157,22 +210,47 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, obj
     """Records the campaign and creates it at the platform in the background, exactly once.
 
     Example body: `{"name": "Merino socks – spring", "platform": "meta_ads", "objective": "sales",
-    "daily_budget": 5000, "creative_ids": [12]}`. Refusals (budget under the platform minimum or over the
-    guardrails, unconnected platform, unusable creative) answer 400 with `{"detail", "code"}` and create nothing.
+    "daily_budget": 5000, "creative_ids": [12]}`. Without `creative_ids` the creative is written from the store's
+    product (`product_id`, or the best seller in stock): `{"name": "Best seller", "platform": "meta",
+    "objective": "conversions", "daily_budget": 5000}`; the written creative is a creative of the store like any
+    other, and under one `Idempotency-Key` it and the campaign are created once. Refusals (budget under the
+    platform minimum or over the guardrails, unconnected platform, unusable creative, a platform that needs what
+    the product lacks such as TikTok's video, no product in stock) answer 400 with `{"detail", "code"}` and create
+    nothing.
     """
+    store, actor = request.store, _actor(request)
+    end_at = services.campaign_end_for(store=store, last_day=payload.end_date)
+    if not payload.creative_ids:
+        campaign = services.campaign_create_for_product(
+            store=store,
+            actor=actor,
+            platform=payload.platform,
+            name=payload.name,
+            objective=payload.objective,
+            daily_budget_minor=payload.daily_budget,
+            product=services.product_for_ads(store=store, product_id=payload.product_id),
+            video_id=payload.video_id,
+            activate=payload.activate,
+            end_at=end_at,
+        )
+        return 201, campaign
+    if payload.product_id is not None or payload.video_id:
+        raise ApplicationError(
+            "Give creative_ids, or product_id and video_id for a written creative, not both.", code="invalid_creative"
+        )
     if len(payload.creative_ids) != 1:
         raise ApplicationError("Give exactly one creative id.", code="invalid_creative")
-    creative = selectors.creative_get_for_store(store=request.store, id=payload.creative_ids[0])
+    creative = selectors.creative_get_for_store(store=store, id=payload.creative_ids[0])
     campaign = services.campaign_create(
-        store=request.store,
+        store=store,
         platform=payload.platform,
         name=payload.name,
         objective=payload.objective,
         daily_budget_minor=payload.daily_budget,
         creative=creative,
-        actor=_actor(request),
+        actor=actor,
         activate=payload.activate,
-        end_at=services.campaign_end_for(store=request.store, last_day=payload.end_date),
+        end_at=end_at,
     )
     return 201, campaign
 

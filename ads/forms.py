@@ -7,22 +7,17 @@ from django import forms
 from django.core.validators import DecimalValidator, MaxValueValidator
 
 from ads.models import (
-    CREATIVE_DESCRIPTION_MAX_LENGTH,
-    CREATIVE_DESCRIPTIONS_MAX,
-    CREATIVE_HEADLINE_MAX_LENGTH,
-    CREATIVE_HEADLINES_MAX,
-    CREATIVE_PRIMARY_TEXT_MAX_LENGTH,
     MONEY_MAX_MINOR,
     RULE_CHANGE_PERCENT_MAX,
     RULE_COOLDOWN_HOURS_MAX,
     RULE_THRESHOLD_MAX,
     RULE_WINDOW_DAYS_MAX,
-    URL_MAX_LENGTH,
     Objective,
     RuleAction,
     RuleMetric,
     RuleOperator,
 )
+from ads.selectors import ID_MAX
 from ads.services.creation import last_day_range
 from platforms.constants import AD_PLATFORMS, PLATFORM_NAMES
 from stores.models import Store
@@ -65,17 +60,17 @@ class MoneyForm(forms.Form):
                 field.for_currency(currency)
 
 
-def _lines(value: str) -> list[str]:
-    return [line.strip() for line in value.splitlines() if line.strip()]
+PREVIEW_FIELDS = ("platform", "product", "objective", "video_id")
 
 
-def _text_lines(value: str, *, what: str, count: int, length: int) -> str:
-    lines = _lines(value)
-    if len(lines) > count:
-        raise forms.ValidationError(f"At most {count} {what}, one per line (you gave {len(lines)}).")
-    if any(len(line) > length for line in lines):
-        raise forms.ValidationError(f"Each of the {what} is at most {length} characters.")
-    return value
+class CreativePreviewForm(forms.Form):
+    """What the campaign form's preview reads from the query: a product, an ad platform, the objective, a video."""
+
+    platform = forms.ChoiceField(choices=[(p, PLATFORM_NAMES[p]) for p in AD_PLATFORMS])
+    # Any id: the view looks it up in the store, so another store's product is not found (404).
+    product = forms.IntegerField(min_value=1, max_value=ID_MAX)
+    objective = forms.ChoiceField(choices=Objective.choices, required=False)
+    video_id = forms.CharField(required=False, max_length=64)
 
 
 class CampaignForm(MoneyForm):
@@ -87,29 +82,30 @@ class CampaignForm(MoneyForm):
     last_day = forms.DateField(
         required=False, label="Last day", help_text="Optional: it stops by itself after this day (YYYY-MM-DD)."
     )
-    link_url = forms.URLField(label="Landing page", max_length=URL_MAX_LENGTH, assume_scheme="https")
-    headlines = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=CREATIVE_HEADLINES_MAX * (CREATIVE_HEADLINE_MAX_LENGTH + 2),
-        help_text=f"One per line (Google needs 3), at most {CREATIVE_HEADLINES_MAX} of up to "
-        f"{CREATIVE_HEADLINE_MAX_LENGTH} characters.",
+    product = forms.TypedChoiceField(
+        coerce=int,
+        label="Product",
+        help_text="The ad is written from it: title, price, image and its page as the link.",
     )
-    descriptions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=CREATIVE_DESCRIPTIONS_MAX * (CREATIVE_DESCRIPTION_MAX_LENGTH + 2),
-        help_text=f"One per line (Google needs 2), at most {CREATIVE_DESCRIPTIONS_MAX} of up to "
-        f"{CREATIVE_DESCRIPTION_MAX_LENGTH} characters.",
-    )
-    primary_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=CREATIVE_PRIMARY_TEXT_MAX_LENGTH
-    )
-    image_url = forms.URLField(required=False, max_length=URL_MAX_LENGTH, assume_scheme="https")
     video_id = forms.CharField(required=False, max_length=64, help_text="TikTok needs a video id.")
 
-    def __init__(self, *args: object, store: Store, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, store: Store, products: list[tuple[int, str]], preview_url: str, **kwargs: object
+    ) -> None:
         super().__init__(*args, currency=store.currency, **kwargs)
         self.store = store
+        product_field = self.fields["product"]
+        assert isinstance(product_field, forms.TypedChoiceField)  # declared above; narrows the type for mypy
+        product_field.choices = products
+        # Picking a product or platform, or giving a video id, re-renders the preview of the written ad.
+        preview = {
+            "hx-get": preview_url,
+            "hx-target": "#creative-preview",
+            "hx-swap": "outerHTML",
+            "hx-include": "[name=product], [name=platform], [name=objective], [name=video_id]",
+        }
+        for name in PREVIEW_FIELDS:
+            self.fields[name].widget.attrs.update(preview)
         first, last = last_day_range(store=store)
         self.fields[
             "last_day"
@@ -125,25 +121,6 @@ class CampaignForm(MoneyForm):
                 f"Give a day from {first.isoformat()} to {last.isoformat()} (today to two years ahead)."
             )
         return last_day
-
-    def clean_headlines(self) -> str:
-        return _text_lines(
-            self.cleaned_data["headlines"],
-            what="headlines",
-            count=CREATIVE_HEADLINES_MAX,
-            length=CREATIVE_HEADLINE_MAX_LENGTH,
-        )
-
-    def clean_descriptions(self) -> str:
-        return _text_lines(
-            self.cleaned_data["descriptions"],
-            what="descriptions",
-            count=CREATIVE_DESCRIPTIONS_MAX,
-            length=CREATIVE_DESCRIPTION_MAX_LENGTH,
-        )
-
-    def lines(self, name: str) -> list[str]:
-        return _lines(self.cleaned_data.get(name, ""))
 
 
 class BudgetForm(MoneyForm):

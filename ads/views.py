@@ -2,19 +2,23 @@
 rules with a preview, and guardrail settings. Thin: parse, authorise, one service or selector call, render."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ads import selectors, services
-from ads.forms import AdSettingsForm, BudgetForm, CampaignForm, RuleForm
+from ads.forms import AdSettingsForm, BudgetForm, CampaignForm, CreativePreviewForm, RuleForm
+from ads.models import Objective
 from ads.services.rules import rule_create, rule_delete, rule_evaluate
+from platforms.constants import AD_PLATFORMS
 from stores.actors import Actor
 from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
+from stores.models import Store
 from stores.money import to_major
 from stores.permissions import store_member_required
+from stores.selectors import product_get_for_store, products_active_for_store, products_best_sellers_in_stock
 
 
 def _form_error(form: CampaignForm | BudgetForm | RuleForm | AdSettingsForm) -> ApplicationError:
@@ -26,33 +30,74 @@ def _form_error(form: CampaignForm | BudgetForm | RuleForm | AdSettingsForm) -> 
     return ApplicationError(" ".join(problems), code="invalid_form")
 
 
+def _preview_context(*, store: Store, data: QueryDict | dict[str, object]) -> dict[str, object]:
+    """The written ad the preview shows for ``data`` (platform, product, objective, video id), with what the
+    platform or the ads settings still lack; no preview when the data names no product. 404 for a product of
+    another store."""
+    query = CreativePreviewForm(data)
+    if not query.is_valid():
+        return {"preview": None, "preview_problems": []}
+    picked = query.cleaned_data
+    product = product_get_for_store(store=store, id=picked["product"])
+    draft = services.creative_draft_for_product(
+        store=store, product=product, platform=picked["platform"], video_id=picked["video_id"]
+    )
+    settings_lack = services.ad_settings_problems(
+        store=store, platform=picked["platform"], objective=picked["objective"] or Objective.SALES
+    )
+    return {"preview": draft, "preview_problems": [*draft.problems, *settings_lack]}
+
+
+def _first_pick(*, store: Store, products: list[tuple[int, str]]) -> dict[str, object]:
+    """What the new-campaign page opens on: the first ad platform and the best seller in stock (else the first
+    product), so the preview shows an ad at once."""
+    best = products_best_sellers_in_stock(store=store, limit=1)
+    product_id = best[0].product.pk if best else (products[0][0] if products else None)
+    return {"platform": AD_PLATFORMS[0], "product": product_id, "objective": Objective.SALES}
+
+
 @store_member_required(write=True)
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    store = request.membership.store
-    form = CampaignForm(request.POST or None, store=store)
+    """The new-campaign page; an htmx GET (a product or platform picked) answers only the ad's preview."""
+    membership = request.membership
+    store = membership.store
+    products = [(p.pk, p.title) for p in products_active_for_store(store=store)]
+    first = _first_pick(store=store, products=products)
+    form = CampaignForm(
+        request.POST or None,
+        store=store,
+        products=products,
+        preview_url=reverse("ads:campaign_new"),
+        initial={**first, **request.GET.dict()},
+    )
+    status = 200
     if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "ads/campaign_form.html", {"form": form}, status=400)
-        data = form.cleaned_data
-        campaign = services.campaign_create_with_creative(
-            store=store,
-            actor=Actor.member(request.membership),
-            platform=data["platform"],
-            name=data["name"],
-            objective=data["objective"],
-            daily_budget_minor=data["daily_budget"],
-            activate=data["activate"],
-            link_url=data["link_url"],
-            headlines=form.lines("headlines"),
-            descriptions=form.lines("descriptions"),
-            primary_text=data["primary_text"],
-            image_url=data["image_url"],
-            video_id=data["video_id"],
-            last_day=data["last_day"],
-        )
-        messages.success(request, f"“{campaign.name}” is being created at the platform, paused until it is ready.")
-        return redirect("ads:campaign", campaign_id=campaign.pk)
-    return render(request, "ads/campaign_form.html", {"form": form})
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = services.campaign_create_for_product(
+                    store=store,
+                    actor=Actor.member(membership),
+                    platform=data["platform"],
+                    name=data["name"],
+                    objective=data["objective"],
+                    daily_budget_minor=data["daily_budget"],
+                    product=product_get_for_store(store=store, id=data["product"]),
+                    video_id=data["video_id"],
+                    activate=data["activate"],
+                    end_at=services.campaign_end_for(store=store, last_day=data["last_day"]),
+                )
+            except ApplicationError as refusal:
+                form.add_error(None, refusal.message)  # shown on the form, with what the merchant entered
+            else:
+                messages.success(
+                    request, f"“{campaign.name}” is being created at the platform, paused until it is ready."
+                )
+                return redirect("ads:campaign", campaign_id=campaign.pk)
+        status = 400
+    picked = request.POST if request.method == "POST" else (request.GET or first)
+    context = {"form": form, "has_products": bool(products), **_preview_context(store=store, data=picked)}
+    return render_page_or_fragment(request, "ads/campaign_form.html", "creative-preview", context, status=status)
 
 
 @store_member_required()

@@ -1,17 +1,27 @@
 """The social agent's JSON API under /api/social/: plan a calendar, publish a post now, list posts."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import BeforeValidator
 
+from social.models import ContentCalendar
 from social.selectors import post_get_for_store, posts_list
-from social.services import calendar_plan, calendar_schedule_all, post_publish_enqueue_on_commit, post_publish_now
+from social.services import (
+    ChosenProduct,
+    calendar_plan,
+    calendar_plan_from_catalogue,
+    calendar_schedule_all,
+    post_publish_enqueue_on_commit,
+    post_publish_now,
+)
 from stores.actors import Actor, ActorKind
+from stores.api_aliases import SOCIAL_PLATFORM_ALIASES, alias_resolver, aliases_described
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.idempotency import idempotent
 from stores.models import StoreApiKey
@@ -19,7 +29,14 @@ from stores.selectors import product_get_for_store
 
 router = Router(tags=["social"])
 
-Platform = Literal["tiktok", "instagram", "pinterest", "x"]
+# A platform by its slug, or by one of the aliases of ``stores.api_aliases`` (``twitter`` is ``x``).
+Platform = Annotated[
+    Literal["tiktok", "instagram", "pinterest", "x"], BeforeValidator(alias_resolver(SOCIAL_PLATFORM_ALIASES))
+]
+PLATFORMS_DESCRIPTION = (
+    f"1 to 4 of tiktok, instagram, pinterest, x; also accepted: {aliases_described(SOCIAL_PLATFORM_ALIASES)}. "
+    "Any other value is a 422."
+)
 
 
 EXAMPLE_LINK = (
@@ -84,10 +101,19 @@ class PostOut(Schema):
 
 
 class CalendarIn(Schema):
-    product_id: int
+    product_id: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "The product to plan for. Leave it out to plan from the catalogue: the store's best sellers in stock "
+            "(units sold in the last 30 days, ties by revenue, then newest; active products with stock only), up to "
+            "3 of them taking turns over the calendar, named in `chosen_products`. With no product in stock that is "
+            "a 400 (code `no_products_in_stock`) and nothing is created."
+        ),
+    )
     days: int = Field(7, ge=1, le=31)
     posts_per_day: int = Field(1, ge=1, le=4)
-    platforms: list[Platform] = Field(..., min_length=1, max_length=4)
+    platforms: list[Platform] = Field(..., min_length=1, max_length=4, description=PLATFORMS_DESCRIPTION)
     start_date: dt.date | None = Field(
         None,
         description=(
@@ -106,6 +132,28 @@ class CalendarIn(Schema):
                 "platforms": ["instagram", "x"],
                 "start_date": "2026-12-01",
                 "schedule": False,
+            },
+            "examples": [
+                {"product_id": 7, "days": 7, "posts_per_day": 2, "platforms": ["instagram", "x"]},
+                {"days": 7, "posts_per_day": 1, "platforms": ["instagram", "twitter"], "schedule": True},
+            ],
+        }
+    }
+
+
+class ChosenProductOut(Schema):
+    id: int
+    title: str
+    units_sold: int = Field(..., description="units sold in the last 30 days")
+    reason: str
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "id": 7,
+                "title": "Merino Trail Sock",
+                "units_sold": 42,
+                "reason": "best seller in stock: 42 sold in 30 days",
             }
         }
     }
@@ -122,6 +170,10 @@ class CalendarOut(Schema):
     posts_per_day: int
     platforms: list[str]
     posts: list[PostOut]
+    chosen_products: list[ChosenProductOut] = Field(
+        ..., description="the products chosen from the catalogue when no product_id was given; empty otherwise"
+    )
+    message: str = Field(..., description="what was planned, and from which products")
 
     model_config = {
         "json_schema_extra": {
@@ -136,6 +188,8 @@ class CalendarOut(Schema):
                 "posts_per_day": 2,
                 "platforms": ["instagram", "x"],
                 "posts": ["…28 posts as in GET /api/social/posts…"],
+                "chosen_products": [],
+                "message": "Planned 28 posts for “Merino Trail Sock”.",
             }
         }
     }
@@ -154,34 +208,68 @@ class PostFilters(Schema):
     platform: str = Field("", max_length=16)
 
 
-@router.post("/calendar", response={201: CalendarOut}, summary="Plan a content calendar for a product")
+def _chosen_out(choice: ChosenProduct) -> dict[str, object]:
+    return {
+        "id": choice.product.pk,
+        "title": choice.product.title,
+        "units_sold": choice.units_sold,
+        "reason": choice.reason,
+    }
+
+
+def _calendar_out(calendar: ContentCalendar, *, chosen: list[ChosenProduct], message: str) -> dict[str, object]:
+    calendar.refresh_from_db()
+    return {
+        **{
+            f: getattr(calendar, f)
+            for f in CalendarOut.model_fields
+            if f not in ("posts", "chosen_products", "message")
+        },
+        "posts": list(calendar.posts.order_by("platform", "scheduled_at")),
+        "chosen_products": [_chosen_out(choice) for choice in chosen],
+        "message": message,
+    }
+
+
+@router.post("/calendar", response={201: CalendarOut}, summary="Plan a content calendar for a product or the catalogue")
 @idempotent
 def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
     """Plans days × posts_per_day posts on each platform (drafts for review, or scheduled with `schedule: true`).
 
-    Example request: `{"product_id": 7, "days": 7, "posts_per_day": 2, "platforms": ["instagram", "x"]}`
+    With `product_id`, every post is about that product. Without it, the store's best sellers in stock take turns
+    over the calendar and `chosen_products` says which and why; with none in stock it is a 400 (code
+    `no_products_in_stock`) and nothing is created.
+
+    Example requests: `{"product_id": 7, "days": 7, "posts_per_day": 2, "platforms": ["instagram", "x"]}`;
+    from the catalogue: `{"days": 7, "platforms": ["instagram", "twitter"]}`
     """
-    product = product_get_for_store(store=request.store, id=payload.product_id)
-    calendar = calendar_plan(
-        store=request.store,
-        product=product,
-        days=payload.days,
-        posts_per_day=payload.posts_per_day,
-        platforms=list(payload.platforms),
-        start_date=payload.start_date,
-        actor=_actor(request),
-    )
+    store, actor = request.store, _actor(request)
+    chosen: list[ChosenProduct] = []
+    if payload.product_id is None:
+        planned = calendar_plan_from_catalogue(
+            store=store,
+            days=payload.days,
+            posts_per_day=payload.posts_per_day,
+            platforms=list(payload.platforms),
+            start_date=payload.start_date,
+            actor=actor,
+        )
+        calendar, chosen, message = planned.calendar, planned.chosen, planned.message
+    else:
+        product = product_get_for_store(store=store, id=payload.product_id)
+        calendar = calendar_plan(
+            store=store,
+            product=product,
+            days=payload.days,
+            posts_per_day=payload.posts_per_day,
+            platforms=list(payload.platforms),
+            start_date=payload.start_date,
+            actor=actor,
+        )
+        message = f"Planned {calendar.posts.count()} posts for “{product.title}”."
     if payload.schedule:
-        calendar_schedule_all(calendar=calendar, actor=_actor(request))
-    calendar.refresh_from_db()
-    calendar.posts_list = list(calendar.posts.order_by("platform", "scheduled_at"))
-    return Status(
-        201,
-        {
-            **{f: getattr(calendar, f) for f in CalendarOut.model_fields if f != "posts"},
-            "posts": calendar.posts_list,
-        },
-    )
+        calendar_schedule_all(calendar=calendar, actor=actor)
+    return Status(201, _calendar_out(calendar, chosen=chosen, message=message))
 
 
 @router.post("/publish/{post_id}", response={202: PostOut}, summary="Publish a post now")

@@ -31,8 +31,16 @@ def _in_range(day: dt.date | None, *, what: str) -> None:
         raise forms.ValidationError(range_message(what=what, low=low, high=high, zone=zone), code="out_of_range")
 
 
+# The product choice that asks the planner to pick the store's best sellers in stock.
+FROM_CATALOGUE = 0
+
+
 class CalendarForm(forms.Form):
-    product = forms.TypedChoiceField(coerce=int, label="Product")
+    product = forms.TypedChoiceField(
+        coerce=int,
+        label="Product",
+        help_text="Or let the planner spread the calendar over your best sellers in stock (up to 3).",
+    )
     days = forms.IntegerField(min_value=1, max_value=MAX_DAYS, initial=7)
     posts_per_day = forms.IntegerField(min_value=1, max_value=MAX_POSTS_PER_DAY, initial=1, label="Posts per day")
     platforms = forms.MultipleChoiceField(choices=PLATFORM_CHOICES, widget=forms.CheckboxSelectMultiple)
@@ -40,7 +48,9 @@ class CalendarForm(forms.Form):
 
     def __init__(self, *args: object, products: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = products
+        choices: list[tuple[int, str]] = [(FROM_CATALOGUE, "Best sellers in stock, chosen for me"), *products]
+        self.fields["product"].choices = choices
+        self.fields["product"].initial = FROM_CATALOGUE
 
     def clean_start_date(self) -> dt.date | None:
         start = self.cleaned_data.get("start_date")

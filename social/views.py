@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from social.bounds import page_number
-from social.forms import CalendarForm, PostForm
+from social.forms import FROM_CATALOGUE, CalendarForm, PostForm
 from social.models import PostStatus
 from social.selectors import (
     calendar_get_for_store,
@@ -24,6 +24,7 @@ from social.selectors import (
 )
 from social.services import (
     calendar_plan,
+    calendar_plan_from_catalogue,
     calendar_schedule_all,
     post_cancel,
     post_create,
@@ -34,6 +35,7 @@ from social.services import (
 )
 from stores.actors import Actor
 from stores.clock import store_today
+from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
 from stores.models import Membership, Store
 from stores.permissions import store_member_required
@@ -71,16 +73,33 @@ def plan(request: HttpRequest) -> HttpResponse:
     form = CalendarForm(request.POST or None, products=products)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        planned = calendar_plan(
-            store=store,
-            product=product_get_for_store(store=store, id=data["product"]),
-            days=data["days"],
-            posts_per_day=data["posts_per_day"],
-            platforms=data["platforms"],
-            start_date=data["start_date"],
-            actor=Actor.member(membership),
-        )
-        return redirect("social:calendar_preview", calendar_id=planned.pk)
+        actor = Actor.member(membership)
+        try:
+            if data["product"] == FROM_CATALOGUE:
+                from_catalogue = calendar_plan_from_catalogue(
+                    store=store,
+                    days=data["days"],
+                    posts_per_day=data["posts_per_day"],
+                    platforms=data["platforms"],
+                    start_date=data["start_date"],
+                    actor=actor,
+                )
+                planned = from_catalogue.calendar
+                messages.success(request, from_catalogue.message)
+            else:
+                planned = calendar_plan(
+                    store=store,
+                    product=product_get_for_store(store=store, id=data["product"]),
+                    days=data["days"],
+                    posts_per_day=data["posts_per_day"],
+                    platforms=data["platforms"],
+                    start_date=data["start_date"],
+                    actor=actor,
+                )
+        except ApplicationError as refusal:
+            form.add_error(None, refusal.message)  # shown on the form, with what the merchant entered
+        else:
+            return redirect("social:calendar_preview", calendar_id=planned.pk)
     status = 400 if form.errors else 200  # refused input answers 4xx, with the form showing why
     return render(request, "social/plan.html", {"form": form, "has_products": bool(products)}, status=status)
 

@@ -1,10 +1,15 @@
 """Read queries for tenancy. Anything a user reaches goes through a store the user is a member of."""
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, QuerySet, Value, When
-from django.http import Http404
+import datetime as dt
+from dataclasses import dataclass
 
-from stores.models import Membership, Product, Role, Store, StoreApiKey
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from stores.models import Membership, OrderLine, OrderStatus, Product, ProductStatus, Role, Store, StoreApiKey
 
 ROLE_ORDER = (Role.OWNER, Role.ADMIN, Role.MARKETER, Role.ANALYST)
 
@@ -68,3 +73,60 @@ def product_get_for_store(*, store: Store, id: int) -> Product:  # noqa: A002 - 
     if product is None:
         raise Http404("No such product.")
     return product
+
+
+BEST_SELLER_WINDOW_DAYS = 30
+# Orders that never were revenue do not make a product a best seller.
+NOT_SOLD_STATUSES = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    """A product and what it sold in a window: units and the revenue of those lines (minor units, its currency)."""
+
+    product: Product
+    units_sold: int
+    revenue_minor: int
+
+
+def products_best_sellers_in_stock(
+    *, store: Store, limit: int, days: int = BEST_SELLER_WINDOW_DAYS, now: dt.datetime | None = None
+) -> list[ProductSales]:
+    """The store's active, in-stock products ranked as best sellers: units sold in the last ``days`` (order lines
+    of orders placed since then, cancelled and refunded orders left out), ties by revenue of those lines, then the
+    newest product first; 0 units and revenue for a product that sold nothing.
+
+    One query, whatever the catalogue's size; at most ``limit`` products.
+    """
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    lines = OrderLine.objects.filter(store=store, product=OuterRef("pk"), order__created_at__gte=since).exclude(
+        order__status__in=NOT_SOLD_STATUSES
+    )
+    units = lines.values("product").annotate(total=Sum("quantity")).values("total")
+    revenue = (
+        lines.values("product")
+        .annotate(total=Sum(F("quantity") * F("unit_price_minor"), output_field=BigIntegerField()))
+        .values("total")
+    )
+    ranked = (
+        Product.objects.filter(store=store, status=ProductStatus.ACTIVE, inventory_quantity__gt=0)
+        .annotate(
+            units_sold=Coalesce(Subquery(units, output_field=BigIntegerField()), Value(0)),
+            revenue_minor=Coalesce(Subquery(revenue, output_field=BigIntegerField()), Value(0)),
+        )
+        .order_by("-units_sold", "-revenue_minor", "-created_at", "-pk")
+    )
+    return [
+        # Both numbers are annotations of the query, which the type checker does not know on Product.
+        ProductSales(
+            product=product,
+            units_sold=int(getattr(product, "units_sold")),  # noqa: B009
+            revenue_minor=int(getattr(product, "revenue_minor")),  # noqa: B009
+        )
+        for product in ranked[: max(limit, 0)]
+    ]
+
+
+def products_active_for_store(*, store: Store) -> QuerySet[Product]:
+    """The store's active products, by title: what a merchant may pick to advertise or plan (one query)."""
+    return Product.objects.filter(store=store, status=ProductStatus.ACTIVE).order_by("title", "pk")

@@ -1,6 +1,7 @@
 """State changes of the ads app, split by sub-domain; import from here."""
 
 from ads.services.creation import (
+    ad_settings_problems,
     campaign_create,
     campaign_create_with_creative,
     campaign_end_for,
@@ -8,6 +9,12 @@ from ads.services.creation import (
     last_day_range,
 )
 from ads.services.creation_push import CreationInterrupted, campaign_creation_failed, campaign_push_creation
+from ads.services.generated import (
+    CreativeDraft,
+    campaign_create_for_product,
+    creative_draft_for_product,
+    product_for_ads,
+)
 from ads.services.guardrails import (
     ad_settings_create,
     ad_settings_for_store,
@@ -37,6 +44,11 @@ from ads.services.transitions import (
 
 __all__ = [
     "CreationInterrupted",
+    "CreativeDraft",
+    "ad_settings_problems",
+    "campaign_create_for_product",
+    "creative_draft_for_product",
+    "product_for_ads",
     "PushOutcome",
     "TransitionRefused",
     "ad_settings_create",

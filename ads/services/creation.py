@@ -53,6 +53,15 @@ def _validate_creative(*, platform: str, creative: AdCreative, objective: str, s
             image_url=creative.image_url,
             video_id=creative.video_id,
         )
+    problems += ad_settings_problems(store=store, platform=platform, objective=objective)
+    if problems:
+        raise ApplicationError(" ".join(problems), code="invalid_creative")
+
+
+def ad_settings_problems(*, store: Store, platform: str, objective: str) -> list[str]:
+    """What the store's ads settings lack for a campaign of ``objective`` on ``platform`` (Meta's page, the
+    pixels of sales campaigns); [] when nothing. The page an ad speaks as is a setting, not part of a creative."""
+    problems = []
     ad_settings = ad_settings_for_store(store=store)
     if platform == META_ADS and not ad_settings.meta_page_id:
         problems.append("Set the Facebook page your Meta ads speak as in the ads settings.")
@@ -60,8 +69,7 @@ def _validate_creative(*, platform: str, creative: AdCreative, objective: str, s
         problems.append("Sales campaigns on Meta need the Meta pixel id in the ads settings.")
     if objective == SALES and platform == TIKTOK_ADS and not ad_settings.tiktok_pixel_id:
         problems.append("Sales campaigns on TikTok need the TikTok pixel id in the ads settings.")
-    if problems:
-        raise ApplicationError(" ".join(problems), code="invalid_creative")
+    return problems
 
 
 def last_day_range(*, store: Store, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:

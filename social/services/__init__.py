@@ -1,7 +1,13 @@
 """Services of the social app: planning, the post lifecycle, publishing and engagement sync."""
 
 from social.services.engagement import engagement_sync, posts_due_for_metrics
-from social.services.planning import calendar_plan, calendar_schedule_all
+from social.services.planning import (
+    CataloguePlan,
+    ChosenProduct,
+    calendar_plan,
+    calendar_plan_from_catalogue,
+    calendar_schedule_all,
+)
 from social.services.posts import (
     post_cancel,
     post_create,
@@ -26,9 +32,12 @@ from social.services.publishing import (
 from social.services.reconciliation import ReconcileResult, post_reconcile, posts_unconfirmed_due
 
 __all__ = [
+    "CataloguePlan",
+    "ChosenProduct",
     "PublishResult",
     "ReconcileResult",
     "calendar_plan",
+    "calendar_plan_from_catalogue",
     "calendar_schedule_all",
     "engagement_sync",
     "post_cancel",

@@ -135,25 +135,24 @@ def test_the_campaign_page_carries_its_chart_data_and_log(owner_client, campaign
     assert fragment.lstrip().startswith('<div id="campaign-body">')
 
 
-def test_the_new_campaign_form_creates_creative_and_campaign(owner_client, store, connections, ad_settings):
+def test_the_new_campaign_form_creates_creative_and_campaign(owner_client, store, connections, ad_settings, product):
     form = {
         "platform": META_ADS,
         "name": "Spring socks",
         "objective": "sales",
         "daily_budget": "40.00",
-        "link_url": "https://shop.example.com/products/sock-1",
-        "headlines": "Merino Trail Socks\nSoft on long hikes",
-        "descriptions": "Warm merino.",
-        "primary_text": "Back in stock.",
+        "product": str(product.pk),
     }
     assert owner_client.get("/ads/campaigns/new/").status_code == 200
     response = owner_client.post("/ads/campaigns/new/", form)
     campaign = AdCampaign.objects.get()
     assert response.status_code == 302
-    assert (campaign.daily_budget_minor, campaign.creative.headlines) == (
+    assert (campaign.daily_budget_minor, campaign.creative.product, campaign.creative.link_url) == (
         4000,
-        ["Merino Trail Socks", "Soft on long hikes"],
+        product,
+        product.url,
     )
+    assert campaign.creative.headlines[0] == product.title
     assert owner_client.post("/ads/campaigns/new/", form | {"daily_budget": ""}).status_code == 400
 
 
