@@ -41,7 +41,7 @@ from social.services import post_schedule
 from social.tasks import posts_publish_due_task
 from stores.models import ConnectionStatus, OAuthState, PlatformConnection, Role
 from tests.celery_worker import CeleryWorker
-from tests.factories import MembershipFactory, StoreFactory, UserFactory
+from tests.factories import MembershipFactory, ProductFactory, StoreFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
 # gunicorn's default access format, plus the atoms that would hold a secret if anything did.
@@ -247,6 +247,9 @@ def test_no_secret_reaches_any_log_after_a_connect_a_publish_and_a_campaign(serv
     ad_settings.meta_page_id, ad_settings.meta_pixel_id = "104000000000001", "880000000000001"
     ad_settings.daily_spend_cap_minor, ad_settings.max_campaign_daily_budget_minor = 50_000, 20_000
     ad_settings.save()
+    product = ProductFactory(
+        store=store, external_id="SOCK-1", title="Merino Trail Socks", url="https://shop.example.com/products/sock-1"
+    )
     merchant = Merchant(web.url)
     merchant.sign_in(owner.email)
 
@@ -284,10 +287,7 @@ def test_no_secret_reaches_any_log_after_a_connect_a_publish_and_a_campaign(serv
             "name": "Spring socks",
             "objective": "sales",
             "daily_budget": "40.00",
-            "link_url": "https://shop.example.com/products/sock-1",
-            "headlines": "Merino Trail Socks\nSoft on long hikes",
-            "descriptions": "Warm merino.",
-            "primary_text": "Back in stock.",
+            "product": str(product.pk),
         },
         allow_redirects=False,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from platforms.constants import SHOPIFY
 from platforms.errors import Rejected
-from platforms.shopify import mapping
+from platforms.shopify import mapping, webhook_bodies
 from platforms.store_records import (
     EVENT_CUSTOMERS_DATA_REQUEST,
     EVENT_CUSTOMERS_REDACT,
@@ -83,10 +83,10 @@ class ShopifyWebhooks:
 
     def _event(self, topic: str, payload: dict[str, Any], currency: str) -> StoreEvent:
         if topic in ORDER_TOPICS:
-            order = mapping.order_from_webhook(payload)
+            order = webhook_bodies.order_from_webhook(payload)
             return StoreEvent(kind=EVENT_ORDER, record=order, external_id=order.external_id)
         if topic == "refunds/create":
-            refund = mapping.refund_from_webhook(payload)
+            refund = webhook_bodies.refund_from_webhook(payload)
             order_id = mapping.gid("Order", payload.get("order_id"))
             if not order_id:
                 raise Rejected("Shopify sent a refund without its order.", platform=SHOPIFY)
@@ -94,7 +94,7 @@ class ShopifyWebhooks:
                 kind=EVENT_REFUND, record=refund, external_id=refund.external_id, order_external_id=order_id
             )
         if topic in PRODUCT_TOPICS:
-            product = mapping.product_from_webhook(payload, currency=currency)
+            product = webhook_bodies.product_from_webhook(payload, currency=currency)
             return StoreEvent(kind=EVENT_PRODUCT, record=product, external_id=product.external_id)
         if topic == "products/delete":
             product_id = mapping.gid("Product", payload.get("id"))
@@ -102,7 +102,7 @@ class ShopifyWebhooks:
                 raise Rejected("Shopify sent a product deletion without its id.", platform=SHOPIFY)
             return StoreEvent(kind=EVENT_PRODUCT_DELETED, external_id=product_id)
         if topic == "inventory_levels/update":
-            stock = mapping.inventory_from_webhook(payload)
+            stock = webhook_bodies.inventory_from_webhook(payload)
             return StoreEvent(kind=EVENT_INVENTORY, record=stock, external_id=stock.inventory_item_id)
         if topic == "app/uninstalled":
             return StoreEvent(kind=EVENT_UNINSTALLED, external_id=str(payload.get("myshopify_domain") or ""))
@@ -127,5 +127,5 @@ class ShopifyWebhooks:
             kind=kind,
             external_id=str(payload.get("shop_domain") or ""),
             customer_external_id=customer_id,
-            order_external_ids=mapping.order_gids(orders),
+            order_external_ids=webhook_bodies.order_gids(orders),
         )

@@ -12,14 +12,16 @@ from platforms.errors import Rejected
 from platforms.shopify.mapping import (
     customer_record,
     financial_status,
-    inventory_from_webhook,
     money_minor,
-    order_from_webhook,
     order_record,
-    product_from_webhook,
     product_record,
-    refund_from_webhook,
     shop_record,
+)
+from platforms.shopify.webhook_bodies import (
+    inventory_from_webhook,
+    order_from_webhook,
+    product_from_webhook,
+    refund_from_webhook,
 )
 from platforms.store_records import (
     ORDER_CANCELLED,
