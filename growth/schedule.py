@@ -69,6 +69,15 @@ SCHEDULES += [
         expires_seconds=240,
         why="Every stored delivery is processed even when its first task never ran.",
     ),
+    # Every 15 minutes: the store platforms' changes since the last sync, whatever a webhook missed (Shopify gives
+    # up on a delivery after its retries; WooCommerce never retries), and any history backfill still pending.
+    Schedule(
+        name="Reconcile store-platform data",
+        task="stores.tasks.store_syncs_due_task",
+        every_seconds=900,
+        expires_seconds=840,
+        why="The catalogue and orders match the store platform even when webhooks were lost.",
+    ),
 ]
 
 # Social publishing and engagement.

@@ -88,6 +88,12 @@ class StorePlatformDescriptor:
     webhook_topics: tuple[str, ...] = ()  # the topics the hub subscribes to
     kind: str = STORE
 
+    def oauth(self) -> Any:
+        """A fresh instance of the platform's sign-in flow (KeyError when it has none)."""
+        if self.oauth_class is None:
+            raise KeyError(f"{self.slug} has no sign-in flow")
+        return self.oauth_class()
+
     def client(self, *, access_token: str, account_id: str) -> Any:
         """The platform's store-data client for one store (``access_token`` is never logged)."""
         return self.client_class(access_token=access_token, account_id=account_id)

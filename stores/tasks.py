@@ -3,10 +3,19 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from platforms.errors import RateLimited, Transient
 from stores.commerce.ingest import UnknownOrder
+from stores.commerce.sync import (
+    store_backfill_step,
+    store_connections_to_sync,
+    store_sync_incremental,
+    store_sync_record_failure,
+    store_webhooks_register,
+)
 from stores.commerce.webhooks import webhook_deliveries_sweep, webhook_delivery_process
 from stores.connections.selectors import connections_due_for_refresh
 from stores.connections.services import (
@@ -16,6 +25,7 @@ from stores.connections.services import (
     oauth_states_purge,
 )
 from stores.idempotency import idempotency_keys_purge
+from stores.models import BackfillState, ConnectionStatus, PlatformConnection
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +98,58 @@ def store_webhook_process_task(delivery_pk: int) -> str:
 def store_webhooks_sweep_task() -> int:
     """Queue again deliveries still waiting past STORE_WEBHOOK_SWEEP_SECONDS (their task was lost)."""
     return webhook_deliveries_sweep()
+
+
+def _active_store_connection(connection_id: int) -> PlatformConnection | None:
+    return (
+        PlatformConnection.objects.select_related("store")
+        .filter(pk=connection_id, status=ConnectionStatus.ACTIVE)
+        .first()
+    )
+
+
+@shared_task(autoretry_for=(Transient, RateLimited), retry_backoff=10, retry_backoff_max=600, max_retries=8)
+def store_connection_start_task(connection_id: int) -> str:
+    """A store platform was just connected: subscribe its webhooks, bring the catalogue and recent changes in, and
+    start the history backfill. Each step is idempotent, so a retry after a failure repeats none of its effects."""
+    connection = _active_store_connection(connection_id)
+    if connection is None:
+        return "inactive"
+    address = settings.SITE_URL.rstrip("/") + reverse(f"store-webhook-{connection.platform}")
+    store_webhooks_register(connection=connection, address=address)
+    store_sync_incremental(connection=connection)
+    store_backfill_task.delay(connection_id)
+    return "started"
+
+
+@shared_task(autoretry_for=(Transient, RateLimited), retry_backoff=10, retry_backoff_max=600, max_retries=12)
+def store_backfill_task(connection_id: int) -> str:
+    """Move the history backfill on; while the platform prepares it, look again in STORE_BACKFILL_POLL_SECONDS."""
+    connection = _active_store_connection(connection_id)
+    if connection is None:
+        return "inactive"
+    state = store_backfill_step(connection=connection)
+    if state == BackfillState.RUNNING:
+        store_backfill_task.apply_async((connection_id,), countdown=settings.STORE_BACKFILL_POLL_SECONDS)
+    return str(state)
+
+
+@shared_task(expires=240)
+def store_syncs_due_task() -> int:
+    """Reconcile every active store connection with its platform (what a webhook missed); one failing store is
+    recorded on its sync and the others go on."""
+    synced = 0
+    for connection_id in store_connections_to_sync():
+        connection = _active_store_connection(connection_id)
+        if connection is None:
+            continue
+        try:
+            store_sync_incremental(connection=connection)
+            if connection.store_sync.backfill_status != BackfillState.DONE:
+                store_backfill_step(connection=connection)
+        except Exception as error:  # noqa: BLE001 - recorded on that store's sync; the loop goes on
+            logger.warning("store sync failed", extra={"connection": connection_id, "error": type(error).__name__})
+            store_sync_record_failure(connection_id=connection_id, error=error)
+            continue
+        synced += 1
+    return synced

@@ -14,6 +14,7 @@ urlpatterns = [
         connection_views.connection_disconnect_view,
         name="connection_disconnect",
     ),
+    path("connections/shopify/install/", connection_views.shopify_connect, name="shopify_connect"),
     path("connections/<slug:platform>/connect/", connection_views.connection_connect, name="connection_connect"),
     path("connections/<slug:platform>/callback/", connection_views.connection_callback, name="connection_callback"),
     path("<slug:store_slug>/switch/", views.store_switch, name="switch"),

@@ -56,7 +56,8 @@ def webhook_reader(platform: str) -> StoreWebhookReader:
     """The webhook reader of store platform ``platform`` from its descriptor (KeyError for another slug)."""
     if platform not in STORE_PLATFORMS:
         raise KeyError(platform)
-    return registry.store_platform(platform).webhooks  # type: ignore[attr-defined, no-any-return]
+    reader: StoreWebhookReader = registry.store_platform(platform).webhooks
+    return reader
 
 
 def _signing_secret(connection: PlatformConnection) -> str:
@@ -240,7 +241,9 @@ def webhook_delivery_process(*, delivery_id: int) -> str:
         delivery.attempts += 1
         try:
             with transaction.atomic():
-                event = webhook_reader(delivery.platform).read(topic=delivery.topic, body=delivery.body.encode())
+                event = webhook_reader(delivery.platform).read(
+                    topic=delivery.topic, body=delivery.body.encode(), currency=delivery.store.currency
+                )
                 delivery.status = _apply(delivery, event)
             delivery.processed_at, delivery.last_error = timezone.now(), ""
         except (ingest.UnknownOrder, Transient, RateLimited) as error:

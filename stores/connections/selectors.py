@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, PLATFORM_NAMES
+from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, PLATFORM_NAMES, STORE_PLATFORMS
 from platforms.registry import PLATFORMS
 from stores.models import ConnectionStatus, OAuthState, PlatformConnection, Store
 
@@ -81,7 +81,9 @@ def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dic
     warn = now + dt.timedelta(days=settings.CONNECTION_EXPIRY_WARNING_DAYS)
     rows = []
     for connection in connections_for_store(store=store):
-        renewable = PLATFORMS[connection.platform].oauth_class.refreshable
+        # A store platform's access renews itself: Shopify's expiring token by its refresh token, WooCommerce's keys
+        # do not expire.
+        renewable = connection.platform in STORE_PLATFORMS or PLATFORMS[connection.platform].oauth_class.refreshable
         expires_at = connection.access_token_expires_at if not renewable else connection.refresh_token_expires_at
         ok = None
         if connection.last_success_at or connection.last_failure_at:
@@ -104,9 +106,14 @@ def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dic
         for slug in ALL_PLATFORMS
         if slug not in connected or slug in AD_PLATFORMS
     ]
+    store_platforms = [
+        {"slug": slug, "name": PLATFORM_NAMES[slug], "connected": slug in connected} for slug in STORE_PLATFORMS
+    ]
     return {
         "connections": rows,
         "available_platforms": available,
+        "store_platforms": store_platforms,
+        "store_connected": any(p["connected"] for p in store_platforms),
         "attention_count": sum(1 for row in rows if row.needs_reconnect or row.expires_soon),
     }
 

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from platforms.constants import PLATFORM_NAMES
+from platforms.constants import PLATFORM_NAMES, SHOPIFY, STORE_PLATFORMS
 from platforms.registry import PLATFORMS
 from stores.actors import Actor
 from stores.connections.selectors import connection_get_for_store, connections_overview, oauth_pending_pick_get
@@ -22,6 +22,7 @@ from stores.connections.services import (
     connection_pick_ad_account,
     disconnect_message,
 )
+from stores.connections.services.store_consent import shopify_connection_begin, shopify_connection_complete
 from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
 from stores.models import Membership
@@ -79,6 +80,8 @@ def connection_connect(request: HttpRequest, platform: str) -> HttpResponse:
 @ratelimit(key="ip", rate=lambda group, request: settings.OAUTH_CALLBACK_RATE, block=True)
 def connection_callback(request: HttpRequest, platform: str) -> HttpResponse:
     """The platform sends the merchant back here; every outcome ends on the hub with a message."""
+    if platform in STORE_PLATFORMS:
+        return _store_callback(request, platform)
     if platform not in PLATFORMS:
         raise Http404("No such platform.")
     try:
@@ -144,3 +147,42 @@ def connection_disconnect_view(request: HttpRequest, connection_id: int) -> Http
     if request.htmx:
         return render(request, "stores/connections.html#connections-panel", connections_overview(store=store))
     return redirect("stores:connections")
+
+
+# -- store platforms -----------------------------------------------------------------------------------------
+
+
+def _store_callback(request: HttpRequest, platform: str) -> HttpResponse:
+    if platform != SHOPIFY:
+        raise Http404("No such store platform.")
+    try:
+        connection = shopify_connection_complete(user=request.user, params=request.GET.dict())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("stores:connections")
+    messages.success(
+        request,
+        f"Shopify is connected: {connection.external_account_name}. Its products and orders are being brought in.",
+    )
+    return redirect("stores:connections")
+
+
+@require_POST
+@store_member_required(write=True)
+def shopify_connect(request: HttpRequest) -> HttpResponse:
+    """Start installing Growth Hub on the merchant's Shopify shop: off to Shopify's install page."""
+    try:
+        url = shopify_connection_begin(
+            store=_member(request).store,
+            user=request.user,
+            shop=request.POST.get("account", "")[:500],
+            redirect_uri=callback_uri(request, SHOPIFY),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("stores:connections")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

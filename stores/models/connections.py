@@ -134,6 +134,9 @@ class OAuthState(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="oauth_states")
     platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
     redirect_target = models.CharField(max_length=200, blank=True)
+    # The store account the consent is for, as the merchant typed it (normalised): a Shopify shop domain. The
+    # callback must name the same one. Empty for the seven platforms, whose account is whoever signs in.
+    account_hint = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

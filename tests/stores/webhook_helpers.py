@@ -39,7 +39,7 @@ class FakeStoreWebhookReader:
     def is_unsigned_ping(self, *, headers: Mapping[str, str], body: bytes) -> bool:
         return SIGNATURE not in headers and body.startswith(b"webhook_id=")
 
-    def read(self, *, topic: str, body: bytes) -> records.StoreEvent:
+    def read(self, *, topic: str, body: bytes, currency: str = "") -> records.StoreEvent:
         data = json.loads(body)
         if topic == "orders/create":
             return records.StoreEvent(

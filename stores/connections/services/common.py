@@ -8,8 +8,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from prometheus_client import Counter
 
+from platforms.constants import PLATFORM_NAMES, STORE_PLATFORMS
 from platforms.oauth import OAuthPlatform, TokenSet
-from platforms.registry import PLATFORMS, oauth_platform
+from platforms.registry import PLATFORMS, oauth_platform, store_platform
 from stores.actors import Actor, ActorKind
 from stores.exceptions import ApplicationError
 from stores.hooks import connection_status_changed
@@ -41,6 +42,29 @@ def platform_spec(slug: str) -> OAuthPlatform:
     if slug not in PLATFORMS:
         raise ApplicationError("That platform is not supported.", code="unknown_platform")
     return oauth_platform(slug)
+
+
+class StoreGrant:
+    """A store platform's grant for one account (a Shopify shop), in the shape the connection services renew and
+    revoke with: Shopify's token endpoint is the shop's own, so its renewal needs the shop."""
+
+    def __init__(self, connection: PlatformConnection) -> None:
+        self._oauth = store_platform(connection.platform).oauth()
+        self._account = connection.external_account_id
+        self.name = PLATFORM_NAMES[connection.platform]
+        self.refreshable = bool(getattr(self._oauth, "refreshable", False))
+        self.can_revoke = bool(getattr(self._oauth, "can_revoke", False))
+
+    def refresh(self, *, access_token: str, refresh_token: str) -> TokenSet:
+        tokens: TokenSet = self._oauth.refresh(shop=self._account, refresh_token=refresh_token)
+        return tokens
+
+
+def connection_spec(connection: PlatformConnection) -> OAuthPlatform | StoreGrant:
+    """What renews and revokes ``connection``'s grant: its platform's OAuth spec, or its store platform's grant."""
+    if connection.platform in STORE_PLATFORMS:
+        return StoreGrant(connection)
+    return oauth_platform(connection.platform)
 
 
 def expires_at(seconds: int | None, *, now: dt.datetime) -> dt.datetime | None:

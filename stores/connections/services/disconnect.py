@@ -7,10 +7,10 @@ from django.db import transaction
 
 from platforms.constants import PLATFORM_NAMES
 from platforms.errors import PlatformError
-from platforms.registry import oauth_platform
+from platforms.oauth import OAuthPlatform
 from stores.actors import Actor
 from stores.connections.selectors import connection_grant_shared
-from stores.connections.services.common import OAUTH_CONNECTIONS, event_record, status_changed
+from stores.connections.services.common import OAUTH_CONNECTIONS, connection_spec, event_record, status_changed
 from stores.models import ConnectionEventKind, ConnectionStatus, PlatformConnection
 
 
@@ -30,11 +30,11 @@ def connection_disconnect(*, connection: PlatformConnection, actor: Actor) -> Di
     The revoke is skipped when another connection (this store's or another's) rests on the same platform grant:
     the tokens are only forgotten here, and a ``grant_kept`` event says why. Returns what became of the grant.
     """
-    spec = oauth_platform(connection.platform)
+    spec = connection_spec(connection)
     failure = ""
     if connection.access_token_encrypted and connection_grant_shared(connection=connection):
         outcome = DisconnectOutcome.GRANT_KEPT
-    elif connection.access_token_encrypted and spec.can_revoke:
+    elif connection.access_token_encrypted and isinstance(spec, OAuthPlatform) and spec.can_revoke:
         try:
             spec.revoke(access_token=connection.access_token, refresh_token=connection.refresh_token)
             outcome = DisconnectOutcome.REVOKED

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from platforms.errors import AuthExpired, PlatformError, RateLimited, Rejected, Transient
 from platforms.oauth import TokenSet
-from platforms.registry import PLATFORMS, oauth_platform
+from platforms.registry import PLATFORMS
 from stores.actors import Actor
 from stores.connections.services.common import (
     CONNECTION,
@@ -19,6 +19,7 @@ from stores.connections.services.common import (
     OAUTH_CONNECTIONS,
     TOKEN_REFRESH,
     apply_tokens,
+    connection_spec,
     event_record,
     hub_url,
     status_changed,
@@ -136,7 +137,7 @@ def connection_refresh(*, connection_id: int, actor: Actor = TOKEN_REFRESH) -> P
     connection = PlatformConnection.objects.filter(pk=connection_id, status=ConnectionStatus.ACTIVE).first()
     if connection is None:
         return None
-    spec = oauth_platform(connection.platform)
+    spec = connection_spec(connection)
     now = timezone.now()
     if not spec.refreshable:
         if connection.access_token_expires_at and connection.access_token_expires_at <= now:

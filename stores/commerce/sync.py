@@ -1,0 +1,216 @@
+"""Bring a store platform's data in: the history backfill (Shopify's bulk operation) and the incremental sync by
+``updated_at`` that also reconciles whatever a webhook missed.
+
+Every record is written by its own ``stores.commerce.ingest`` call (one transaction each, idempotent, never older
+over newer), so a crash or a retry at any point loses nothing and writes nothing twice: a re-run reads the same
+records again and the ingest leaves what is already current alone. One record the hub refuses is recorded on the
+sync (``last_error``) and the rest go on.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from platforms.constants import STORE_PLATFORMS
+from platforms.registry import store_platform
+from stores.commerce import ingest
+from stores.exceptions import ApplicationError
+from stores.models import BackfillState, ConnectionStatus, PlatformConnection, StoreSync
+
+logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+
+@dataclass
+class SyncOutcome:
+    """What one sync pass wrote, and the records it had to refuse (their ids and why)."""
+
+    products: int = 0
+    customers: int = 0
+    orders: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def store_client(*, connection: PlatformConnection) -> Any:
+    """The store-platform client acting for ``connection`` (its token decrypted here, never logged)."""
+    return store_platform(connection.platform).client(
+        access_token=connection.access_token, account_id=connection.external_account_id
+    )
+
+
+def store_sync_get(*, connection: PlatformConnection) -> StoreSync:
+    sync, _ = StoreSync.objects.get_or_create(connection=connection, defaults={"store_id": connection.store_id})
+    return sync
+
+
+def _apply_each(
+    items: Iterable[R],
+    write: Callable[[R], object],
+    *,
+    outcome: SyncOutcome,
+    updated: Callable[[R], dt.datetime | None],
+) -> tuple[int, dt.datetime | None]:
+    """Write every record, isolating refusals; return how many were written and the newest updated_at seen."""
+    written, newest = 0, None
+    for item in items:
+        try:
+            write(item)
+        except ApplicationError as exc:
+            outcome.refused.append(f"{getattr(item, 'external_id', '?')}: {exc.message}"[:300])
+            continue
+        written += 1
+        moment = updated(item)
+        if moment is not None and (newest is None or moment > newest):
+            newest = moment
+    return written, newest
+
+
+def store_sync_incremental(*, connection: PlatformConnection, client: Any = None) -> SyncOutcome:
+    """Read what changed at the platform since the watermarks (everything, the first time) and write it.
+
+    Raises ``platforms.errors`` for the platform's failures (the task retries Transient / RateLimited); the
+    watermarks move only past what was written, so a failure halfway re-reads from where it stood.
+    """
+    client = client or store_client(connection=connection)
+    sync = store_sync_get(connection=connection)
+    store = connection.store
+    outcome = SyncOutcome()
+    outcome.products, products_newest = _apply_each(
+        client.products(updated_since=sync.products_synced_through),
+        lambda record: ingest.product_upsert(store=store, connection=connection, record=record),
+        outcome=outcome,
+        updated=lambda record: record.updated_at,
+    )
+    _watermark(sync, "products_synced_through", products_newest)
+    outcome.customers, customers_newest = _apply_each(
+        client.customers(updated_since=sync.customers_synced_through),
+        lambda record: ingest.customer_upsert(store=store, connection=connection, record=record),
+        outcome=outcome,
+        updated=lambda record: record.updated_at,
+    )
+    _watermark(sync, "customers_synced_through", customers_newest)
+    outcome.orders, orders_newest = _apply_each(
+        client.orders(updated_since=sync.orders_synced_through),
+        lambda record: ingest.order_upsert(store=store, connection=connection, record=record),
+        outcome=outcome,
+        updated=lambda record: record.updated_at,
+    )
+    _watermark(sync, "orders_synced_through", orders_newest)
+    sync.last_synced_at = timezone.now()
+    sync.last_error = "; ".join(outcome.refused)[:2000]
+    sync.save(update_fields=["last_synced_at", "last_error"])
+    logger.info(
+        "store sync",
+        extra={"connection": connection.pk, "products": outcome.products, "orders": outcome.orders},
+    )
+    return outcome
+
+
+def _watermark(sync: StoreSync, field_name: str, newest: dt.datetime | None) -> None:
+    current = getattr(sync, field_name)
+    if newest is not None and (current is None or newest > current):
+        setattr(sync, field_name, newest)
+        sync.save(update_fields=[field_name])
+
+
+def store_backfill_step(*, connection: PlatformConnection, client: Any = None) -> str:
+    """Move the history backfill one step: start it, look at it, or write it once the platform has it ready.
+
+    Returns the backfill's state after the step (``BackfillState``); RUNNING means "look again shortly". Safe to
+    repeat after a crash: a started operation is looked up by its id, and a half-written history is written again
+    (records already current are left alone).
+    """
+    client = client or store_client(connection=connection)
+    sync = store_sync_get(connection=connection)
+    if sync.backfill_status == BackfillState.DONE:
+        return sync.backfill_status
+    if not sync.backfill_operation_id or sync.backfill_status == BackfillState.FAILED:
+        status = client.backfill_start()
+        _backfill_save(sync, operation_id=status.operation_id, state=BackfillState.RUNNING, started=True)
+    else:
+        status = client.backfill_status(sync.backfill_operation_id)
+    if not status.finished:
+        return BackfillState.RUNNING
+    if status.status != "COMPLETED":
+        _backfill_save(sync, state=BackfillState.FAILED, error=f"{status.status} {status.error_code}".strip())
+        return BackfillState.FAILED
+    _backfill_save(sync, state=BackfillState.INGESTING)
+    outcome = SyncOutcome()
+    outcome.orders, newest = _apply_each(
+        client.backfill_orders(status),
+        lambda record: ingest.order_upsert(store=connection.store, connection=connection, record=record),
+        outcome=outcome,
+        updated=lambda record: record.updated_at,
+    )
+    sync.refresh_from_db()
+    _watermark(sync, "orders_synced_through", newest)
+    _backfill_save(sync, state=BackfillState.DONE, error="; ".join(outcome.refused)[:2000], finished=True)
+    return BackfillState.DONE
+
+
+def _backfill_save(
+    sync: StoreSync,
+    *,
+    state: str,
+    operation_id: str | None = None,
+    error: str = "",
+    started: bool = False,
+    finished: bool = False,
+) -> None:
+    sync.backfill_status = state
+    sync.backfill_error = error
+    fields = ["backfill_status", "backfill_error"]
+    if operation_id is not None:
+        sync.backfill_operation_id = operation_id
+        fields.append("backfill_operation_id")
+    if started:
+        sync.backfill_started_at = timezone.now()
+        fields.append("backfill_started_at")
+    if finished:
+        sync.backfill_finished_at = timezone.now()
+        fields.append("backfill_finished_at")
+    sync.save(update_fields=fields)
+
+
+def store_webhooks_register(*, connection: PlatformConnection, address: str, client: Any = None) -> list[str]:
+    """Subscribe the platform's webhooks for ``connection`` to ``address`` (already subscribed topics are kept)."""
+    client = client or store_client(connection=connection)
+    return list(client.webhooks_register(address=address, secret=connection.webhook_secret))
+
+
+def store_connections_to_sync() -> list[int]:
+    """Active store-platform connections: the periodic reconciliation reads each one."""
+    return list(
+        PlatformConnection.objects.filter(status=ConnectionStatus.ACTIVE, platform__in=STORE_PLATFORMS)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def store_sync_record_failure(*, connection_id: int, error: Exception) -> None:
+    """A sync of this connection failed (the loop goes on with the others): kept on its sync row."""
+    connection = PlatformConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return
+    sync = store_sync_get(connection=connection)
+    sync.last_error = (getattr(error, "message", "") or type(error).__name__)[:2000]
+    sync.save(update_fields=["last_error"])
+
+
+__all__ = [
+    "SyncOutcome",
+    "store_backfill_step",
+    "store_client",
+    "store_connections_to_sync",
+    "store_sync_get",
+    "store_sync_incremental",
+    "store_sync_record_failure",
+    "store_webhooks_register",
+]
