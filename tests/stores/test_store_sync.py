@@ -1,0 +1,282 @@
+"""Bringing a store platform's data in: incremental sync by updated_at, the bulk history backfill, the tasks.
+
+The platform client here is an in-memory one speaking the ``StoreDataClient`` protocol, so each test can say exactly
+what the platform answers and fail it halfway; the HTTP side is proven by the Shopify client and round-trip tests.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from platforms.errors import Transient
+from platforms.store_records import BackfillStatus, CustomerRecord, OrderRecord, ProductRecord, ShopRecord
+from stores import tasks
+from stores.commerce import sync
+from stores.models import BackfillState, ConnectionStatus, Customer, Order, Product, StoreSync
+from tests.factories import StoreFactory
+from tests.stores.commerce_helpers import PLACED, customer_record, order_record, product_record, store_connection
+
+pytestmark = pytest.mark.django_db
+
+
+class PlatformStore:
+    """What one store platform holds, and what the hub asked of it."""
+
+    def __init__(
+        self,
+        *,
+        products: list[ProductRecord] | None = None,
+        customers: list[CustomerRecord] | None = None,
+        orders: list[OrderRecord] | None = None,
+        history: list[OrderRecord] | None = None,
+        polls_until_ready: int = 1,
+        bulk_outcome: str = "COMPLETED",
+    ) -> None:
+        self.products_held = products or []
+        self.customers_held = customers or []
+        self.orders_held = orders or []
+        self.history = history or []
+        self.polls_until_ready = polls_until_ready
+        self.bulk_outcome = bulk_outcome
+        self.asked: list[tuple[str, object]] = []
+        self.fail_orders_with: Exception | None = None
+        self.operations_started = 0
+        self.webhook_addresses: list[str] = []
+
+    @staticmethod
+    def _since(records: list, updated_since: dt.datetime | None) -> list:
+        return [record for record in records if updated_since is None or record.updated_at > updated_since]
+
+    def shop(self) -> ShopRecord:
+        return ShopRecord(
+            external_id="gid://shopify/Shop/1", name="Trail Socks", currency="USD", timezone="UTC", domain="x"
+        )
+
+    def products(self, *, updated_since: dt.datetime | None = None) -> Iterator[ProductRecord]:
+        self.asked.append(("products", updated_since))
+        yield from self._since(self.products_held, updated_since)
+
+    def customers(self, *, updated_since: dt.datetime | None = None) -> Iterator[CustomerRecord]:
+        self.asked.append(("customers", updated_since))
+        yield from self._since(self.customers_held, updated_since)
+
+    def orders(self, *, updated_since: dt.datetime | None = None) -> Iterator[OrderRecord]:
+        self.asked.append(("orders", updated_since))
+        for record in self._since(self.orders_held, updated_since):
+            if self.fail_orders_with is not None:
+                raise self.fail_orders_with
+            yield record
+
+    def order(self, external_id: str) -> OrderRecord | None:
+        return next((record for record in self.orders_held if record.external_id == external_id), None)
+
+    def backfill_start(self) -> BackfillStatus:
+        self.operations_started += 1
+        return BackfillStatus(operation_id=f"gid://shopify/BulkOperation/{self.operations_started}", status="RUNNING")
+
+    def backfill_status(self, operation_id: str) -> BackfillStatus:
+        self.asked.append(("backfill_status", operation_id))
+        self.polls_until_ready -= 1
+        if self.polls_until_ready > 0:
+            return BackfillStatus(operation_id=operation_id, status="RUNNING")
+        return BackfillStatus(
+            operation_id=operation_id,
+            status=self.bulk_outcome,
+            error_code="ACCESS_DENIED" if self.bulk_outcome == "FAILED" else "",
+            url="https://storage.example.com/result.jsonl",
+        )
+
+    def backfill_orders(self, status: BackfillStatus) -> Iterator[OrderRecord]:
+        self.asked.append(("backfill_orders", status.operation_id))
+        yield from self.history
+
+    def webhooks_register(self, *, address: str, secret: str = "") -> list[str]:
+        self.webhook_addresses.append(address)
+        return ["orders/create", "app/uninstalled"]
+
+
+def later(minutes: int) -> dt.datetime:
+    return PLACED + dt.timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def connection():
+    return store_connection(StoreFactory())
+
+
+@pytest.fixture
+def platform_stores(monkeypatch) -> dict[int, PlatformStore]:
+    """The platform each connection's client reads (by connection id): the tasks build their clients through it."""
+    held: dict[int, PlatformStore] = {}
+    monkeypatch.setattr(sync, "store_client", lambda *, connection: held[connection.pk])
+    return held
+
+
+def test_the_first_sync_reads_everything_and_the_next_only_what_changed_since(connection):
+    # given a platform holding a product, a customer and two orders updated at different times
+    platform = PlatformStore(
+        products=[product_record(updated_at=later(5))],
+        customers=[customer_record(updated_at=later(3))],
+        orders=[
+            order_record(external_id="gid://shopify/Order/1", name="#1", updated_at=later(10)),
+            order_record(external_id="gid://shopify/Order/2", name="#2", updated_at=later(20)),
+        ],
+    )
+
+    # when the hub syncs twice
+    first = sync.store_sync_incremental(connection=connection, client=platform)
+    platform.asked.clear()
+    second = sync.store_sync_incremental(connection=connection, client=platform)
+
+    # then the first pass wrote everything and moved each watermark to the newest record it wrote
+    assert (first.products, first.customers, first.orders, first.refused) == (1, 1, 2, [])
+    stored = StoreSync.objects.get(connection=connection)
+    assert (stored.products_synced_through, stored.customers_synced_through, stored.orders_synced_through) == (
+        later(5),
+        later(3),
+        later(20),
+    )
+    # and the second asked only for what changed since, found nothing and wrote nothing twice
+    assert platform.asked == [("products", later(5)), ("customers", later(3)), ("orders", later(20))]
+    assert (second.products, second.customers, second.orders) == (0, 0, 0)
+    assert (Product.objects.count(), Customer.objects.count(), Order.objects.count()) == (1, 1, 2)
+    assert stored.last_synced_at is not None and stored.last_error == ""
+
+
+def test_a_record_the_hub_refuses_is_recorded_and_the_others_are_written(connection):
+    # given two orders of which one has an unknown financial status
+    platform = PlatformStore(
+        orders=[
+            order_record(external_id="gid://shopify/Order/1", financial_status="haunted", updated_at=later(1)),
+            order_record(external_id="gid://shopify/Order/2", name="#2", updated_at=later(2)),
+        ]
+    )
+
+    # when the hub syncs
+    outcome = sync.store_sync_incremental(connection=connection, client=platform)
+
+    # then the good order is written and the refusal is kept on the sync with the order's id and reason
+    assert list(Order.objects.values_list("external_id", flat=True)) == ["gid://shopify/Order/2"]
+    refusal = "gid://shopify/Order/1: Order gid://shopify/Order/1: unknown financial status 'haunted'."
+    assert outcome.refused == [refusal]
+    assert StoreSync.objects.get(connection=connection).last_error == outcome.refused[0]
+
+
+def test_a_platform_failure_halfway_keeps_what_was_written_and_the_retry_goes_on_from_there(connection):
+    # given a platform whose orders page fails after the catalogue was read
+    platform = PlatformStore(
+        products=[product_record(updated_at=later(5))],
+        orders=[order_record(updated_at=later(9))],
+    )
+    platform.fail_orders_with = Transient("Shopify answered 503.")
+
+    # when the hub syncs, fails, and syncs again once the platform is back
+    with pytest.raises(Transient):
+        sync.store_sync_incremental(connection=connection, client=platform)
+    after_failure = StoreSync.objects.get(connection=connection)
+    platform.fail_orders_with = None
+    platform.asked.clear()
+    sync.store_sync_incremental(connection=connection, client=platform)
+
+    # then the products' watermark had moved and the orders' had not, so the retry read only the orders again
+    assert (after_failure.products_synced_through, after_failure.orders_synced_through) == (later(5), None)
+    assert platform.asked == [("products", later(5)), ("customers", None), ("orders", None)]
+    assert (Product.objects.count(), Order.objects.count()) == (1, 1)
+
+
+def test_the_backfill_starts_once_is_polled_then_writes_the_history_and_is_done(connection):
+    # given a platform whose bulk operation needs two looks before it is ready
+    history = [
+        order_record(external_id="gid://shopify/Order/7", name="#7", updated_at=later(30)),
+        order_record(external_id="gid://shopify/Order/8", name="#8", updated_at=later(40)),
+    ]
+    platform = PlatformStore(history=history, polls_until_ready=2)
+
+    # when the backfill is stepped until it is done, and once more
+    states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(3)]
+    sync.store_backfill_step(connection=connection, client=platform)
+
+    # then one operation was started and looked up by its id, the history written once, the watermark moved
+    assert states == [BackfillState.RUNNING, BackfillState.RUNNING, BackfillState.DONE]
+    assert platform.operations_started == 1
+    assert [entry for entry in platform.asked if entry[0] == "backfill_orders"] == [
+        ("backfill_orders", "gid://shopify/BulkOperation/1")
+    ]
+    stored = StoreSync.objects.get(connection=connection)
+    assert (stored.backfill_status, stored.backfill_operation_id, stored.orders_synced_through) == (
+        BackfillState.DONE,
+        "gid://shopify/BulkOperation/1",
+        later(40),
+    )
+    assert stored.backfill_started_at is not None and stored.backfill_finished_at is not None
+    assert Order.objects.count() == 2
+
+
+def test_a_failed_bulk_operation_is_recorded_and_the_next_step_starts_a_new_one(connection):
+    # given a platform whose first bulk operation fails
+    platform = PlatformStore(polls_until_ready=0, bulk_outcome="FAILED")
+    sync.store_backfill_step(connection=connection, client=platform)
+
+    # when the platform is healthy again and the backfill is stepped twice
+    assert sync.store_backfill_step(connection=connection, client=platform) == BackfillState.FAILED
+    failed = StoreSync.objects.get(connection=connection)
+    platform.bulk_outcome, platform.polls_until_ready = "COMPLETED", 2
+    assert sync.store_backfill_step(connection=connection, client=platform) == BackfillState.RUNNING
+
+    # then the failure was kept with the platform's code, and a second operation replaced the first
+    assert (failed.backfill_status, failed.backfill_error) == (BackfillState.FAILED, "FAILED ACCESS_DENIED")
+    assert platform.operations_started == 2
+    assert StoreSync.objects.get(connection=connection).backfill_operation_id == "gid://shopify/BulkOperation/2"
+
+
+def test_the_start_task_subscribes_webhooks_syncs_and_backfills(connection, platform_stores, settings):
+    # given a just-connected store whose platform holds a product and a history of one order
+    settings.SITE_URL = "https://hub.example.org/"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    platform_stores[connection.pk] = PlatformStore(
+        products=[product_record()], history=[order_record()], polls_until_ready=2
+    )
+
+    # when the start task runs (eagerly: the backfill's polls run at once)
+    assert tasks.store_connection_start_task.delay(connection.pk).get() == "started"
+
+    # then the webhooks point at the hub's Shopify endpoint and catalogue and history are in the store
+    assert platform_stores[connection.pk].webhook_addresses == ["https://hub.example.org/webhooks/shopify/"]
+    assert (Product.objects.count(), Order.objects.count()) == (1, 1)
+    assert StoreSync.objects.get(connection=connection).backfill_status == BackfillState.DONE
+
+
+def test_the_start_task_does_nothing_for_a_connection_no_longer_active(connection, platform_stores):
+    # given a store connection that was revoked before its task ran
+    connection.status = ConnectionStatus.REVOKED
+    connection.save(update_fields=["status"])
+
+    # when the tasks run, then they touch nothing (no client is even built)
+    assert tasks.store_connection_start_task(connection.pk) == "inactive"
+    assert tasks.store_backfill_task(connection.pk) == "inactive"
+    assert not StoreSync.objects.exists()
+
+
+def test_the_reconciliation_survives_one_failing_store_and_syncs_the_others(platform_stores):
+    # given two active store connections, the first of whose platforms is down, and a revoked one
+    failing, healthy = store_connection(StoreFactory()), store_connection(StoreFactory(), account="b.myshopify.com")
+    revoked = store_connection(StoreFactory(), account="c.myshopify.com")
+    revoked.status = ConnectionStatus.REVOKED
+    revoked.save(update_fields=["status"])
+    platform_stores[failing.pk] = PlatformStore(orders=[order_record()])
+    platform_stores[failing.pk].fail_orders_with = Transient("Shopify answered 503.")
+    platform_stores[healthy.pk] = PlatformStore(
+        orders=[order_record(external_id="gid://shopify/Order/9")], history=[], polls_until_ready=0
+    )
+
+    # when the periodic reconciliation runs
+    synced = tasks.store_syncs_due_task()
+
+    # then the healthy store got its order and its backfill was started, and the failure is kept on the other's sync
+    assert synced == 1
+    assert list(Order.objects.values_list("store_id", flat=True)) == [healthy.store_id]
+    assert StoreSync.objects.get(connection=healthy).backfill_status == BackfillState.RUNNING
+    assert platform_stores[healthy.pk].operations_started == 1
+    assert StoreSync.objects.get(connection=failing).last_error == "Shopify answered 503."
+    assert not StoreSync.objects.filter(connection=revoked).exists()
