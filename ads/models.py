@@ -219,6 +219,9 @@ class AdCampaign(models.Model):
     # ``status`` and ``daily_budget_minor`` above are what the merchant wants; the spend cap counts the larger.
     platform_status = models.CharField(max_length=16, choices=PlatformStatus.choices, blank=True)
     platform_daily_budget_minor = models.BigIntegerField(null=True, blank=True)
+    # The raises written above before they were sent and not yet answered ("activate", "budget", comma-separated):
+    # they count as delivering for the cap, but are sent again until the platform confirms them.
+    unconfirmed_raise = models.CharField(max_length=32, blank=True)
     # The outbox of this campaign: when its creation or its pending changes are next due to be pushed. The task
     # that recorded them (or its retry) pushes them then; the minute sweep hands a campaign to a worker again once
     # this is ADS_OUTBOX_DEADLINE_SECONDS past, so a lost broker message delays a change but never loses it.
@@ -270,11 +273,14 @@ class AdCampaign(models.Model):
             return "archiving"
         if self.status == CampaignStatus.PAUSED and self.platform_status != PlatformStatus.PAUSED:
             return "pausing"
-        if self.status == CampaignStatus.ACTIVE and self.platform_status != PlatformStatus.ACTIVE:
+        unconfirmed = self.unconfirmed_raise.split(",")
+        activated = self.platform_status == PlatformStatus.ACTIVE and "activate" not in unconfirmed
+        if self.status == CampaignStatus.ACTIVE and not activated:
             return "activating"
         live = (CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
         known_budget = self.platform_daily_budget_minor is not None
-        if self.status in live and known_budget and self.platform_daily_budget_minor != self.daily_budget_minor:
+        budget_differs = known_budget and self.platform_daily_budget_minor != self.daily_budget_minor
+        if self.status in live and (budget_differs or "budget" in unconfirmed):
             return "budget"
         return ""
 

@@ -117,8 +117,29 @@ def _activation_room(campaign: AdCampaign) -> str:
             settings_row=settings_row, campaign=locked, daily_budget_minor=locked.daily_budget_minor
         )
         if not why:
-            AdCampaign.objects.filter(pk=campaign.pk).update(platform_status=PlatformStatus.ACTIVE)
+            AdCampaign.objects.filter(pk=campaign.pk).update(
+                platform_status=PlatformStatus.ACTIVE, unconfirmed_raise="activate"
+            )
     return why
+
+
+def _activate(campaign: AdCampaign, client: AdsClient, ids: dict) -> str:
+    """Send the activation asked for at creation when the cap has room at the platforms; returns why it is left
+    pending, or "". The chain exists by now, so a platform that does not answer the activation (a timeout, a 5xx,
+    a rate limit) leaves it pending for the campaign's push, which sends it again until it is confirmed: the
+    creation itself is done. A refusal or a dead token is raised."""
+    waiting = _activation_room(campaign)
+    if waiting:
+        return waiting
+    try:
+        client.set_active(ids, active=True)
+    except PlatformError as error:
+        if isinstance(error, Rejected | AuthExpired):
+            raise
+        connection_record_error(connection=campaign.connection, error=error)
+        return error.message[:1000]
+    AdCampaign.objects.filter(pk=campaign.pk).update(unconfirmed_raise="")
+    return ""
 
 
 def _push_creation(campaign: AdCampaign) -> AdCampaign:
@@ -141,15 +162,14 @@ def _push_creation(campaign: AdCampaign) -> AdCampaign:
         AdCampaign.objects.filter(pk=campaign.pk, platform_status="").update(
             platform_status=PlatformStatus.PAUSED, platform_daily_budget_minor=spec.daily_budget_minor
         )
+        connection_record_success(connection=campaign.connection)
         campaign.refresh_from_db(fields=["activate_on_create", "status"])
-        waiting = _activation_room(campaign) if campaign.activate_on_create else ""
-        if campaign.activate_on_create and not waiting:
-            client.set_active(ids, active=True)
+        waiting = _activate(campaign, client, ids) if campaign.activate_on_create else ""
     except Rejected as error:
         connection_record_error(connection=campaign.connection, error=error)
         # The platform answered and activated nothing.
         AdCampaign.objects.filter(pk=campaign.pk, platform_status=PlatformStatus.ACTIVE).update(
-            platform_status=PlatformStatus.PAUSED
+            platform_status=PlatformStatus.PAUSED, unconfirmed_raise=""
         )
         _give_up(campaign, error)
         return campaign
@@ -160,7 +180,6 @@ def _push_creation(campaign: AdCampaign) -> AdCampaign:
         AdCampaign.objects.filter(pk=campaign.pk).update(last_error=error.message[:1000])
         connection_record_error(connection=campaign.connection, error=error)
         raise CreationInterrupted(error, progressed=len(ids) > stored_before) from error
-    connection_record_success(connection=campaign.connection)
     return _created(campaign, waiting=waiting)
 
 

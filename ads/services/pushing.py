@@ -73,16 +73,25 @@ def _aspect(kind: str) -> str:
     return "status" if kind in STATUS_KINDS else "budget"
 
 
+def unconfirmed_raises(campaign: AdCampaign) -> set[str]:
+    return set(filter(None, campaign.unconfirmed_raise.split(",")))
+
+
 def campaign_steps(campaign: AdCampaign) -> list[str]:
-    """What has to be sent for the platform to hold the campaign's desired state, lowering before raising."""
+    """What has to be sent for the platform to hold the campaign's desired state, lowering before raising.
+
+    A raise sent earlier and never answered is recorded in the platform state (it may be delivering) but is sent
+    again: it may not have landed."""
     wanted, have = campaign.status, campaign.platform_status
-    budget_differs = campaign.platform_daily_budget_minor != campaign.daily_budget_minor
+    unconfirmed = unconfirmed_raises(campaign)
+    budget_differs = campaign.platform_daily_budget_minor != campaign.daily_budget_minor or "budget" in unconfirmed
     if wanted == CampaignStatus.ARCHIVED:
         return [] if have == PlatformStatus.ARCHIVED else ["archive"]
     if have == PlatformStatus.ARCHIVED or wanted == CampaignStatus.COMPLETED:
         return []  # nothing can change at the platform any more; a completed campaign stopped there by itself
     if wanted == CampaignStatus.ACTIVE:
-        return (["budget"] if budget_differs else []) + ([] if have == PlatformStatus.ACTIVE else ["activate"])
+        active = have == PlatformStatus.ACTIVE and "activate" not in unconfirmed
+        return (["budget"] if budget_differs else []) + ([] if active else ["activate"])
     return ([] if have == PlatformStatus.PAUSED else ["pause"]) + (["budget"] if budget_differs else [])
 
 
@@ -133,12 +142,18 @@ def _plan(campaign_id: int) -> _Plan | str:
                 CAMPAIGN_PUSHES_WAITING.inc()
                 return PushOutcome.WAITING
             # Intent first: from now on the campaign counts as delivering at the raised budget, answered or not.
+            raised = unconfirmed_raises(campaign)
+            if "budget" in steps and plan.budget > (campaign.platform_daily_budget_minor or 0):
+                raised.add("budget")
             campaign.platform_daily_budget_minor = max(campaign.platform_daily_budget_minor or 0, plan.budget)
             if "activate" in steps:
                 campaign.platform_status = PlatformStatus.ACTIVE
+                raised.add("activate")
+            campaign.unconfirmed_raise = ",".join(sorted(raised))
             AdCampaign.objects.filter(pk=campaign.pk).update(
                 platform_status=campaign.platform_status,
                 platform_daily_budget_minor=campaign.platform_daily_budget_minor,
+                unconfirmed_raise=campaign.unconfirmed_raise,
             )
         CampaignAction.objects.filter(pk__in=[a.pk for a in actions]).update(
             attempts=F("attempts") + 1, last_attempt_at=now
@@ -147,12 +162,19 @@ def _plan(campaign_id: int) -> _Plan | str:
 
 
 def _confirmed(campaign: AdCampaign, step: str, budget: int) -> None:
+    """The platform answered ``step``: it holds what was sent, and an earlier unanswered raise of that aspect is
+    settled by it (a pause or an archive settles an unanswered activation)."""
     if step == "budget":
         campaign.platform_daily_budget_minor = budget
+        settled = {"budget"}
     else:
         campaign.platform_status = CONFIRMED[step]
+        settled = {"activate", "budget"} if step == "archive" else {"activate"}
+    campaign.unconfirmed_raise = ",".join(sorted(unconfirmed_raises(campaign) - settled))
     AdCampaign.objects.filter(pk=campaign.pk).update(
-        platform_status=campaign.platform_status, platform_daily_budget_minor=campaign.platform_daily_budget_minor
+        platform_status=campaign.platform_status,
+        platform_daily_budget_minor=campaign.platform_daily_budget_minor,
+        unconfirmed_raise=campaign.unconfirmed_raise,
     )
 
 
