@@ -8,6 +8,7 @@ from ads.api import router as ads_router
 from social.api import router as social_router
 from stores.api import router as connections_router
 from stores.api_auth import SessionStoreAuth, StoreApiKeyAuth
+from stores.api_commerce import router as store_data_router
 from stores.exceptions import ApplicationError
 
 api = NinjaAPI(
@@ -72,3 +73,4 @@ def current_store(request: HttpRequest) -> object:
 api.add_router("/oauth/", connections_router)
 api.add_router("/social/", social_router)
 api.add_router("/ads/", ads_router)
+api.add_router("/store/", store_data_router)

@@ -20,11 +20,10 @@ from social.services import (
     post_publish_enqueue_on_commit,
     post_publish_now,
 )
-from stores.actors import Actor, ActorKind
 from stores.api_aliases import SOCIAL_PLATFORM_ALIASES, alias_resolver, aliases_described
+from stores.api_auth import api_actor
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.idempotency import idempotent
-from stores.models import StoreApiKey
 from stores.selectors import product_get_for_store
 
 router = Router(tags=["social"])
@@ -195,14 +194,6 @@ class CalendarOut(Schema):
     }
 
 
-def _actor(request: HttpRequest) -> Actor:
-    """The store API key that called, or the member calling through the dashboard's session."""
-    auth = getattr(request, "auth", None)  # the key or the membership the router's authentication returned
-    if isinstance(auth, StoreApiKey):
-        return Actor.for_api_key(auth)
-    return Actor(kind=ActorKind.API, user=request.api_user, membership=auth, label="API")
-
-
 class PostFilters(Schema):
     status: str = Field("", max_length=16)
     platform: str = Field("", max_length=16)
@@ -243,7 +234,7 @@ def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status:
     Example requests: `{"product_id": 7, "days": 7, "posts_per_day": 2, "platforms": ["instagram", "x"]}`;
     from the catalogue: `{"days": 7, "platforms": ["instagram", "twitter"]}`
     """
-    store, actor = request.store, _actor(request)
+    store, actor = request.store, api_actor(request)
     chosen: list[ChosenProduct] = []
     if payload.product_id is None:
         planned = calendar_plan_from_catalogue(
@@ -283,7 +274,7 @@ def publish_now(request: HttpRequest, post_id: int) -> Status:
     """
     post = post_get_for_store(store=request.store, id=post_id)
     with transaction.atomic():
-        post = post_publish_now(post=post, actor=_actor(request))
+        post = post_publish_now(post=post, actor=api_actor(request))
         post_publish_enqueue_on_commit(post)
     return Status(202, post)
 

@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from stores.actors import Actor, ActorKind
 from stores.exceptions import PermissionDenied
-from stores.models import Role
+from stores.models import Role, StoreApiKey
 from stores.permissions import READ_ONLY_MESSAGE
 from stores.services import api_key_authenticate
 
@@ -65,3 +66,11 @@ class SessionStoreAuth(APIKeyCookie):
         request.api_role = membership.role
         request.api_user = user
         return membership
+
+
+def api_actor(request: HttpRequest) -> Actor:
+    """The store API key that called, or the member calling through the dashboard's session."""
+    auth = getattr(request, "auth", None)  # the key or the membership the router's authentication returned
+    if isinstance(auth, StoreApiKey):
+        return Actor.for_api_key(auth)
+    return Actor(kind=ActorKind.API, user=request.api_user, membership=auth, label="API")

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django import forms
 
-from stores.models import Role
+from stores.models import ProductStatus, Role
 from stores.money import DEFAULT_LOCALE, LOCALE_MAX_LENGTH, locale_check
 
 TIMEZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones())]
@@ -66,3 +66,24 @@ class MemberRoleForm(forms.Form):
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=80, help_text="Where the key is used, e.g. “Warehouse sync”.")
     role = forms.ChoiceField(choices=API_KEY_ROLE_CHOICES, initial=Role.MARKETER)
+
+
+class ProductFilterForm(forms.Form):
+    """The catalogue page's query string: a search and a status, both optional."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search", strip=True)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ProductStatus.choices])
+
+
+class OrderFilterForm(forms.Form):
+    """The orders page's query string: the store's days from and to, and a search by order name or email."""
+
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(required=False, max_length=100, label="Order or email", strip=True)
+
+
+class UnitCostForm(forms.Form):
+    """A unit cost typed in the store's currency (``12.50``); converted and bounded by the service."""
+
+    amount = forms.CharField(max_length=20, label="Unit cost", strip=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from stores import views
+from stores.commerce import pages as commerce_pages
 from stores.connections import views as connection_views
 
 app_name = "stores"
@@ -22,6 +23,10 @@ urlpatterns = [
     path("<slug:store_slug>/members/", views.store_members, name="members"),
     path("<slug:store_slug>/members/<int:membership_id>/role/", views.member_change_role, name="member_role"),
     path("<slug:store_slug>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("<slug:store_slug>/products/", commerce_pages.products_page, name="products"),
+    path("<slug:store_slug>/products/<int:product_id>/cost/", commerce_pages.product_unit_cost, name="product_cost"),
+    path("<slug:store_slug>/orders/", commerce_pages.orders_page, name="orders"),
+    path("<slug:store_slug>/orders/<int:order_id>/", commerce_pages.order_page, name="order"),
     path("<slug:store_slug>/api-keys/", views.store_api_keys, name="api_keys"),
     path("<slug:store_slug>/api-keys/<int:key_id>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
 ]
