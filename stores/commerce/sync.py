@@ -72,7 +72,8 @@ def _apply_each(
 
 
 def store_sync_incremental(*, connection: PlatformConnection, client: Any = None) -> SyncOutcome:
-    """Read what changed at the platform since the watermarks (everything, the first time) and write it.
+    """Read what changed at the platform since the watermarks (the whole catalogue and customers the first time;
+    orders once the history backfill is in, see ``history_pending``) and write it.
 
     Raises ``platforms.errors`` for the platform's failures (the task retries Transient / RateLimited); the
     watermarks move only past what was written, so a failure halfway re-reads from where it stood.
@@ -95,13 +96,14 @@ def store_sync_incremental(*, connection: PlatformConnection, client: Any = None
         updated=lambda record: record.updated_at,
     )
     _watermark(sync, "customers_synced_through", customers_newest)
-    outcome.orders, orders_newest = _apply_each(
-        client.orders(updated_since=sync.orders_synced_through),
-        lambda record: ingest.order_upsert(store=store, connection=connection, record=record),
-        outcome=outcome,
-        updated=lambda record: record.updated_at,
-    )
-    _watermark(sync, "orders_synced_through", orders_newest)
+    if not history_pending(sync):
+        outcome.orders, orders_newest = _apply_each(
+            client.orders(updated_since=sync.orders_synced_through),
+            lambda record: ingest.order_upsert(store=store, connection=connection, record=record),
+            outcome=outcome,
+            updated=lambda record: record.updated_at,
+        )
+        _watermark(sync, "orders_synced_through", orders_newest)
     sync.last_synced_at = timezone.now()
     sync.last_error = "; ".join(outcome.refused)[:2000]
     sync.save(update_fields=["last_synced_at", "last_error"])
@@ -110,6 +112,14 @@ def store_sync_incremental(*, connection: PlatformConnection, client: Any = None
         extra={"connection": connection.pk, "products": outcome.products, "orders": outcome.orders},
     )
     return outcome
+
+
+def history_pending(sync: StoreSync) -> bool:
+    """Whether the order history is still to come through the backfill: until it is in, the incremental sync
+    leaves orders to it instead of paging through the whole history a second time (a store with a million orders
+    would be read twice). The backfill's newest ``updated_at`` becomes the orders' watermark, so what changes
+    after its snapshot is read by the next incremental sync (and arrives by webhook meanwhile)."""
+    return sync.backfill_status != BackfillState.DONE and sync.orders_synced_through is None
 
 
 def _watermark(sync: StoreSync, field_name: str, newest: dt.datetime | None) -> None:

@@ -105,6 +105,13 @@ def connection():
     return store_connection(StoreFactory())
 
 
+def history_done(connection) -> None:
+    """The order history is in (its backfill done): from now on the incremental sync reads orders too."""
+    StoreSync.objects.update_or_create(
+        connection=connection, defaults={"store": connection.store, "backfill_status": BackfillState.DONE}
+    )
+
+
 @pytest.fixture
 def platform_stores(monkeypatch) -> dict[int, PlatformStore]:
     """The platform each connection's client reads (by connection id): the tasks build their clients through it."""
@@ -113,8 +120,33 @@ def platform_stores(monkeypatch) -> dict[int, PlatformStore]:
     return held
 
 
-def test_the_first_sync_reads_everything_and_the_next_only_what_changed_since(connection):
-    # given a platform holding a product, a customer and two orders updated at different times
+def test_the_first_sync_reads_the_catalogue_and_leaves_the_orders_to_the_history_backfill(connection):
+    # given a platform holding a product and an order, and no history backfilled yet
+    platform = PlatformStore(
+        products=[product_record(updated_at=later(5))],
+        orders=[order_record(external_id="gid://shopify/Order/1", updated_at=later(10))],
+        history=[order_record(external_id="gid://shopify/Order/1", updated_at=later(10))],
+        polls_until_ready=0,
+    )
+    # when the hub syncs before the backfill
+    first = sync.store_sync_incremental(connection=connection, client=platform)
+    # then it read the catalogue and customers but did not page through the orders
+    assert (first.products, first.orders) == (1, 0)
+    assert platform.asked == [("products", None), ("customers", None)]
+    # when the backfill brings the history in and the hub syncs again
+    states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
+    assert states == [BackfillState.RUNNING, BackfillState.DONE]
+    platform.asked.clear()
+    again = sync.store_sync_incremental(connection=connection, client=platform)
+    # then the orders are read from the history's newest change on, and the order is there once
+    assert ("orders", later(10)) in platform.asked
+    assert again.orders == 0
+    assert Order.objects.count() == 1
+
+
+def test_once_the_history_is_in_each_sync_reads_only_what_changed_since(connection):
+    # given the history backfilled, and a platform holding a product, a customer and two orders
+    history_done(connection)
     platform = PlatformStore(
         products=[product_record(updated_at=later(5))],
         customers=[customer_record(updated_at=later(3))],
@@ -146,6 +178,7 @@ def test_the_first_sync_reads_everything_and_the_next_only_what_changed_since(co
 
 def test_a_record_the_hub_refuses_is_recorded_and_the_others_are_written(connection):
     # given two orders of which one has an unknown financial status
+    history_done(connection)
     platform = PlatformStore(
         orders=[
             order_record(external_id="gid://shopify/Order/1", financial_status="haunted", updated_at=later(1)),
@@ -165,6 +198,7 @@ def test_a_record_the_hub_refuses_is_recorded_and_the_others_are_written(connect
 
 def test_a_platform_failure_halfway_keeps_what_was_written_and_the_retry_goes_on_from_there(connection):
     # given a platform whose orders page fails after the catalogue was read
+    history_done(connection)
     platform = PlatformStore(
         products=[product_record(updated_at=later(5))],
         orders=[order_record(updated_at=later(9))],
@@ -264,18 +298,19 @@ def test_the_reconciliation_survives_one_failing_store_and_syncs_the_others(plat
     revoked = store_connection(StoreFactory(), account="c.myshopify.com")
     revoked.status = ConnectionStatus.REVOKED
     revoked.save(update_fields=["status"])
+    history_done(failing)
     platform_stores[failing.pk] = PlatformStore(orders=[order_record()])
     platform_stores[failing.pk].fail_orders_with = Transient("Shopify answered 503.")
     platform_stores[healthy.pk] = PlatformStore(
-        orders=[order_record(external_id="gid://shopify/Order/9")], history=[], polls_until_ready=0
+        products=[product_record()], orders=[order_record(external_id="gid://shopify/Order/9")], history=[]
     )
 
     # when the periodic reconciliation runs
     synced = tasks.store_syncs_due_task()
 
-    # then the healthy store got its order and its backfill was started, and the failure is kept on the other's sync
+    # then the healthy store got its catalogue and its backfill was started, and the failure is kept on the other's
     assert synced == 1
-    assert list(Order.objects.values_list("store_id", flat=True)) == [healthy.store_id]
+    assert list(Product.objects.values_list("store_id", flat=True)) == [healthy.store_id]
     assert StoreSync.objects.get(connection=healthy).backfill_status == BackfillState.RUNNING
     assert platform_stores[healthy.pk].operations_started == 1
     assert StoreSync.objects.get(connection=failing).last_error == "Shopify answered 503."
