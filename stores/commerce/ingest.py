@@ -224,7 +224,7 @@ def customer_upsert(*, store: Store, connection: PlatformConnection, record: rec
     return customer
 
 
-def _order_check(record: records.OrderRecord) -> None:
+def order_check(record: records.OrderRecord) -> None:
     _currency_check(record.currency)
     if record.financial_status not in ORDER_STATUSES:
         raise _refuse(f"Order {record.external_id}: unknown financial status {record.financial_status!r}.")
@@ -264,23 +264,9 @@ def _bounded_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
     return {str(key)[:ATTRIBUTE_KEY_MAX]: str(value)[:ATTRIBUTE_VALUE_MAX] for key, value in pairs}
 
 
-@transaction.atomic
-def order_upsert(*, store: Store, connection: PlatformConnection, record: records.OrderRecord) -> Order:
-    """Create or update the order with its customer, lines, discount codes and refunds (refunds as rows).
-
-    ``refunded_minor`` becomes the sum of the order's refund rows; a test order is stored flagged (never revenue).
-    A line's unit cost is copied from its variant (else product) when the line is first written and never changed
-    after. A record older than the stored order changes nothing and the stored order is returned. Raises
-    ``ApplicationError`` (nothing written) for negative money or more refunded than paid.
-    """
-    _order_check(record)
-    order = Order.objects.select_for_update().filter(store=store, external_id=record.external_id).first()
-    if order is not None and _is_stale(order.source_updated_at, record.updated_at):
-        return order
-    if order is None:
-        order = Order(store=store, external_id=record.external_id)
-    if record.customer is not None:
-        order.customer = customer_upsert(store=store, connection=connection, record=record.customer)
+def order_fields_set(order: Order, record: records.OrderRecord, *, connection: PlatformConnection) -> None:
+    """Copy the record's own fields onto ``order`` (not its customer, lines, codes or refunds); bounded to the
+    columns, the journey data left alone on an erased customer's order."""
     order.name = record.name[:64]
     order.total_minor = record.total_minor
     order.subtotal_minor = record.subtotal_minor
@@ -296,7 +282,7 @@ def order_upsert(*, store: Store, connection: PlatformConnection, record: record
     order.journey_ready = record.journey_ready
     order.source = connection
     order.source_updated_at = record.updated_at
-    if order.customer is None or order.customer.redacted_at is None:
+    if order.customer_id is None or order.customer.redacted_at is None:
         order.attributes = _bounded_attributes(record.attributes)
         order.visitor_id = str(record.attributes.get(VISITOR_ATTRIBUTE, ""))[:64]
         order.landing_url = record.landing_url[:2000]
@@ -306,6 +292,26 @@ def order_upsert(*, store: Store, connection: PlatformConnection, record: record
     order.utm_campaign = record.utm.get("campaign", "")[:200]
     order.utm_content = record.utm.get("content", "")[:200]
     order.utm_term = record.utm.get("term", "")[:200]
+
+
+@transaction.atomic
+def order_upsert(*, store: Store, connection: PlatformConnection, record: records.OrderRecord) -> Order:
+    """Create or update the order with its customer, lines, discount codes and refunds (refunds as rows).
+
+    ``refunded_minor`` becomes the sum of the order's refund rows; a test order is stored flagged (never revenue).
+    A line's unit cost is copied from its variant (else product) when the line is first written and never changed
+    after. A record older than the stored order changes nothing and the stored order is returned. Raises
+    ``ApplicationError`` (nothing written) for negative money or more refunded than paid.
+    """
+    order_check(record)
+    order = Order.objects.select_for_update().filter(store=store, external_id=record.external_id).first()
+    if order is not None and _is_stale(order.source_updated_at, record.updated_at):
+        return order
+    if order is None:
+        order = Order(store=store, external_id=record.external_id)
+    if record.customer is not None:
+        order.customer = customer_upsert(store=store, connection=connection, record=record.customer)
+    order_fields_set(order, record, connection=connection)
     # refunded_minor is set from the refund rows below; until then keep the stored sum (the rows' own).
     order.refunded_minor = min(order.refunded_minor, order.total_minor)
     order.save()
@@ -317,7 +323,7 @@ def order_upsert(*, store: Store, connection: PlatformConnection, record: record
     return order
 
 
-def _line_costs(*, store: Store, lines: Iterable[records.OrderLineRecord]) -> dict[str, tuple[int | None, int | None]]:
+def line_costs(*, store: Store, lines: Iterable[records.OrderLineRecord]) -> dict[str, tuple[int | None, int | None]]:
     """variant external id → (the variant's product pk, its unit cost now); products by external id as fallback."""
     lines = list(lines)
     variant_ids = {line.variant_external_id for line in lines if line.variant_external_id}
@@ -338,7 +344,7 @@ def _lines_apply(*, order: Order, lines: Iterable[records.OrderLineRecord]) -> N
     """Create or update the order's lines by external id; a line written before keeps its unit cost at sale."""
     lines = list(lines)
     stored = {line.external_id: line for line in OrderLine.objects.filter(order=order)}
-    costs = _line_costs(store=order.store, lines=lines)
+    costs = line_costs(store=order.store, lines=lines)
     keep = set()
     for position, record in enumerate(lines):
         key = record.external_id or f"position-{position}"

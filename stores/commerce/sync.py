@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from platforms.constants import STORE_PLATFORMS
 from platforms.registry import store_platform
-from stores.commerce import ingest
+from stores.commerce import bulk_ingest, ingest
 from stores.exceptions import ApplicationError
 from stores.models import BackfillState, ConnectionStatus, PlatformConnection, StoreSync
 
@@ -130,7 +130,8 @@ def _watermark(sync: StoreSync, field_name: str, newest: dt.datetime | None) -> 
 
 
 def store_backfill_step(*, connection: PlatformConnection, client: Any = None) -> str:
-    """Move the history backfill one step: start it, look at it, or write it once the platform has it ready.
+    """Move the history backfill one step: start it, look at it, or write it once the platform has it ready (in
+    batches of ``bulk_ingest.BATCH_SIZE`` orders, each one transaction).
 
     Returns the backfill's state after the step (``BackfillState``); RUNNING means "look again shortly". Safe to
     repeat after a crash: a started operation is looked up by its id, and a half-written history is written again
@@ -152,12 +153,13 @@ def store_backfill_step(*, connection: PlatformConnection, client: Any = None) -
         return BackfillState.FAILED
     _backfill_save(sync, state=BackfillState.INGESTING)
     outcome = SyncOutcome()
-    outcome.orders, newest = _apply_each(
-        client.backfill_orders(status),
-        lambda record: ingest.order_upsert(store=connection.store, connection=connection, record=record),
-        outcome=outcome,
-        updated=lambda record: record.updated_at,
-    )
+    newest = None
+    for batch in bulk_ingest.batches(client.backfill_orders(status)):
+        written = bulk_ingest.orders_ingest_batch(store=connection.store, connection=connection, batch=batch)
+        outcome.orders += written.written
+        outcome.refused.extend(written.refused)
+        if written.newest is not None and (newest is None or written.newest > newest):
+            newest = written.newest
     sync.refresh_from_db()
     _watermark(sync, "orders_synced_through", newest)
     _backfill_save(sync, state=BackfillState.DONE, error="; ".join(outcome.refused)[:2000], finished=True)
