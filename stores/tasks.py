@@ -25,6 +25,7 @@ from stores.connections.services import (
     oauth_states_purge,
 )
 from stores.idempotency import idempotency_keys_purge
+from stores.imports.jobs import import_job_run
 from stores.models import BackfillState, ConnectionStatus, PlatformConnection
 
 logger = logging.getLogger(__name__)
@@ -153,3 +154,10 @@ def store_syncs_due_task() -> int:
             continue
         synced += 1
     return synced
+
+
+@shared_task
+def import_job_run_task(job_id: int) -> str:
+    """Write one confirmed CSV import, all or nothing; a job already run or cancelled is left as it is."""
+    job = import_job_run(job_id=job_id)
+    return "skipped" if job is None else str(job.status)
