@@ -136,6 +136,22 @@ def _plan(*, store: Store, report: ImportReport) -> None:
     report.to_create = len(set(ids)) - report.to_update - len(skip)
 
 
+def import_report_lines(*, report: ImportReport, filename: str, limit: int = 50) -> list[str]:
+    """The report in words: what the file holds, what a write would do, and the first ``limit`` problems."""
+    lines = [
+        f"{filename}: {report.rows} rows, {len(report.records)} {report.kind} "
+        f"({report.to_create} new, {report.to_update} to update, {report.to_skip} left to the connected platform)."
+    ]
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem(s); nothing can be imported until they are fixed:")
+        lines += [f"  {problem}" for problem in report.problems[:limit]]
+        if len(report.problems) > limit:
+            lines.append(f"  ... and {len(report.problems) - limit} more.")
+    else:
+        lines.append("No problems found.")
+    return lines
+
+
 def _with_catalogue_links(*, store: Store, record: OrderRecord) -> OrderRecord:
     """The order with each line pointing at the catalogue variant of its SKU, so the line takes its cost."""
     skus = {line.sku for line in record.lines if line.sku and not line.variant_external_id}
