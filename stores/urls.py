@@ -2,6 +2,7 @@ from django.urls import path
 
 from stores import views
 from stores.connections import views as connection_views
+from stores.imports import views as import_views
 
 app_name = "stores"
 
@@ -23,5 +24,9 @@ urlpatterns = [
     path("<slug:store_slug>/members/<int:membership_id>/role/", views.member_change_role, name="member_role"),
     path("<slug:store_slug>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
     path("<slug:store_slug>/api-keys/", views.store_api_keys, name="api_keys"),
+    path("<slug:store_slug>/imports/", import_views.imports_page, name="imports"),
+    path("<slug:store_slug>/imports/<int:job_id>/", import_views.import_job_page, name="import_job"),
+    path("<slug:store_slug>/imports/<int:job_id>/import/", import_views.import_job_confirm_view, name="import_confirm"),
+    path("<slug:store_slug>/imports/<int:job_id>/cancel/", import_views.import_job_cancel_view, name="import_cancel"),
     path("<slug:store_slug>/api-keys/<int:key_id>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
 ]
