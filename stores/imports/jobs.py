@@ -9,7 +9,9 @@ web and worker when Redis is configured; without it the page shows the bar at th
 
 import datetime as dt
 import logging
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
@@ -34,7 +36,13 @@ def _progress_key(job_id: int) -> str:
 
 
 def import_job_create(
-    *, store: Store, user: object | None, kind: str, filename: str, data: bytes, now: dt.datetime | None = None
+    *,
+    store: Store,
+    user: AbstractBaseUser | None,
+    kind: str,
+    filename: str,
+    data: bytes,
+    now: dt.datetime | None = None,
 ) -> ImportJob:
     """Check the uploaded ``data`` and record the job with its report.
 
@@ -54,7 +62,7 @@ def import_job_create(
     )
 
 
-def _report_counts(report: ImportReport) -> dict:
+def _report_counts(report: ImportReport) -> dict[str, Any]:
     return {
         "rows": report.rows,
         "records_total": len(report.records),

@@ -25,7 +25,7 @@ from stores.models import ImportJob
 from stores.permissions import store_member_required
 
 
-def _context(request: HttpRequest, **context: object) -> dict:
+def _context(request: HttpRequest, **context: object) -> dict[str, object]:
     membership = request.membership
     return {"membership": membership, "store": membership.store, "can_manage": membership.can_manage, **context}
 
