@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
@@ -38,7 +38,7 @@ def _progress_key(job_id: int) -> str:
 def import_job_create(
     *,
     store: Store,
-    user: AbstractBaseUser | None,
+    user: User | None,
     kind: str,
     filename: str,
     data: bytes,

@@ -143,3 +143,13 @@ def test_another_store_s_member_cannot_see_confirm_or_cancel_an_import(owner_cli
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATED and job.content
     assert "orders_export.csv" not in outsider.get("/stores/contoso/imports/").content.decode()
+
+
+def test_an_empty_catalogue_points_owners_to_the_import_and_not_marketers(owner_client, store, client_as):
+    # given a store without products
+    # when the owner and a marketer open the content planner
+    owner_page = owner_client.get("/social/plan/").content.decode()
+    marketer_page = client_as(store, Role.MARKETER).get("/social/plan/").content.decode()
+    # then only the owner, who may import, is offered the import page
+    assert f'<a href="{IMPORTS_URL}">import Shopify\'s products export</a>' in owner_page
+    assert IMPORTS_URL not in marketer_page
