@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +30,8 @@ PROBLEMS_KEPT = 50
 REQUEUE_AFTER = dt.timedelta(minutes=2)
 PROGRESS_TIMEOUT_SECONDS = 6 * 3600
 FILENAME_MAX = 255
+TIME_LIMIT_MESSAGE = "The import took too long and was stopped; nothing was imported. Split the file and try again."
+LOST_MESSAGE = "The import stopped before it finished (its worker was lost); nothing was imported. Try again."
 
 
 def _progress_key(job_id: int) -> str:
@@ -123,6 +126,22 @@ def _finish(job: ImportJob, *, status: str, error: str = "") -> None:
     job.status, job.error, job.content, job.finished_at = status, error, "", timezone.now()
     job.save()
     cache.delete(_progress_key(job.pk))
+
+
+def import_job_fail(*, job_id: int, error: str) -> None:
+    """Mark a job that was being written failed with ``error`` (its write rolled back, so nothing is written)."""
+    job = ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.RUNNING, ImportStatus.FAILED]).first()
+    if job is not None:
+        _finish(job, status=ImportStatus.FAILED, error=error)
+
+
+def import_jobs_settle_lost(*, store: Store) -> int:
+    """Mark failed the store's jobs still "importing" past the import's time limit: their worker was lost and their
+    transaction never committed. Returns how many."""
+    deadline = timezone.now() - dt.timedelta(seconds=settings.CSV_IMPORT_TIME_LIMIT + 60)
+    return ImportJob.objects.filter(store=store, status=ImportStatus.RUNNING, started_at__lt=deadline).update(
+        status=ImportStatus.FAILED, error=LOST_MESSAGE, content="", finished_at=timezone.now()
+    )
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:

@@ -21,6 +21,7 @@ from stores.imports.jobs import (
     import_job_create,
     import_job_get_for_store,
     import_jobs_for_store,
+    import_jobs_settle_lost,
 )
 from stores.imports.writer import MAX_FILE_BYTES
 from stores.models import ImportJob, Membership
@@ -64,6 +65,7 @@ def imports_page(request: MemberRequest, store_slug: str) -> HttpResponse:
                 return redirect("stores:import_job", store_slug=store.slug, job_id=job.pk)
         else:
             status = 400
+    import_jobs_settle_lost(store=store)
     context = _context(
         request,
         form=form,
@@ -88,6 +90,7 @@ def _job_render(request: MemberRequest, job: ImportJob) -> HttpResponse:
 @store_member_required(manage=True)
 def import_job_page(request: MemberRequest, store_slug: str, job_id: int) -> HttpResponse:
     """One import: its report with Import and Cancel, its progress while it runs (polled), then its result."""
+    import_jobs_settle_lost(store=request.membership.store)
     return _job_render(request, import_job_get_for_store(store=request.membership.store, job_id=job_id))
 
 

@@ -3,12 +3,16 @@
 import datetime as dt
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.utils import timezone
 
+from stores.commerce.ingest import order_upsert
 from stores.exceptions import Conflict
 from stores.imports.jobs import (
+    LOST_MESSAGE,
     REQUEUE_AFTER,
+    TIME_LIMIT_MESSAGE,
     import_job_can_start,
     import_job_confirm,
     import_job_create,
@@ -102,3 +106,38 @@ def test_a_job_whose_task_was_lost_can_be_started_again_and_a_fresh_one_cannot(
     assert len(callbacks) == 1
     lost.refresh_from_db()
     assert lost.status == ImportStatus.QUEUED and lost.queued_at > timezone.now() - dt.timedelta(minutes=1)
+
+
+def test_an_import_past_its_time_limit_is_stopped_failed_and_writes_nothing(store, monkeypatch):
+    # given a queued import whose write runs into the task's soft time limit half way
+    job = _queued(store)
+    written = []
+
+    def slow(**kwargs):
+        if written:
+            raise SoftTimeLimitExceeded()
+        written.append(order_upsert(**kwargs))
+
+    monkeypatch.setattr("stores.imports.writer.order_upsert", slow)
+    # when the task runs
+    assert import_job_run_task.run(job.pk) == "failed"
+    # then the job says why, and the order written before the limit was rolled back
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ImportStatus.FAILED, TIME_LIMIT_MESSAGE)
+    assert not Order.objects.exists()
+
+
+def test_a_job_importing_past_the_time_limit_lost_its_worker_and_is_shown_failed(owner_client, store, settings):
+    # given a job that started importing longer ago than the import's time limit, and one that started just now
+    lost, busy = _queued(store), _queued(store)
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.CSV_IMPORT_TIME_LIMIT + 61)
+    ImportJob.objects.filter(pk=lost.pk).update(status=ImportStatus.RUNNING, started_at=long_ago)
+    ImportJob.objects.filter(pk=busy.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+    # when the lost job's page is opened
+    page = owner_client.get(f"/stores/northwind/imports/{lost.pk}/").content.decode()
+    # then it is failed with the reason, and the busy one still importing
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert (lost.status, lost.error, lost.content) == (ImportStatus.FAILED, LOST_MESSAGE, "")
+    assert "its worker was lost" in page
+    assert busy.status == ImportStatus.RUNNING
