@@ -94,6 +94,7 @@ def test_a_file_with_problems_shows_them_and_cannot_be_imported(owner_client, st
     job = ImportJob.objects.get(store=store)
     page = owner_client.get(response["Location"]).content.decode()
     # then the report lists the problem by line, keeps no upload, and offers no Import
+    assert "4 rows read: 2 orders understood." in page
     assert "1 problem found: nothing can be imported." in page
     assert "<td>5</td><td>Financial Status</td><td>&#x27;maybe&#x27; is not one of" in page
     assert (job.status, job.content, job.problems_count) == (ImportStatus.REJECTED, "", 1)
