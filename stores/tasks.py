@@ -157,7 +157,10 @@ def store_syncs_due_task() -> int:
     return synced
 
 
-@shared_task(soft_time_limit=settings.CSV_IMPORT_TIME_LIMIT - 60, time_limit=settings.CSV_IMPORT_TIME_LIMIT)
+@shared_task(
+    soft_time_limit=max(settings.CSV_IMPORT_TIME_LIMIT - 60, settings.CSV_IMPORT_TIME_LIMIT // 2),
+    time_limit=settings.CSV_IMPORT_TIME_LIMIT,
+)
 def import_job_run_task(job_id: int) -> str:
     """Write one confirmed CSV import, all or nothing; a job already run or cancelled is left as it is."""
     try:

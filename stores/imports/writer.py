@@ -113,9 +113,33 @@ def import_read(*, store: Store, kind: str, text: str, now: dt.datetime) -> Impo
                         f"{store.currency}.",
                     )
                 )
+        report.records = _customers_spanning_their_orders(report.records)
     report.problems.sort(key=lambda problem: problem.line)
     _plan(store=store, report=report)
     return report
+
+
+def _customers_spanning_their_orders(orders: list[OrderRecord]) -> list[OrderRecord]:
+    """Each order's customer as of all their orders in the file: created at their first order, last changed at their
+    latest (the export repeats the customer on every order, and the first one written must not win)."""
+    spans: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for order in orders:
+        if order.customer is not None:
+            first, last = spans.get(order.customer.external_id, (order.created_at, order.created_at))
+            spans[order.customer.external_id] = (min(first, order.created_at), max(last, order.created_at))
+    return [
+        dataclasses.replace(
+            order,
+            customer=dataclasses.replace(
+                order.customer,
+                created_at=spans[order.customer.external_id][0],
+                updated_at=spans[order.customer.external_id][1],
+            ),
+        )
+        if order.customer is not None
+        else order
+        for order in orders
+    ]
 
 
 def _plan(*, store: Store, report: ImportReport) -> None:

@@ -1,5 +1,7 @@
 """The CSV import's check and write: a report row by row with nothing written, then all or nothing, idempotent."""
 
+import datetime as dt
+
 import pytest
 
 from stores.commerce.ingest import order_upsert
@@ -232,3 +234,17 @@ def test_an_import_into_one_store_never_touches_another(store, other_store):
     # then this store's report counts them new and both stores have their own rows
     assert (report.to_create, report.to_update, result.created) == (2, 0, 2)
     assert Order.objects.filter(store=store).count() == Order.objects.filter(store=other_store).count() == 2
+
+
+def test_a_customer_of_several_orders_is_one_customer_created_at_their_first_order(store):
+    # given an export, newest first, of two orders by the same customer
+    text = ORDERS_HEADER + (
+        "#2,ana@example.com,paid,,,USD,9,0,0,9,,0,2025-11-01 10:00:00 +0000,1,Mug,9,,,,,,\n"
+        "#1,Ana@Example.com,paid,,,USD,9,0,0,9,,0,2025-03-01 10:00:00 +0000,1,Mug,9,,,,,,\n"
+    )
+    # when it is imported
+    _import(store, ORDERS, text)
+    # then both orders belong to one customer, who became one on the first order's day
+    (customer,) = Customer.objects.filter(store=store)
+    assert customer.created_at == dt.datetime(2025, 3, 1, 10, 0, tzinfo=dt.UTC)
+    assert set(Order.objects.filter(store=store).values_list("customer", flat=True)) == {customer.pk}
