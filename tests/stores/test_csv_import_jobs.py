@@ -46,7 +46,7 @@ def test_the_task_writes_a_queued_job_once(store):
     assert Order.objects.filter(store=store).count() == 2
 
 
-def test_a_file_that_no_longer_passes_the_checks_fails_and_writes_nothing(store):
+def test_a_file_that_no_longer_passes_the_checks_fails_and_writes_nothing(store, owner_client):
     # given orders in USD checked, then the store's currency changed before the task ran
     job = _queued(store)
     store.currency = "EUR"
@@ -62,6 +62,12 @@ def test_a_file_that_no_longer_passes_the_checks_fails_and_writes_nothing(store)
     )
     assert job.problems_count == 2 and job.problems[0][1] == "Currency"
     assert not Order.objects.exists()
+    # and its page shows why
+    page = owner_client.get(f"/stores/northwind/imports/{job.pk}/").content.decode()
+    assert (
+        "<td>2</td><td>Currency</td><td>order #1001 is in USD, but Northwind Outfitters keeps its books in EUR.</td>"
+        in page
+    )
 
 
 def test_an_unexpected_failure_marks_the_job_failed_and_writes_nothing(store, monkeypatch):
