@@ -154,3 +154,25 @@ def test_an_empty_catalogue_points_owners_to_the_import_and_not_marketers(owner_
     # then only the owner, who may import, is offered the import page
     assert f'<a href="{IMPORTS_URL}">import Shopify\'s products export</a>' in owner_page
     assert IMPORTS_URL not in marketer_page
+
+
+def test_an_upload_over_the_server_s_limit_is_a_413_before_it_is_read(owner_client, store, settings):
+    # given a server that takes multipart bodies of at most 1 MB
+    settings.MULTIPART_MAX_BYTES = 1024 * 1024
+    # when a 2 MB file is uploaded
+    response = _upload(owner_client, ORDERS_CSV + "x" * (2 * 1024 * 1024))
+    # then it is refused whole, and nothing is kept
+    assert response.status_code == 413
+    assert "The upload is larger than the 1 MB this server accepts." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_over_the_import_limit_is_refused_on_the_form(owner_client, store, monkeypatch):
+    # given an import limit of 1 MB
+    monkeypatch.setattr("stores.imports.forms.MAX_FILE_BYTES", 1024 * 1024)
+    # when a larger file is uploaded
+    response = _upload(owner_client, ORDERS_CSV + "x" * (1024 * 1024))
+    # then the form says so and nothing is kept
+    assert response.status_code == 400
+    assert "The file is larger than 1 MB; export fewer rows at a time." in response.content.decode()
+    assert not ImportJob.objects.exists()
