@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 
 from platforms.store_records import (
     ORDER_CANCELLED,
@@ -82,6 +82,7 @@ _STATUSES = {
 _PRODUCT_STATUSES = {"active": PRODUCT_ACTIVE, "draft": PRODUCT_DRAFT, "archived": PRODUCT_ARCHIVED}
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _TAG_HTML = re.compile(r"<[^>]+>")
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,19 @@ def _rows(lines: Iterable[str], kind: str, required: tuple[str, ...], read: CsvR
         yield _Row({key: value for key, value in values.items() if key is not None}, reader.line_num, read.problems)
 
 
+def _web_address(row: _Row, column: str) -> str:
+    """An http(s) address, or "" (with a problem recorded when the cell held something else)."""
+    value = row.text(column, limit=500)
+    if not value:
+        return ""
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError:
+        row.problem(column, f"{value[:80]!r} is not a web address (https://...).")
+        return ""
+    return value
+
+
 def products_csv_read(*, lines: Iterable[str], currency: str, now: dt.datetime) -> CsvRead:
     """Read a Shopify products export; prices are in the store's ``currency`` (the export does not say)."""
     read = CsvRead(kind=PRODUCTS)
@@ -217,7 +231,7 @@ def products_csv_read(*, lines: Iterable[str], currency: str, now: dt.datetime) 
                 "category": row.text("Type", limit=80),
                 "tags": tuple(tag.strip()[:50] for tag in row.text("Tags").split(",") if tag.strip()),
                 "status": _PRODUCT_STATUSES.get(status, PRODUCT_ACTIVE),
-                "image_url": row.text("Image Src", limit=500),
+                "image_url": _web_address(row, "Image Src"),
             }
         if not row.text("Variant Price", limit=32) and not row.text("Variant SKU", limit=SKU_MAX):
             continue  # an image-only row

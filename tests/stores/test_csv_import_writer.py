@@ -83,6 +83,12 @@ def _rows(store):
             id="a product without a title",
         ),
         pytest.param(
+            PRODUCTS,
+            PRODUCTS_HEADER + "mug,Mug,,,,,,Title,Default Title,MUG,5,9.00,,javascript:alert(1),,active\n",
+            ["line 2, Image Src: 'javascript:alert(1)' is not a web address (https://...)."],
+            id="an image that is not a web address",
+        ),
+        pytest.param(
             PRODUCTS, PRODUCTS_HEADER, ["line 1, : the file holds no products."], id="a file with only its header"
         ),
         pytest.param(
