@@ -99,3 +99,19 @@ def test_the_command_exits_with_status_1_and_one_line_on_problems(store, tmp_pat
     assert exited.value.code == 1
     assert capsys.readouterr().err == "CommandError: 1 problem(s) found; nothing was imported.\n"
     assert not Order.objects.exists()
+
+
+def test_a_long_report_prints_the_first_fifty_problems_and_counts_the_rest(store, tmp_path):
+    # given 52 orders each with a bad status
+    bad = "".join(f"#{n},,maybe,,,USD,9.00,0,0,9.00,,0,2025-11-01 10:00:00 +0000,1,Mug,9.00,,,,,,\n" for n in range(52))
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS_HEADER + bad)
+    out = StringIO()
+    # when it is checked
+    with pytest.raises(CommandError, match=r"^52 problem"):
+        call_command("import_orders", str(path), "--store", "northwind", "--dry-run", stdout=out, stderr=StringIO())
+    # then fifty are printed, by line, and the rest counted
+    lines = out.getvalue().splitlines()
+    assert lines[1] == "52 problem(s); nothing can be imported until they are fixed:"
+    assert lines[2].startswith("  line 2, Financial Status:") and lines[51].startswith("  line 51, Financial Status:")
+    assert lines[52:] == ["  ... and 2 more."]
