@@ -1,9 +1,9 @@
 """Writing what a store platform says into the store's tables.
 
 Every function takes ``platforms.store_records`` records (from a platform connection, or with no connection from
-the merchant's own CSV import), runs in one transaction and is idempotent: the same record
-twice leaves the same rows. A record whose platform ``updated_at`` is older than what is stored is ignored (webhooks
-and syncs arrive out of order). Money is checked before anything is written: a record with a negative amount or
+the merchant's own CSV import), runs in one transaction and is idempotent: the same record twice leaves the same
+rows. A record whose platform ``updated_at`` is older than what is stored is ignored (webhooks and syncs arrive out
+of order). Money is checked before anything is written: a record with a negative amount or
 more refunded than paid is refused with an ``ApplicationError`` and changes nothing.
 """
 
