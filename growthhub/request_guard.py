@@ -8,7 +8,7 @@ Django's own refusals of an oversized body show as a traceback under DEBUG):
 - a query string or form body that is not valid UTF-8, or a JSON string holding a lone surrogate such as the
   escape ``"\\ud800"`` (400);
 - a form or JSON body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413; as in Django, files in a multipart body do not
-  count);
+  count), and a multipart body (files included) over ``MULTIPART_MAX_BYTES`` (413, before any of it is read);
 - a body that is not JSON sent to the JSON API under ``/api/`` (415), e.g. a multipart form posted with the
   dashboard's session.
 
@@ -152,6 +152,13 @@ def request_check(request: HttpRequest) -> None:
             status_code=415,
         )
     if content_type == MULTIPART_CONTENT_TYPE:
+        if length > settings.MULTIPART_MAX_BYTES:
+            limit_mib = settings.MULTIPART_MAX_BYTES // (1024 * 1024)
+            raise RequestRefused(
+                f"The upload is larger than the {limit_mib} MB this server accepts.",
+                code="request_too_large",
+                status_code=413,
+            )
         if request.method == "POST":
             _check_multipart_fields(request)
         return

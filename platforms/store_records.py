@@ -108,6 +108,7 @@ class OrderLineRecord:
     product_external_id: str = ""  # "" when the product was deleted or is a custom line
     variant_external_id: str = ""
     discount_minor: int = 0  # the line's share of discounts, over all its units
+    unit_cost_minor: int | None = None  # the cost at the time of sale when the source says it (a CSV); else None
 
 
 @dataclass(frozen=True)

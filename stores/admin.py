@@ -22,6 +22,7 @@ from stores.connections.services import (
     disconnect_message,
 )
 from stores.exceptions import ApplicationError
+from stores.imports import admin as import_admin  # noqa: F401 - registers the CSV import jobs
 from stores.models import (
     Customer,
     CustomerDataRequest,

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from stores.exceptions import ApplicationError
 from stores.models import Membership, OrderLine, OrderStatus, Product, ProductStatus, Role, Store, StoreApiKey
 
 ROLE_ORDER = (Role.OWNER, Role.ADMIN, Role.MARKETER, Role.ANALYST)
@@ -38,6 +39,14 @@ def store_get_for_user(*, user: AbstractBaseUser, slug: str) -> Membership:
 
 def store_get(*, store_id: int) -> Store:
     return Store.objects.get(pk=store_id)
+
+
+def store_get_by_slug(*, slug: str) -> Store:
+    """The store at that address, for operators' commands; ApplicationError naming the address otherwise."""
+    store = Store.objects.filter(slug=slug[:100]).first()
+    if store is None:
+        raise ApplicationError(f"No store has the address {slug!r}.", code="unknown_store")
+    return store
 
 
 def memberships_for_store(*, store: Store) -> QuerySet[Membership]:

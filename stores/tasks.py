@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -25,6 +26,7 @@ from stores.connections.services import (
     oauth_states_purge,
 )
 from stores.idempotency import idempotency_keys_purge
+from stores.imports.jobs import TIME_LIMIT_MESSAGE, import_job_fail, import_job_run
 from stores.models import BackfillState, ConnectionStatus, PlatformConnection
 
 logger = logging.getLogger(__name__)
@@ -153,3 +155,17 @@ def store_syncs_due_task() -> int:
             continue
         synced += 1
     return synced
+
+
+@shared_task(
+    soft_time_limit=max(settings.CSV_IMPORT_TIME_LIMIT - 60, settings.CSV_IMPORT_TIME_LIMIT // 2),
+    time_limit=settings.CSV_IMPORT_TIME_LIMIT,
+)
+def import_job_run_task(job_id: int) -> str:
+    """Write one confirmed CSV import, all or nothing; a job already run or cancelled is left as it is."""
+    try:
+        job = import_job_run(job_id=job_id)
+    except SoftTimeLimitExceeded:
+        import_job_fail(job_id=job_id, error=TIME_LIMIT_MESSAGE)
+        return "failed"
+    return "skipped" if job is None else str(job.status)

@@ -3,6 +3,7 @@ from django.urls import path
 from stores import views
 from stores.commerce import pages as commerce_pages
 from stores.connections import views as connection_views
+from stores.imports import views as import_views
 
 app_name = "stores"
 
@@ -28,5 +29,9 @@ urlpatterns = [
     path("<slug:store_slug>/orders/", commerce_pages.orders_page, name="orders"),
     path("<slug:store_slug>/orders/<int:order_id>/", commerce_pages.order_page, name="order"),
     path("<slug:store_slug>/api-keys/", views.store_api_keys, name="api_keys"),
+    path("<slug:store_slug>/imports/", import_views.imports_page, name="imports"),
+    path("<slug:store_slug>/imports/<int:job_id>/", import_views.import_job_page, name="import_job"),
+    path("<slug:store_slug>/imports/<int:job_id>/import/", import_views.import_job_confirm_view, name="import_confirm"),
+    path("<slug:store_slug>/imports/<int:job_id>/cancel/", import_views.import_job_cancel_view, name="import_cancel"),
     path("<slug:store_slug>/api-keys/<int:key_id>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
 ]

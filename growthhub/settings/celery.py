@@ -9,6 +9,11 @@ CELERY_BROKER_DIR = TEST_RUN_DIR / "celery" if TESTING else VAR_DIR / "celery"
 CELERY_TASK_DEFAULT_QUEUE = f"test-{TEST_RUN_DIR.name}" if TESTING else "celery"
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+# A CSV import (stores.tasks.import_job_run_task) writes a whole file in one transaction, so it has its own limit: a
+# minute before it the write is stopped, rolled back and the job marked failed; a job still "importing" past it was
+# lost with its worker and is shown failed. A message the broker hands out again meanwhile finds the job running and
+# does nothing.
+CSV_IMPORT_TIME_LIMIT = env.int("CSV_IMPORT_TIME_LIMIT", default=1800)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # kombu's Redis transport, except that a worker survives a Redis outage with messages in hand (see

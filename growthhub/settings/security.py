@@ -54,6 +54,9 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # The largest form or JSON body accepted (files in multipart uploads do not count); a larger one is a 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# The largest multipart body (a file upload, such as a CSV export of 20 MB at most, with its form): a larger one is a
+# 413 before any of it is read, so an oversized upload never reaches the disk.
+MULTIPART_MAX_BYTES = env.int("MULTIPART_MAX_BYTES", default=25 * 1024 * 1024)
 
 # Content Security Policy: nothing inline, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

@@ -102,7 +102,7 @@ def _new_orders(*, store: Store, connection: PlatformConnection, batch: list[rec
                     order=order,
                     external_id=line.external_id or f"position-{position}",
                     product_id=product_pk,
-                    unit_cost_minor=cost,
+                    unit_cost_minor=line.unit_cost_minor if line.unit_cost_minor is not None else cost,
                     title=line.title[:200],
                     sku=line.sku[:255],
                     variant_external_id=line.variant_external_id[:64],

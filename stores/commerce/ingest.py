@@ -1,8 +1,9 @@
 """Writing what a store platform says into the store's tables.
 
-Every function takes ``platforms.store_records`` records, runs in one transaction and is idempotent: the same record
-twice leaves the same rows. A record whose platform ``updated_at`` is older than what is stored is ignored (webhooks
-and syncs arrive out of order). Money is checked before anything is written: a record with a negative amount or
+Every function takes ``platforms.store_records`` records (from a platform connection, or with no connection from
+the merchant's own CSV import), runs in one transaction and is idempotent: the same record twice leaves the same
+rows. A record whose platform ``updated_at`` is older than what is stored is ignored (webhooks and syncs arrive out
+of order). Money is checked before anything is written: a record with a negative amount or
 more refunded than paid is refused with an ``ApplicationError`` and changes nothing.
 """
 
@@ -118,7 +119,7 @@ def _product_check(record: records.ProductRecord) -> None:
 
 
 @transaction.atomic
-def product_upsert(*, store: Store, connection: PlatformConnection, record: records.ProductRecord) -> Product:
+def product_upsert(*, store: Store, connection: PlatformConnection | None, record: records.ProductRecord) -> Product:
     """Create or update the product and its variants (variants the record no longer lists are removed).
 
     The platform's cost replaces the stored one; when the platform has none, the stored cost (the merchant's) stays.
@@ -206,7 +207,7 @@ def inventory_apply(*, store: Store, record: records.InventoryRecord) -> Product
 
 
 @transaction.atomic
-def customer_upsert(*, store: Store, connection: PlatformConnection, record: records.CustomerRecord) -> Customer:
+def customer_upsert(*, store: Store, connection: PlatformConnection | None, record: records.CustomerRecord) -> Customer:
     """Create or update the customer; an older record changes nothing, and an erased customer stays erased."""
     customer = Customer.objects.select_for_update().filter(store=store, external_id=record.external_id).first()
     if customer is not None and _is_stale(customer.source_updated_at, record.updated_at):
@@ -241,7 +242,14 @@ def order_check(record: records.OrderRecord) -> None:
         },
     )
     for line in record.lines:
-        _non_negative(what, {"line price": line.unit_price_minor, "line discount": line.discount_minor})
+        _non_negative(
+            what,
+            {
+                "line price": line.unit_price_minor,
+                "line discount": line.discount_minor,
+                "line cost": line.unit_cost_minor,
+            },
+        )
         if line.quantity < 1:
             raise _refuse(f"{what}: line {line.external_id} has {line.quantity} items.")
     for refund in record.refunds:
@@ -264,7 +272,7 @@ def _bounded_attributes(attributes: Mapping[str, str]) -> dict[str, str]:
     return {str(key)[:ATTRIBUTE_KEY_MAX]: str(value)[:ATTRIBUTE_VALUE_MAX] for key, value in pairs}
 
 
-def order_fields_set(order: Order, record: records.OrderRecord, *, connection: PlatformConnection) -> None:
+def order_fields_set(order: Order, record: records.OrderRecord, *, connection: PlatformConnection | None) -> None:
     """Copy the record's own fields onto ``order`` (not its customer, lines, codes or refunds); bounded to the
     columns, the journey data left alone on an erased customer's order."""
     order.name = record.name[:64]
@@ -295,7 +303,7 @@ def order_fields_set(order: Order, record: records.OrderRecord, *, connection: P
 
 
 @transaction.atomic
-def order_upsert(*, store: Store, connection: PlatformConnection, record: records.OrderRecord) -> Order:
+def order_upsert(*, store: Store, connection: PlatformConnection | None, record: records.OrderRecord) -> Order:
     """Create or update the order with its customer, lines, discount codes and refunds (refunds as rows).
 
     ``refunded_minor`` becomes the sum of the order's refund rows; a test order is stored flagged (never revenue).
@@ -355,7 +363,7 @@ def _lines_apply(*, order: Order, lines: Iterable[records.OrderLineRecord]) -> N
                 f"p:{record.product_external_id}", (None, None)
             )
             line = OrderLine(store_id=order.store_id, order=order, external_id=key, product_id=product_pk)
-            line.unit_cost_minor = cost
+            line.unit_cost_minor = record.unit_cost_minor if record.unit_cost_minor is not None else cost
         line.title = record.title[:200]
         line.sku = record.sku[:255]
         line.variant_external_id = record.variant_external_id[:64]

@@ -14,7 +14,9 @@ The formats, as Shopify writes them:
   ``Shipping``, ``Taxes``, ``Total``, ``Discount Code``, ``Discount Amount``, ``Created at``, ``Refunded Amount``,
   ``Cancelled at``, ``Email``, ``Note Attributes``, ``Id``) are filled on the order's first row; every row carries
   the order's ``Name``. Line columns: ``Lineitem quantity``, ``Lineitem name``, ``Lineitem price``,
-  ``Lineitem sku``, ``Lineitem discount``. Times look like ``2025-10-07 09:50:26 +0200``.
+  ``Lineitem sku``, ``Lineitem discount``, and ``Lineitem cost`` (the unit cost at the time of sale: not in
+  Shopify's own export, but tools that write the same columns add it; when absent the catalogue's cost is used).
+  Times look like ``2025-10-07 09:50:26 +0200``.
 
 External ids: an order with an ``Id`` gets the id Shopify's API knows it by (``gid://shopify/Order/<Id>``), so a
 store that later connects Shopify does not see its history twice; without one it is ``csv-order:<Name>``. A
@@ -27,6 +29,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 
 from platforms.store_records import (
     ORDER_CANCELLED,
@@ -54,6 +59,12 @@ MAX_ROWS = 500_000
 MAX_CELL = 5_000
 TITLE_MAX = 200
 SKU_MAX = 100
+# The largest amount a cell may hold, in minor units (a hundred billion dollars): beyond it is a typo, and the
+# database's 64-bit columns are never near their limit.
+AMOUNT_MAX_MINOR = 10**13
+# Orders placed before this are not history a store has; after the read's ``now`` (plus a day of clock skew) not yet.
+EARLIEST_ORDER = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
+CLOCK_SKEW = dt.timedelta(days=1)
 
 PRODUCT_REQUIRED = ("Handle", "Variant Price")
 ORDER_REQUIRED = ("Name", "Lineitem quantity", "Lineitem name", "Lineitem price")
@@ -71,6 +82,7 @@ _STATUSES = {
 _PRODUCT_STATUSES = {"active": PRODUCT_ACTIVE, "draft": PRODUCT_DRAFT, "archived": PRODUCT_ARCHIVED}
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _TAG_HTML = re.compile(r"<[^>]+>")
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,8 @@ class CsvRead:
     rows: int = 0
     records: list[Any] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # The file line each record starts on, in the order of ``records``: later checks name the line too.
+    record_lines: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -130,6 +144,9 @@ class _Row:
             return None
         if minor < 0:
             self.problem(column, f"{value!r} is negative.")
+            return None
+        if minor > AMOUNT_MAX_MINOR:
+            self.problem(column, f"{value!r} is larger than any amount Growth Hub keeps.")
             return None
         return minor
 
@@ -180,6 +197,19 @@ def _rows(lines: Iterable[str], kind: str, required: tuple[str, ...], read: CsvR
         yield _Row({key: value for key, value in values.items() if key is not None}, reader.line_num, read.problems)
 
 
+def _web_address(row: _Row, column: str) -> str:
+    """An http(s) address, or "" (with a problem recorded when the cell held something else)."""
+    value = row.text(column, limit=500)
+    if not value:
+        return ""
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError:
+        row.problem(column, f"{value[:80]!r} is not a web address (https://...).")
+        return ""
+    return value
+
+
 def products_csv_read(*, lines: Iterable[str], currency: str, now: dt.datetime) -> CsvRead:
     """Read a Shopify products export; prices are in the store's ``currency`` (the export does not say)."""
     read = CsvRead(kind=PRODUCTS)
@@ -201,7 +231,7 @@ def products_csv_read(*, lines: Iterable[str], currency: str, now: dt.datetime) 
                 "category": row.text("Type", limit=80),
                 "tags": tuple(tag.strip()[:50] for tag in row.text("Tags").split(",") if tag.strip()),
                 "status": _PRODUCT_STATUSES.get(status, PRODUCT_ACTIVE),
-                "image_url": row.text("Image Src", limit=500),
+                "image_url": _web_address(row, "Image Src"),
             }
         if not row.text("Variant Price", limit=32) and not row.text("Variant SKU", limit=SKU_MAX):
             continue  # an image-only row
@@ -224,6 +254,7 @@ def products_csv_read(*, lines: Iterable[str], currency: str, now: dt.datetime) 
         if not product["fields"]:
             read.problems.append(RowProblem(product["line"], "Title", f"product {handle!r} has no row with a title."))
             continue
+        read.record_lines.append(product["line"])
         read.records.append(
             ProductRecord(
                 external_id=f"csv-product:{handle}",
@@ -247,13 +278,16 @@ def _attributes(text: str) -> dict[str, str]:
     return dict(list(found.items())[:50])
 
 
-def _order_start(row: _Row, name: str) -> dict[str, Any] | None:
+def _order_start(row: _Row, name: str, now: dt.datetime) -> dict[str, Any] | None:
     """The order-level fields of an order's first row; None (with problems recorded) when they are unusable."""
     currency = row.text("Currency", limit=8).upper()
     if not _CURRENCY.match(currency):
         row.problem("Currency", f"{currency!r} is not a currency code like USD.")
         return None
     created = row.moment("Created at", required=True)
+    if created is not None and not EARLIEST_ORDER <= created <= now + CLOCK_SKEW:
+        row.problem("Created at", f"{created:%Y-%m-%d} is not a day an order can have been placed on.")
+        created = None
     total = row.money("Total", currency, required=True)
     status_word = row.text("Financial Status", limit=32).lower()
     status = _STATUSES.get(status_word)
@@ -267,6 +301,12 @@ def _order_start(row: _Row, name: str) -> dict[str, Any] | None:
         row.problem("Refunded Amount", "is more than the order's total.")
         return None
     email = row.text("Email", limit=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.problem("Email", f"{email!r} is not an email address.")
+            return None
     order_id = row.text("Id", limit=20)
     if order_id and not order_id.isdigit():
         row.problem("Id", f"{order_id!r} is not Shopify's numeric order id.")
@@ -298,8 +338,11 @@ def _order_start(row: _Row, name: str) -> dict[str, Any] | None:
     }
 
 
-def orders_csv_read(*, lines: Iterable[str]) -> CsvRead:
-    """Read a Shopify orders export (every amount in the order's own ``Currency`` column)."""
+def orders_csv_read(*, lines: Iterable[str], now: dt.datetime | None = None) -> CsvRead:
+    """Read a Shopify orders export (every amount in the order's own ``Currency`` column).
+
+    ``now`` bounds the order times (an order placed tomorrow is a mistake); it defaults to the current time."""
+    now = now or dt.datetime.now(dt.UTC)
     read = CsvRead(kind=ORDERS)
     orders: dict[str, dict[str, Any] | None] = {}
     for row in _rows(lines, ORDERS, ORDER_REQUIRED, read):
@@ -308,7 +351,7 @@ def orders_csv_read(*, lines: Iterable[str]) -> CsvRead:
             row.problem("Name", "is empty; every row names its order (like #1001).")
             continue
         if name not in orders:
-            orders[name] = _order_start(row, name)
+            orders[name] = _order_start(row, name, now)
         order = orders[name]
         if order is None:
             continue
@@ -330,12 +373,13 @@ def orders_csv_read(*, lines: Iterable[str]) -> CsvRead:
                 unit_price_minor=price,
                 sku=row.text("Lineitem sku", limit=SKU_MAX),
                 discount_minor=row.money("Lineitem discount", order["currency"]) or 0,
+                unit_cost_minor=row.money("Lineitem cost", order["currency"]),
             )
         )
     for order in orders.values():
         if order is None:
             continue
-        order.pop("line")
+        line = order.pop("line")
         refunds = (
             (
                 RefundRecord(
@@ -348,5 +392,6 @@ def orders_csv_read(*, lines: Iterable[str]) -> CsvRead:
             if order["refunded_minor"]
             else ()
         )
+        read.record_lines.append(line)
         read.records.append(OrderRecord(**{**order, "lines": tuple(order["lines"]), "refunds": refunds}))
     return read

@@ -16,6 +16,7 @@ from stores.models.connections import (
     PlatformConnection,
 )
 from stores.models.idempotency import IdempotencyKey
+from stores.models.imports import ImportJob, ImportKind, ImportStatus
 from stores.models.store_data import (
     BackfillState,
     CustomerDataRequest,
@@ -34,6 +35,9 @@ __all__ = [
     "CustomerDataRequest",
     "DeliveryStatus",
     "IdempotencyKey",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
     "Membership",
     "OAuthState",
     "Order",
