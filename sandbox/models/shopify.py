@@ -234,6 +234,8 @@ class ShopifyBulkOperation(models.Model):
     shop = models.ForeignKey(ShopifyShop, on_delete=models.CASCADE, related_name="bulk_operations")
     app = models.ForeignKey(SandboxApp, on_delete=models.CASCADE, related_name="+")
     query = models.TextField()
+    scopes = models.JSONField(default=list, help_text="the scopes of the token that started it: what it may read")
+    group_objects = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=ShopifyBulkStatus.choices, default=ShopifyBulkStatus.CREATED)
     error_code = models.CharField(max_length=30, blank=True)
     object_count = models.PositiveIntegerField(default=0)
