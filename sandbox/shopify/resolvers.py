@@ -26,6 +26,8 @@ from sandbox.shopify import nodes
 from sandbox.shopify.paging import queryset_connection, search_filter
 
 RECENT_ORDERS = dt.timedelta(days=60)
+# Shopify caps every input array at 250 items.
+MAX_INPUT_ARRAY = 250
 SORT_FIELDS = {
     "ID": "pk",
     "TITLE": "title",
@@ -210,6 +212,12 @@ def resolve_webhook_subscriptions(root, info, first=None, after=None, topics=Non
     return queryset_connection(info, queryset, nodes.webhook_subscription_node, first=first, after=after)
 
 
+def resolve_nodes(root: Any, info: GraphQLResolveInfo, ids: list[str]) -> list[dict[str, Any] | None]:
+    if len(ids) > MAX_INPUT_ARRAY:
+        raise GraphQLError(f"The ids argument holds at most {MAX_INPUT_ARRAY} ids.", extensions={"code": "BAD_REQUEST"})
+    return [node_by_gid(info, value) for value in ids]
+
+
 def _by_kind(kind: str):
     return lambda root, info, id: node_by_gid(info, id, kind)
 
@@ -221,7 +229,7 @@ def bind_resolvers(schema: GraphQLSchema) -> None:
     query = schema.query_type.fields
     query["shop"].resolve = resolve_shop
     query["node"].resolve = lambda root, info, id: node_by_gid(info, id)
-    query["nodes"].resolve = lambda root, info, ids: [node_by_gid(info, value) for value in ids[:250]]
+    query["nodes"].resolve = resolve_nodes
     for field, kind in (
         ("product", "Product"),
         ("productVariant", "ProductVariant"),

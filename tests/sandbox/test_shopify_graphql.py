@@ -160,3 +160,25 @@ def test_an_unknown_field_fails_validation_and_a_page_over_250_is_refused(client
     assert "secretField" in unknown["errors"][0]["message"]
     assert "data" not in unknown or unknown["data"] is None
     assert too_many["errors"]
+
+
+def test_node_resolves_each_kind_of_the_shop_and_nothing_of_another(client, shop):
+    # given an order and a product of the shop, and another shop's product
+    token = token_for(shop).access_token
+    order, product = _ids(shop)
+    other = shop_with_catalogue("contoso-test.myshopify.com").products.first()
+    query = """query Nodes($ids: [ID!]!) { nodes(ids: $ids) {
+      __typename id ... on Order { name } ... on Product { title } } }"""
+    ids = [
+        f"gid://shopify/Order/{order.pk}",
+        f"gid://shopify/Product/{product.pk}",
+        f"gid://shopify/Product/{other.pk}",
+    ]
+
+    # when the three are asked by id
+    found = graphql(client, shop, token, query, {"ids": ids}).json()["data"]["nodes"]
+
+    # then the shop's two come with their type's fields and the other shop's is null
+    assert found[0] == {"__typename": "Order", "id": ids[0], "name": f"#{order.number}"}
+    assert found[1] == {"__typename": "Product", "id": ids[1], "title": product.title}
+    assert found[2] is None
