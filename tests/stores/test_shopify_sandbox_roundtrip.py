@@ -11,10 +11,20 @@ from django.test import Client
 from growthhub.celery import app as celery_app
 from platforms.shopify.oauth import ShopifyOAuth
 from platforms.shopify.store import WEBHOOK_TOPICS, ShopifyStore
-from sandbox.models import ShopifyOrder, ShopifyProduct, ShopifyShop, ShopifyVariant, ShopifyWebhookSubscription
+from sandbox.models import (
+    ShopifyBulkOperation,
+    ShopifyOrder,
+    ShopifyProduct,
+    ShopifyShop,
+    ShopifyVariant,
+    ShopifyWebhookSubscription,
+)
 from sandbox.services import sandbox_bootstrap
 from sandbox.shopify.seed import sandbox_shopify_seed
 from sandbox.shopify.services import LineSpec, sandbox_shopify_order_place
+from stores.connections.services.store_consent import shopify_connection_begin, shopify_connection_complete
+from stores.models import BackfillState, ConnectionStatus, Order, Role
+from tests.factories import MembershipFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,3 +149,30 @@ def test_a_drained_bucket_is_waited_out_by_the_client_and_the_query_sent_again(s
     # then the THROTTLED answer made it wait for the bucket to restore, and the retry succeeded
     assert waits and waits[0] > 0
     assert len(products) == 12
+
+
+def test_a_store_connects_to_the_sandbox_shop_and_its_first_sync_subscribes_and_backfills(shop, eager):
+    # given a merchant who typed the sandbox shop's address
+    user = UserFactory()
+    store = StoreFactory(currency="EUR", timezone="UTC")
+    MembershipFactory(store=store, user=user, role=Role.OWNER)
+    url = shopify_connection_begin(store=store, user=user, shop=DOMAIN, redirect_uri=REDIRECT)
+
+    # when they press Install on the sandbox's page and the signed callback comes back to the hub
+    path = urlsplit(url).path.split("/sandbox", 1)[1]
+    answer = Client().post("/sandbox" + path, {**dict(parse_qsl(urlsplit(url).query)), "decision": "allow"})
+    params = dict(parse_qsl(urlsplit(answer["Location"]).query))
+    connection = shopify_connection_complete(user=user, params=params)
+
+    # then the store holds an expiring grant for the shop, speaks its currency, and its first sync registered the
+    # hub's webhooks and ran the bulk backfill at the sandbox
+    connection.refresh_from_db()
+    store.refresh_from_db()
+    assert (connection.external_account_id, connection.status) == (DOMAIN, ConnectionStatus.ACTIVE)
+    assert connection.refresh_token and connection.access_token_expires_at
+    assert (store.currency, store.timezone) == ("USD", "America/New_York")
+    assert ShopifyWebhookSubscription.objects.filter(shop=shop).count() == len(WEBHOOK_TOPICS)
+    assert ShopifyBulkOperation.objects.filter(shop=shop, status="COMPLETED").exists()
+    # and every order of the shop is now the store's, with its total
+    assert Order.objects.filter(store=store).count() == ShopifyOrder.objects.filter(shop=shop).count()
+    assert connection.store_sync.backfill_status == BackfillState.DONE
