@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sandbox.models import ShopifyCustomer, ShopifyOrder, ShopifyRefund, ShopifyShop
+from sandbox.models import ShopifyCustomer, ShopifyOrder, ShopifyRefund, ShopifyShop, ShopifyVariant
 from sandbox.shopify.nodes import amount, gid
 
 
@@ -131,4 +131,19 @@ def order_json(order: ShopifyOrder, shop: ShopifyShop) -> dict[str, Any]:
             for line in sorted(order.lines.all(), key=lambda li: li.pk)
         ],
         "refunds": [refund_json(refund, shop) for refund in order.refunds.all()],
+    }
+
+
+# The one location the sandbox shops stock everything at.
+LOCATION_ID = 1
+
+
+def inventory_level_json(variant: ShopifyVariant, shop: ShopifyShop, moment: dt.datetime) -> dict[str, Any]:
+    """An inventory_levels/update body: the variant's inventory item at the shop's location."""
+    return {
+        "inventory_item_id": variant.pk,
+        "location_id": LOCATION_ID,
+        "available": variant.inventory_quantity,
+        "updated_at": _local(moment, shop),
+        "admin_graphql_api_id": f"gid://shopify/InventoryLevel/{LOCATION_ID}?inventory_item_id={variant.pk}",
     }

@@ -1,7 +1,8 @@
 """Changes to the sandbox Shopify shops: a shop, orders placed, refunds. Amounts are minor units of the shop's currency.
 
 Each change is one transaction; its webhooks (orders/create and orders/paid for an order, refunds/create and
-orders/updated for a refund) are queued for delivery once it commits, so a rolled-back change sends nothing.
+orders/updated for a refund, inventory_levels/update for each variant whose stock moved) are queued for delivery once
+it commits, so a rolled-back change sends nothing.
 """
 
 import datetime as dt
@@ -23,7 +24,7 @@ from sandbox.models import (
     ShopifyShop,
     ShopifyVariant,
 )
-from sandbox.shopify.rest import order_json, refund_json
+from sandbox.shopify.rest import inventory_level_json, order_json, refund_json
 from sandbox.shopify.webhooks import deliveries_queue
 
 MAX_LINES = 100
@@ -82,6 +83,13 @@ def _order_loaded(order_id: int) -> ShopifyOrder:
         .prefetch_related("lines", Prefetch("refunds", queryset=ShopifyRefund.objects.prefetch_related("lines")))
         .get(pk=order_id)
     )
+
+
+def _stock_changed(shop: ShopifyShop, variants: list[ShopifyVariant], moment: dt.datetime) -> None:
+    for variant in {v.pk: v for v in variants if v.tracked}.values():
+        deliveries_queue(
+            shop=shop, topic="INVENTORY_LEVELS_UPDATE", payload=inventory_level_json(variant, shop, moment)
+        )
 
 
 def sandbox_shopify_order_place(
@@ -182,6 +190,7 @@ def sandbox_shopify_order_place(
         payload = order_json(loaded, shop)
         deliveries_queue(shop=shop, topic="ORDERS_CREATE", payload=payload)
         deliveries_queue(shop=shop, topic="ORDERS_PAID", payload=payload)
+        _stock_changed(shop, [variant for variant, _, _ in rows], moment)
     return loaded
 
 
@@ -200,7 +209,7 @@ def sandbox_shopify_order_refund(
             line.pk: line for line in locked.lines.prefetch_related("refund_lines").select_related("variant")
         }
         refund = ShopifyRefund.objects.create(order=locked, note=note[:255], amount_minor=0, created_at=moment)
-        total = 0
+        total, restocked = 0, []
         for line_id, quantity in lines.items():
             line = order_lines.get(line_id)
             if line is None:
@@ -216,6 +225,7 @@ def sandbox_shopify_order_refund(
             if line.variant and line.variant.tracked:
                 line.variant.inventory_quantity += quantity
                 line.variant.save(update_fields=["inventory_quantity"])
+                restocked.append(line.variant)
         refund.amount_minor = total
         refund.save(update_fields=["amount_minor"])
         refunded = sum(r.amount_minor for r in locked.refunds.all())
@@ -230,4 +240,5 @@ def sandbox_shopify_order_refund(
         refund_loaded = next(r for r in loaded.refunds.all() if r.pk == refund.pk)
         deliveries_queue(shop=locked.shop, topic="REFUNDS_CREATE", payload=refund_json(refund_loaded, locked.shop))
         deliveries_queue(shop=locked.shop, topic="ORDERS_UPDATED", payload=order_json(loaded, locked.shop))
+        _stock_changed(locked.shop, restocked, moment)
     return refund_loaded

@@ -153,3 +153,26 @@ def test_retries_back_off_exponentially_over_about_four_hours():
     assert delays[:3] == [60, 120, 240]
     assert all(later == 2 * earlier for earlier, later in zip(delays, delays[1:], strict=False))
     assert 3.5 * 3600 < sum(delays) < 5 * 3600
+
+
+@responses.activate
+def test_stock_moved_by_an_order_is_delivered_as_inventory_levels_update(
+    client, subscribed, eager, django_capture_on_commit_callbacks
+):
+    # given a subscription to stock changes
+    shop, token = subscribed
+    graphql(client, shop, token, queries.WEBHOOK_CREATE_MUTATION, {"topic": "INVENTORY_LEVELS_UPDATE", "uri": HOOK})
+    responses.post(HOOK, status=200)
+
+    # when an order of two units is placed
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(shop)
+
+    # then the hub reads the variant's new stock from the inventory_levels/update delivery
+    call = next(c.request for c in responses.calls if c.request.headers["X-Shopify-Topic"] == "inventory_levels/update")
+    event = ShopifyWebhooks().read(topic="inventory_levels/update", body=call.body)
+    variant = order.lines.get().variant
+    variant.refresh_from_db()
+    assert variant.inventory_quantity == 48
+    assert event.record.inventory_item_id == f"gid://shopify/InventoryItem/{variant.pk}"
+    assert event.record.available == 48
