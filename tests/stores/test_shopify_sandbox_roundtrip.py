@@ -1,5 +1,6 @@
 """The hub's Shopify client over real HTTP against the sandbox shop on the live server: the app install and token
-renewal, the shop, the catalogue and orders page by page, the bulk backfill, and the webhook registration."""
+renewal, the shop, the catalogue and orders page by page, the bulk backfill, the webhook registration; and a store
+connected through the hub whose new orders arrive by signed webhook."""
 
 import datetime as dt
 from urllib.parse import parse_qsl, urlsplit
@@ -17,10 +18,11 @@ from sandbox.models import (
     ShopifyProduct,
     ShopifyShop,
     ShopifyVariant,
+    ShopifyWebhookDelivery,
     ShopifyWebhookSubscription,
 )
 from sandbox.services import sandbox_bootstrap
-from sandbox.shopify.seed import sandbox_shopify_seed
+from sandbox.shopify.seed import sandbox_shopify_order_arrive, sandbox_shopify_seed
 from sandbox.shopify.services import LineSpec, sandbox_shopify_order_place
 from stores.connections.services.store_consent import shopify_connection_begin, shopify_connection_complete
 from stores.models import BackfillState, ConnectionStatus, Order, Role
@@ -151,8 +153,11 @@ def test_a_drained_bucket_is_waited_out_by_the_client_and_the_query_sent_again(s
     assert len(products) == 12
 
 
-def test_a_store_connects_to_the_sandbox_shop_and_its_first_sync_subscribes_and_backfills(shop, eager):
-    # given a merchant who typed the sandbox shop's address
+def test_a_store_connects_to_the_sandbox_shop_and_its_first_sync_subscribes_and_backfills(
+    shop, eager, live_server, settings
+):
+    # given a merchant who typed the sandbox shop's address, on a hub the sandbox can reach
+    settings.SITE_URL = live_server.url
     user = UserFactory()
     store = StoreFactory(currency="EUR", timezone="UTC")
     MembershipFactory(store=store, user=user, role=Role.OWNER)
@@ -176,3 +181,11 @@ def test_a_store_connects_to_the_sandbox_shop_and_its_first_sync_subscribes_and_
     # and every order of the shop is now the store's, with its total
     assert Order.objects.filter(store=store).count() == ShopifyOrder.objects.filter(shop=shop).count()
     assert connection.store_sync.backfill_status == BackfillState.DONE
+
+    # when a new order arrives at the shop
+    arrived = sandbox_shopify_order_arrive(domain=DOMAIN)
+
+    # then its signed orders/create delivery reached the hub's webhook endpoint, which took the order in
+    delivery = ShopifyWebhookDelivery.objects.get(topic="orders/create", body__contains=f'"id":{arrived.pk},')
+    assert delivery.response_status == 200 and delivery.delivered_at is not None
+    assert Order.objects.filter(store=store, external_id=f"gid://shopify/Order/{arrived.pk}").exists()
