@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sandbox.models import SandboxAccount, SandboxApp, SandboxFault
+from sandbox.models import (
+    SandboxAccount,
+    SandboxApp,
+    SandboxFault,
+    ShopifyBulkOperation,
+    ShopifyShop,
+    ShopifyWebhookDelivery,
+    ShopifyWebhookSubscription,
+)
 from sandbox.services import sandbox_app_revoke_all_tokens
 
 
@@ -41,3 +49,31 @@ class SandboxAccountAdmin(admin.ModelAdmin):
     list_display = ["platform", "kind", "external_id", "name", "owner"]
     list_filter = ["platform", "kind"]
     search_fields = ["name", "external_id", "username"]
+
+
+@admin.register(ShopifyShop)
+class ShopifyShopAdmin(admin.ModelAdmin):
+    list_display = ["domain", "name", "currency", "iana_timezone", "cost_available"]
+    search_fields = ["domain", "name"]
+    readonly_fields = ["account", "cost_available", "cost_checked_at"]
+
+
+@admin.register(ShopifyWebhookSubscription)
+class ShopifyWebhookSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["shop", "topic", "uri", "api_version", "created_at"]
+    list_filter = ["topic"]
+
+
+@admin.register(ShopifyWebhookDelivery)
+class ShopifyWebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["webhook_id", "topic", "subscription", "attempts", "response_status", "delivered_at", "gave_up_at"]
+    list_filter = ["topic"]
+    readonly_fields = ["subscription", "topic", "webhook_id", "event_id", "body", "triggered_at"]
+
+
+@admin.register(ShopifyBulkOperation)
+class ShopifyBulkOperationAdmin(admin.ModelAdmin):
+    list_display = ["pk", "shop", "status", "error_code", "object_count", "created_at", "completed_at"]
+    list_filter = ["status"]
+    # The download key is the result link's only protection: staff see the status, never the link.
+    exclude = ["download_key", "result"]

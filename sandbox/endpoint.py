@@ -2,7 +2,7 @@
 
 Tokens travel the way each platform expects: ``Authorization: Bearer`` for most, and for the Graph API (Meta,
 Instagram) also the ``access_token`` query or form parameter (the official SDKs send that), and the
-``Access-Token`` header for the TikTok Business API.
+``Access-Token`` header for the TikTok Business API, ``X-Shopify-Access-Token`` for Shopify's Admin API.
 """
 
 import functools
@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from platforms.constants import INSTAGRAM, META_ADS, TIKTOK_ADS
+from platforms.constants import INSTAGRAM, META_ADS, SHOPIFY, TIKTOK_ADS
 from sandbox.errors import Failure, SandboxError, error_response
 from sandbox.models import SandboxFault, SandboxToken
 
@@ -27,6 +27,8 @@ View = Callable[..., HttpResponse]
 def token_from_request(request: HttpRequest, platform: str) -> str:
     if platform == TIKTOK_ADS:
         return request.headers.get("Access-Token", "")
+    if platform == SHOPIFY:
+        return request.headers.get("X-Shopify-Access-Token", "")
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()

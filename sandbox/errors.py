@@ -6,7 +6,17 @@ from enum import StrEnum
 
 from django.http import JsonResponse
 
-from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, PINTEREST, TIKTOK, TIKTOK_ADS, WOOCOMMERCE, X
+from platforms.constants import (
+    GOOGLE_ADS,
+    INSTAGRAM,
+    META_ADS,
+    PINTEREST,
+    SHOPIFY,
+    TIKTOK,
+    TIKTOK_ADS,
+    WOOCOMMERCE,
+    X,
+)
 
 
 class Failure(StrEnum):
@@ -89,6 +99,9 @@ _WOOCOMMERCE_CODES = {
     Failure.RATE_LIMIT: "woocommerce_rest_too_many_requests",
     Failure.SERVER: "internal_server_error",
 }
+
+
+_SHOPIFY_AUTH_MESSAGE = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
 
 def error_response(platform: str, error: SandboxError) -> JsonResponse:
@@ -194,6 +207,11 @@ def error_response(platform: str, error: SandboxError) -> JsonResponse:
                 }
             }
         body = {"error": {"code": status, "message": error.message, "status": grpc_status, "details": [detail]}}
+    elif platform == SHOPIFY:
+        # The Admin API's own refusals: {"errors": "<text>"}; a bad token is the fixed "[API] Invalid API key ..." text.
+        message = _SHOPIFY_AUTH_MESSAGE if failure in (Failure.AUTH, Failure.SCOPE) else error.message
+        status = 401 if failure is Failure.SCOPE else status
+        body = {"errors": message}
     else:
         body = {"error": error.message}
     return JsonResponse(body, status=status, headers=headers)

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from platforms.constants import (
-    ALL_PLATFORMS,
     GOOGLE_ADS,
     INSTAGRAM,
     META_ADS,
@@ -18,6 +17,7 @@ from platforms.constants import (
     X,
 )
 from sandbox.models import AccountKind, SandboxAccount, SandboxApp, SandboxFault, SandboxToken
+from sandbox.models.core import SANDBOX_OAUTH_PLATFORMS
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,10 @@ def _lifetimes(platform: str) -> tuple[int, int]:
 
 
 @transaction.atomic
-def sandbox_bootstrap(*, platforms: tuple[str, ...] = ALL_PLATFORMS) -> dict[str, int]:
+def sandbox_bootstrap(*, platforms: tuple[str, ...] = SANDBOX_OAUTH_PLATFORMS) -> dict[str, int]:
     """Create the sandbox apps (client ids and secrets from ``settings.PLATFORM_CREDENTIALS``) and the demo
-    accounts of each platform. Idempotent: existing rows keep their lifetimes and names as staff edited them.
+    accounts of each platform (a Shopify shop is its own account: ``sandbox.shopify.services``).
+    Idempotent: existing rows keep their lifetimes and names as staff edited them.
 
     Returns how many apps and accounts were created.
     """
@@ -126,7 +127,7 @@ def sandbox_bootstrap(*, platforms: tuple[str, ...] = ALL_PLATFORMS) -> dict[str
             },
         )
         created["apps"] += int(app_created)
-        for demo in DEMO_ACCOUNTS[platform]:
+        for demo in DEMO_ACCOUNTS.get(platform, ()):
             user, user_created = SandboxAccount.objects.get_or_create(
                 platform=platform,
                 external_id=demo.external_id,
@@ -182,7 +183,7 @@ def sandbox_faults_apply(*, faults: dict[str, dict[str, Any]], replace: bool = F
     rows: dict[str, dict[str, Any]] = {}
     for key, values in faults.items():
         platform = "" if key in ("*", "") else key
-        if platform and platform not in ALL_PLATFORMS:
+        if platform and platform not in SANDBOX_OAUTH_PLATFORMS:
             raise ValueError(f"Unknown platform {key!r}.")
         unknown = set(values) - set(FAULT_FIELDS)
         if unknown:

@@ -6,15 +6,19 @@ Nothing here is Growth Hub data: these tables play the part of the seven platfor
 from django.db import models
 from django.utils import timezone
 
-from platforms.constants import ALL_PLATFORMS
+from platforms.constants import ALL_PLATFORMS, SHOPIFY
 
+# The seven marketing platforms and Shopify, whose app install is an OAuth grant like theirs (WooCommerce hands out
+# per-site keys instead: sandbox.models.woocommerce).
+SANDBOX_OAUTH_PLATFORMS = (*ALL_PLATFORMS, SHOPIFY)
 PLATFORM_CHOICES = [(slug, slug) for slug in ALL_PLATFORMS]
+OAUTH_PLATFORM_CHOICES = [(slug, slug) for slug in SANDBOX_OAUTH_PLATFORMS]
 
 
 class SandboxApp(models.Model):
     """A developer app registered at a platform (client id and secret) with the token lifetimes it gets."""
 
-    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
+    platform = models.CharField(max_length=16, choices=OAUTH_PLATFORM_CHOICES)
     client_id = models.CharField(max_length=100)
     client_secret = models.CharField(max_length=200)
     access_token_lifetime = models.PositiveIntegerField(default=7200, help_text="seconds; 0 = never expires")
@@ -33,7 +37,7 @@ class AccountKind(models.TextChoices):
 
 
 class SandboxAccount(models.Model):
-    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
+    platform = models.CharField(max_length=16, choices=OAUTH_PLATFORM_CHOICES)
     kind = models.CharField(max_length=16, choices=AccountKind.choices, default=AccountKind.USER)
     external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=120)
@@ -54,7 +58,7 @@ class SandboxAccount(models.Model):
 class SandboxAuthCode(models.Model):
     """A consent that was allowed: single use, short-lived, bound to the redirect URI and PKCE challenge."""
 
-    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
+    platform = models.CharField(max_length=16, choices=OAUTH_PLATFORM_CHOICES)
     app = models.ForeignKey(SandboxApp, on_delete=models.CASCADE)
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE)
     code = models.CharField(max_length=128, unique=True)
@@ -70,7 +74,7 @@ class SandboxAuthCode(models.Model):
 
 
 class SandboxToken(models.Model):
-    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES)
+    platform = models.CharField(max_length=16, choices=OAUTH_PLATFORM_CHOICES)
     app = models.ForeignKey(SandboxApp, on_delete=models.CASCADE, related_name="tokens")
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="tokens")
     access_token = models.CharField(max_length=200, unique=True)
@@ -102,7 +106,7 @@ class SandboxFault(models.Model):
     the requests whose path contains it (one endpoint, e.g. ``/v2/post/publish/content/init/``).
     """
 
-    platform = models.CharField(max_length=16, choices=PLATFORM_CHOICES, blank=True, unique=True)
+    platform = models.CharField(max_length=16, choices=OAUTH_PLATFORM_CHOICES, blank=True, unique=True)
     enabled = models.BooleanField(default=True)
     error_rate = models.FloatField(default=0.0)
     rate_limit_rate = models.FloatField(default=0.0)

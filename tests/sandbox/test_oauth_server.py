@@ -344,7 +344,7 @@ def test_bad_fault_settings_change_nothing(db, args, message):
 
 def test_bootstrap_command_reports(db, capsys):
     call_command("sandbox_bootstrap")
-    assert "7 apps and 24 accounts created" in capsys.readouterr().out
+    assert "8 apps and 24 accounts created" in capsys.readouterr().out
 
 
 def test_app_revoke_service_counts(apps_ready):

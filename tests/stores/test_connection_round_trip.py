@@ -231,8 +231,9 @@ def test_sandbox_apps_get_lifetimes_from_settings(db, settings):
     first = sandbox_bootstrap()
     second = sandbox_bootstrap()
 
-    # then apps are created once, with those lifetimes (TikTok Ads tokens never expire)
-    assert first == {"apps": 7, "accounts": 24}
+    # then apps are created once (the seven platforms and Shopify), with those lifetimes (TikTok Ads tokens never
+    # expire)
+    assert first == {"apps": 8, "accounts": 24}
     assert second == {"apps": 0, "accounts": 0}
     assert SandboxApp.objects.get(platform="x").access_token_lifetime == 30
     assert SandboxApp.objects.get(platform="x").refresh_token_lifetime == 90

@@ -1,0 +1,203 @@
+"""Bulk query operations: the checks Shopify makes on the query, its run, and the JSONL result.
+
+Docs: https://shopify.dev/docs/api/usage/bulk-operations/queries. A bulk query has at least one and at most five
+connections, nested at most two deep, and a node holding a nested connection must select its ``id``. The result has
+one JSON object per line; the nodes of a nested connection are lines of their own naming their parent in
+``__parentId``. Since 2026-01 (``groupObjects: false``, the default) a child line is not guaranteed to follow its
+parent: the sandbox writes every root line first, then the children.
+"""
+
+import datetime as dt
+import json
+import logging
+import secrets
+from typing import Any
+
+from django.db import transaction
+from graphql import (
+    FieldNode,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    execute,
+    get_named_type,
+    parse,
+    validate,
+)
+from graphql.error import GraphQLSyntaxError
+
+from sandbox.models import SandboxApp, ShopifyBulkOperation, ShopifyBulkStatus, ShopifyShop
+
+logger = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 5
+MAX_DEPTH = 2
+MAX_RUNNING = 5
+MAX_QUERY_LENGTH = 50_000
+RUNNING = (ShopifyBulkStatus.CREATED, ShopifyBulkStatus.RUNNING)
+
+
+class BulkQueryInvalid(Exception):
+    """The bulk query breaks one of Shopify's rules; the message is Shopify's userError text."""
+
+
+def _connections(schema: GraphQLSchema, selection_set: SelectionSetNode | None, parent: Any, depth: int) -> int:
+    """How many connections the selection holds; raises BulkQueryInvalid past the depth or for a missing id."""
+    count = 0
+    for field in selection_set.selections if selection_set else ():
+        if not isinstance(field, FieldNode) or not isinstance(parent, GraphQLObjectType):
+            raise BulkQueryInvalid("Bulk queries cannot contain fragments.")
+        definition = parent.fields.get(field.name.value)
+        if definition is None:
+            continue
+        named = get_named_type(definition.type)
+        if named.name.endswith("Connection"):
+            if depth + 1 > MAX_DEPTH:
+                raise BulkQueryInvalid(
+                    f"Bulk queries cannot contain connections with a nesting depth greater than {MAX_DEPTH}."
+                )
+            node_type = get_named_type(named.fields["nodes"].type)
+            for inner in field.selection_set.selections if field.selection_set else ():
+                if not isinstance(inner, FieldNode):
+                    raise BulkQueryInvalid("Bulk queries cannot contain fragments.")
+                if inner.name.value == "nodes":
+                    count += _node_connections(schema, inner.selection_set, node_type, depth + 1)
+                elif inner.name.value == "edges":
+                    for edge_field in inner.selection_set.selections if inner.selection_set else ():
+                        if isinstance(edge_field, FieldNode) and edge_field.name.value == "node":
+                            count += _node_connections(schema, edge_field.selection_set, node_type, depth + 1)
+            count += 1
+        elif isinstance(named, GraphQLObjectType):
+            count += _connections(schema, field.selection_set, named, depth)
+    return count
+
+
+def _node_connections(schema: GraphQLSchema, selection_set: SelectionSetNode | None, node_type: Any, depth: int) -> int:
+    inner = _connections(schema, selection_set, node_type, depth)
+    selected = {f.name.value for f in selection_set.selections if isinstance(f, FieldNode)} if selection_set else set()
+    if inner and "id" not in selected:
+        raise BulkQueryInvalid("The parent 'node' field for a nested connection must select the 'id' field.")
+    return inner
+
+
+def bulk_query_check(schema: GraphQLSchema, query: str) -> None:
+    """Raise BulkQueryInvalid unless ``query`` is a valid query Shopify would run in bulk."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise BulkQueryInvalid(f"Bulk queries are limited to {MAX_QUERY_LENGTH} characters.")
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError as exc:
+        raise BulkQueryInvalid(f"Invalid bulk query: {exc.message}") from exc
+    errors = validate(schema, document)
+    if errors:
+        raise BulkQueryInvalid(f"Invalid bulk query: {errors[0].message}")
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or len(document.definitions) != 1:
+        raise BulkQueryInvalid("Bulk queries must contain exactly one query operation and no fragments.")
+    if operations[0].operation != OperationType.QUERY:
+        raise BulkQueryInvalid("Bulk queries must be query operations: use bulkOperationRunMutation for mutations.")
+    count = _connections(schema, operations[0].selection_set, schema.query_type, 0)
+    if count == 0:
+        raise BulkQueryInvalid("Bulk queries must contain at least one connection.")
+    if count > MAX_CONNECTIONS:
+        raise BulkQueryInvalid(f"Bulk queries cannot contain more than {MAX_CONNECTIONS} connections.")
+
+
+@transaction.atomic
+def shopify_bulk_operation_create(
+    *, schema: GraphQLSchema, shop: ShopifyShop, app: SandboxApp, query: str, scopes: list[str], group: bool = False
+) -> ShopifyBulkOperation:
+    """Record a checked bulk query (its run is the caller's to start once committed). Raises BulkQueryInvalid and
+    records nothing when Shopify would refuse it."""
+    bulk_query_check(schema, query)
+    running = ShopifyBulkOperation.objects.select_for_update().filter(shop=shop, app=app, status__in=RUNNING)
+    if running.count() >= MAX_RUNNING:
+        raise BulkQueryInvalid(
+            f"A shop can run at most {MAX_RUNNING} bulk query operations at once for this app; wait for one to finish."
+        )
+    operation = ShopifyBulkOperation.objects.create(
+        shop=shop,
+        app=app,
+        query=query,
+        scopes=list(scopes),
+        group_objects=group,
+        download_key=secrets.token_urlsafe(32),
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    return operation
+
+
+def _connection_items(value: Any) -> list[dict[str, Any]] | None:
+    """The nodes of a connection value, None for anything that is not a connection."""
+    if not isinstance(value, dict) or not ({"edges", "nodes"} & set(value)):
+        return None
+    if isinstance(value.get("nodes"), list):
+        return [item for item in value["nodes"] if isinstance(item, dict)]
+    return [e["node"] for e in value.get("edges") or [] if isinstance(e, dict) and isinstance(e.get("node"), dict)]
+
+
+def jsonl_lines(data: dict[str, Any], *, group: bool = False) -> tuple[list[str], int]:
+    """(the result's lines, how many are root objects): each nested connection's nodes become lines of their own
+    with ``__parentId``; plain nested objects and lists stay inside their line."""
+    roots: list[str] = []
+    children: list[str] = []
+
+    def emit(node: dict[str, Any], parent_id: str | None, out: list[str]) -> None:
+        line: dict[str, Any] = {}
+        nested: list[list[dict[str, Any]]] = []
+        for key, value in node.items():
+            items = _connection_items(value)
+            if items is None:
+                line[key] = value
+            else:
+                nested.append(items)
+        if parent_id:
+            line["__parentId"] = parent_id
+        out.append(json.dumps(line, separators=(",", ":"), ensure_ascii=False))
+        for items in nested:
+            for item in items:
+                emit(item, str(node.get("id")), out if group else children)
+
+    root_count = 0
+    for value in data.values():
+        for item in _connection_items(value) or []:
+            emit(item, None, roots)
+            root_count += 1
+    return roots + children, root_count
+
+
+def shopify_bulk_operation_run(*, operation_id: int, schema: GraphQLSchema) -> ShopifyBulkOperation:
+    """Run a created bulk operation to its end: COMPLETED with its lines, or FAILED with an error code."""
+    with transaction.atomic():
+        operation = ShopifyBulkOperation.objects.select_for_update().select_related("shop", "app").get(pk=operation_id)
+        if operation.status != ShopifyBulkStatus.CREATED:
+            return operation
+        operation.status = ShopifyBulkStatus.RUNNING
+        operation.save(update_fields=["status"])
+    context = {
+        "shop": operation.shop,
+        "app": operation.app,
+        "scopes": list(operation.scopes),
+        "bulk": True,
+        "search_warnings": [],
+        "result_url": lambda op: "",
+    }
+    result = execute(schema, parse(operation.query), context_value=context)
+    now = dt.datetime.now(dt.UTC)
+    if result.errors or not isinstance(result.data, dict):
+        codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+        operation.status = ShopifyBulkStatus.FAILED
+        operation.error_code = "ACCESS_DENIED" if "ACCESS_DENIED" in codes else "INTERNAL_SERVER_ERROR"
+        logger.info("sandbox shopify bulk operation %s failed: %s", operation.pk, result.errors)
+    else:
+        lines, roots = jsonl_lines(result.data, group=operation.group_objects)
+        operation.status = ShopifyBulkStatus.COMPLETED
+        operation.result = "\n".join(lines) + ("\n" if lines else "")
+        operation.object_count, operation.root_object_count = len(lines), roots
+    operation.completed_at = now
+    operation.save(
+        update_fields=["status", "error_code", "result", "object_count", "root_object_count", "completed_at"]
+    )
+    return operation

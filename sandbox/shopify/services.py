@@ -1,0 +1,244 @@
+"""Changes to the sandbox Shopify shops: a shop, orders placed, refunds. Amounts are minor units of the shop's currency.
+
+Each change is one transaction; its webhooks (orders/create and orders/paid for an order, refunds/create and
+orders/updated for a refund, inventory_levels/update for each variant whose stock moved) are queued for delivery once
+it commits, so a rolled-back change sends nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+
+from platforms.constants import SHOPIFY
+from sandbox.models import (
+    AccountKind,
+    SandboxAccount,
+    ShopifyCustomer,
+    ShopifyFinancialStatus,
+    ShopifyOrder,
+    ShopifyOrderLine,
+    ShopifyRefund,
+    ShopifyRefundLine,
+    ShopifyShop,
+    ShopifyVariant,
+)
+from sandbox.shopify.rest import inventory_level_json, order_json, refund_json
+from sandbox.shopify.webhooks import deliveries_queue
+
+MAX_LINES = 100
+MAX_QUANTITY = 1000
+
+
+class ShopifyOrderInvalid(ValueError):
+    """The order or refund cannot be made as asked; nothing was changed."""
+
+
+@transaction.atomic
+def sandbox_shopify_shop_ensure(
+    *, domain: str, name: str = "", currency: str = "USD", iana_timezone: str = "America/New_York"
+) -> ShopifyShop:
+    """The shop at ``domain`` (``<handle>.myshopify.com``), created with these settings when it does not exist."""
+    shop = ShopifyShop.objects.filter(domain=domain).first()
+    if shop is not None:
+        return shop
+    handle = domain.split(".", 1)[0]
+    title = name or handle.replace("-", " ").title()
+    account, _ = SandboxAccount.objects.get_or_create(
+        platform=SHOPIFY,
+        external_id=domain,
+        defaults={"kind": AccountKind.USER, "name": title, "username": handle, "currency": currency.upper()},
+    )
+    return ShopifyShop.objects.create(
+        domain=domain,
+        name=title,
+        currency=currency.upper(),
+        iana_timezone=iana_timezone,
+        primary_domain=f"https://{handle}.example",
+        account=account,
+    )
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    variant_id: int
+    quantity: int = 1
+    discount_minor: int = 0
+
+
+@dataclass(frozen=True)
+class Journey:
+    """Where the buyer came from: the landing page (with its utm query), the referrer and the visit's source."""
+
+    landing_page: str = ""
+    referrer_url: str = ""
+    source: str = ""
+    utm: dict[str, str] = field(default_factory=dict)
+
+
+def _order_loaded(order_id: int) -> ShopifyOrder:
+    return (
+        ShopifyOrder.objects.select_related("customer", "shop")
+        .prefetch_related("lines", Prefetch("refunds", queryset=ShopifyRefund.objects.prefetch_related("lines")))
+        .get(pk=order_id)
+    )
+
+
+def _stock_changed(shop: ShopifyShop, variants: list[ShopifyVariant], moment: dt.datetime) -> None:
+    for variant in {v.pk: v for v in variants if v.tracked}.values():
+        deliveries_queue(
+            shop=shop, topic="INVENTORY_LEVELS_UPDATE", payload=inventory_level_json(variant, shop, moment)
+        )
+
+
+def sandbox_shopify_order_place(
+    *,
+    shop: ShopifyShop,
+    email: str,
+    lines: list[LineSpec],
+    first_name: str = "",
+    last_name: str = "",
+    discount_codes: tuple[str, ...] = (),
+    shipping_minor: int = 0,
+    tax_rate: float = 0.0,
+    journey: Journey | None = None,
+    attributes: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> ShopifyOrder:
+    """Place a paid order now: stock goes down, the customer is found or created, webhooks are queued.
+
+    Raises ShopifyOrderInvalid (and changes nothing) for no lines, too many, a quantity out of 1..1000, a variant of
+    another shop, a discount larger than its line, or a negative shipping amount or tax rate."""
+    if not lines or len(lines) > MAX_LINES:
+        raise ShopifyOrderInvalid(f"An order has 1 to {MAX_LINES} lines.")
+    if shipping_minor < 0 or not 0 <= tax_rate <= 1:
+        raise ShopifyOrderInvalid("Shipping cannot be negative and the tax rate is between 0 and 1.")
+    moment = now or dt.datetime.now(dt.UTC)
+    journey = journey or Journey()
+    with transaction.atomic():
+        variants = ShopifyVariant.objects.select_for_update().select_related("product").filter(product__shop=shop)
+        by_id = {v.pk: v for v in variants.filter(pk__in=[spec.variant_id for spec in lines])}
+        customer, _ = ShopifyCustomer.objects.get_or_create(
+            shop=shop,
+            email=email.strip().lower()[:254],
+            defaults={
+                "first_name": first_name[:100],
+                "last_name": last_name[:100],
+                "created_at": moment,
+                "updated_at": moment,
+            },
+        )
+        rows, subtotal, discounts = [], 0, 0
+        for spec in lines:
+            variant = by_id.get(spec.variant_id)
+            if variant is None:
+                raise ShopifyOrderInvalid(f"Variant {spec.variant_id} is not one of this shop's.")
+            if not 1 <= spec.quantity <= MAX_QUANTITY:
+                raise ShopifyOrderInvalid(f"A quantity is between 1 and {MAX_QUANTITY}.")
+            line_total = variant.price_minor * spec.quantity
+            if not 0 <= spec.discount_minor <= line_total:
+                raise ShopifyOrderInvalid("A line's discount is between 0 and its total.")
+            subtotal += line_total - spec.discount_minor
+            discounts += spec.discount_minor
+            if variant.tracked:
+                variant.inventory_quantity -= spec.quantity
+                variant.save(update_fields=["inventory_quantity"])
+            title = (
+                variant.product.title
+                if variant.title == "Default Title"
+                else f"{variant.product.title} - {variant.title}"
+            )
+            rows.append((variant, spec, title))
+        tax = round(subtotal * tax_rate)
+        number = (ShopifyOrder.objects.filter(shop=shop).aggregate(top=Max("number"))["top"] or 1000) + 1
+        order = ShopifyOrder.objects.create(
+            shop=shop,
+            number=number,
+            customer=customer,
+            currency=shop.currency,
+            financial_status=ShopifyFinancialStatus.PAID,
+            subtotal_minor=subtotal,
+            total_discounts_minor=discounts,
+            shipping_minor=shipping_minor,
+            tax_minor=tax,
+            total_minor=subtotal + shipping_minor + tax,
+            discount_codes=[code[:255] for code in discount_codes],
+            custom_attributes=[{"key": k[:255], "value": v[:255]} for k, v in (attributes or {}).items()],
+            landing_page=journey.landing_page[:2000],
+            referrer_url=journey.referrer_url[:2000],
+            visit_source=journey.source[:100],
+            utm=dict(journey.utm),
+            created_at=moment,
+            processed_at=moment,
+            updated_at=moment,
+        )
+        ShopifyOrderLine.objects.bulk_create(
+            ShopifyOrderLine(
+                order=order,
+                variant=variant,
+                product=variant.product,
+                name=title[:255],
+                sku=variant.sku,
+                quantity=spec.quantity,
+                unit_price_minor=variant.price_minor,
+                discount_minor=spec.discount_minor,
+            )
+            for variant, spec, title in rows
+        )
+        loaded = _order_loaded(order.pk)
+        payload = order_json(loaded, shop)
+        deliveries_queue(shop=shop, topic="ORDERS_CREATE", payload=payload)
+        deliveries_queue(shop=shop, topic="ORDERS_PAID", payload=payload)
+        _stock_changed(shop, [variant for variant, _, _ in rows], moment)
+    return loaded
+
+
+def sandbox_shopify_order_refund(
+    *, order: ShopifyOrder, lines: dict[int, int], note: str = "", now: dt.datetime | None = None
+) -> ShopifyRefund:
+    """Refund ``lines`` (line id → quantity) of ``order``: the money of those units back, the stock restocked.
+
+    Raises ShopifyOrderInvalid (nothing changed) for no lines, a line of another order, or more units than remain."""
+    if not lines:
+        raise ShopifyOrderInvalid("A refund names at least one line.")
+    moment = now or dt.datetime.now(dt.UTC)
+    with transaction.atomic():
+        locked = ShopifyOrder.objects.select_for_update().select_related("shop").get(pk=order.pk)
+        order_lines = {
+            line.pk: line for line in locked.lines.prefetch_related("refund_lines").select_related("variant")
+        }
+        refund = ShopifyRefund.objects.create(order=locked, note=note[:255], amount_minor=0, created_at=moment)
+        total, restocked = 0, []
+        for line_id, quantity in lines.items():
+            line = order_lines.get(line_id)
+            if line is None:
+                raise ShopifyOrderInvalid(f"Line {line_id} is not one of order #{locked.number}.")
+            remaining = line.quantity - sum(r.quantity for r in line.refund_lines.all())
+            if not 1 <= quantity <= remaining:
+                raise ShopifyOrderInvalid(f"Line {line_id} has {remaining} units left to refund.")
+            unit_paid = (line.unit_price_minor * line.quantity - line.discount_minor) // line.quantity
+            ShopifyRefundLine.objects.create(
+                refund=refund, line=line, quantity=quantity, subtotal_minor=unit_paid * quantity
+            )
+            total += unit_paid * quantity
+            if line.variant and line.variant.tracked:
+                line.variant.inventory_quantity += quantity
+                line.variant.save(update_fields=["inventory_quantity"])
+                restocked.append(line.variant)
+        refund.amount_minor = total
+        refund.save(update_fields=["amount_minor"])
+        refunded = sum(r.amount_minor for r in locked.refunds.all())
+        locked.financial_status = (
+            ShopifyFinancialStatus.REFUNDED
+            if refunded >= locked.total_minor
+            else ShopifyFinancialStatus.PARTIALLY_REFUNDED
+        )
+        locked.updated_at = moment
+        locked.save(update_fields=["financial_status", "updated_at"])
+        loaded = _order_loaded(locked.pk)
+        refund_loaded = next(r for r in loaded.refunds.all() if r.pk == refund.pk)
+        deliveries_queue(shop=locked.shop, topic="REFUNDS_CREATE", payload=refund_json(refund_loaded, locked.shop))
+        deliveries_queue(shop=locked.shop, topic="ORDERS_UPDATED", payload=order_json(loaded, locked.shop))
+        _stock_changed(locked.shop, restocked, moment)
+    return refund_loaded

@@ -1,0 +1,136 @@
+"""Bulk operations of the sandbox Shopify: Shopify's checks on the query, the run, the JSONL with ``__parentId``."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from growthhub.celery import app as celery_app
+from platforms.shopify import queries
+from sandbox.models import ShopifyBulkOperation, ShopifyOrderLine
+from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def eager():
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def shop():
+    shop = shop_with_catalogue()
+    place_order(shop)
+    place_order(shop, email="ben@example.com", quantity=3)
+    return shop
+
+
+def _run(client, shop, token, query, capture):
+    with capture(execute=True):
+        body = graphql(client, shop, token, queries.BULK_RUN_MUTATION, {"query": query}).json()
+    return body["data"]["bulkOperationRunQuery"]
+
+
+def test_the_backfill_query_runs_to_a_jsonl_file_with_lines_under_their_order(
+    client, shop, eager, django_capture_on_commit_callbacks
+):
+    # given the hub's token
+    token = token_for(shop).access_token
+
+    # when the hub's bulk backfill is started and polled
+    started = _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+    operation_id = started["bulkOperation"]["id"]
+    status = graphql(client, shop, token, queries.BULK_STATUS_QUERY, {"id": operation_id}).json()["data"]
+    status = status["bulkOperation"]
+
+    # then it started CREATED, is COMPLETED with a URL, and the file holds each order then each line naming it
+    assert started["userErrors"] == [] and started["bulkOperation"]["status"] == "CREATED"
+    assert status["status"] == "COMPLETED"
+    download = client.get(status["url"].split("testserver", 1)[1])
+    lines = [json.loads(line) for line in download.content.decode().splitlines()]
+    orders = [line for line in lines if "__parentId" not in line]
+    children = [line for line in lines if "__parentId" in line]
+    assert int(status["objectCount"]) == len(lines) == 4
+    assert {o["id"] for o in orders} == {c["__parentId"] for c in children}
+    assert all(c["id"].startswith("gid://shopify/LineItem/") for c in children)
+    assert lines.index(children[0]) > max(lines.index(o) for o in orders)
+    assert "lineItems" not in orders[0] and isinstance(orders[0]["refunds"], list)
+    assert sorted(c["quantity"] for c in children) == [2, 3]
+
+
+def test_current_bulk_operation_is_the_apps_latest(client, shop, eager, django_capture_on_commit_callbacks):
+    token = token_for(shop).access_token
+    started = _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+
+    # when the app asks for its current bulk operation
+    body = graphql(client, shop, token, "{ currentBulkOperation { id status objectCount rootObjectCount } }").json()
+
+    # then it is the one just run, with its two root objects
+    current = body["data"]["currentBulkOperation"]
+    assert current["id"] == started["bulkOperation"]["id"]
+    assert current["rootObjectCount"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("{ shop { id name } }", "at least one connection"),
+        (
+            "{ orders { edges { node { id lineItems { edges { node { id variant { id product { id "
+            "variants { edges { node { id } } } } } } } } } } } }",
+            "nesting depth",
+        ),
+        ("{ orders { edges { node { name lineItems { edges { node { id } } } } } } }", "must select the 'id'"),
+        ("{ orders { edges { node { nope } } } }", "Invalid bulk query"),
+        (
+            'mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: {uri: "x"}) '
+            "{ userErrors { message } } }",
+            "query operations",
+        ),
+    ],
+)
+def test_a_query_shopify_would_refuse_gives_user_errors_and_starts_nothing(client, shop, query, message):
+    token = token_for(shop).access_token
+
+    # when the bulk query breaks one of Shopify's rules
+    body = graphql(client, shop, token, queries.BULK_RUN_MUTATION, {"query": query}).json()
+
+    # then userErrors say which, and no operation exists
+    payload = body["data"]["bulkOperationRunQuery"]
+    assert payload["bulkOperation"] is None
+    assert message in payload["userErrors"][0]["message"]
+    assert not ShopifyBulkOperation.objects.exists()
+
+
+def test_a_result_link_expires_after_seven_days(client, shop, eager, django_capture_on_commit_callbacks):
+    # given a completed operation whose result was written eight days ago
+    token = token_for(shop).access_token
+    started = _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+    operation = ShopifyBulkOperation.objects.get()
+    url = f"/sandbox/shopify/{shop.domain}/bulk-results/{operation.download_key}.jsonl"
+    ShopifyBulkOperation.objects.update(completed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
+
+    # when it is polled and downloaded
+    status = graphql(client, shop, token, queries.BULK_STATUS_QUERY, {"id": started["bulkOperation"]["id"]}).json()
+
+    # then it is EXPIRED without a URL and the file is refused
+    assert status["data"]["bulkOperation"]["status"] == "EXPIRED"
+    assert status["data"]["bulkOperation"]["url"] is None
+    assert client.get(url).status_code == 403
+
+
+def test_a_bulk_query_reads_only_what_the_token_may(client, shop, eager, django_capture_on_commit_callbacks):
+    # given a token without read_orders
+    token = token_for(shop, scopes=["read_products"]).access_token
+
+    # when it runs the order backfill
+    _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+
+    # then the operation fails with ACCESS_DENIED and no file
+    operation = ShopifyBulkOperation.objects.get()
+    assert (operation.status, operation.error_code, operation.result) == ("FAILED", "ACCESS_DENIED", "")
+    assert ShopifyOrderLine.objects.count() == 2

@@ -1,0 +1,89 @@
+"""The sandbox Shopify seed: a deterministic history, bounded arguments, and one order arriving now with webhooks."""
+
+import datetime as dt
+
+import pytest
+
+from sandbox.models import (
+    ShopifyOrder,
+    ShopifyOrderLine,
+    ShopifyProduct,
+    ShopifyRefund,
+    ShopifyShop,
+    ShopifyWebhookDelivery,
+    ShopifyWebhookSubscription,
+)
+from sandbox.shopify.seed import DEMO_SHOP, sandbox_shopify_order_arrive, sandbox_shopify_seed
+from tests.sandbox.shopify_helpers import hub_app
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _fingerprint():
+    orders = ShopifyOrder.objects.order_by("number")
+    return [
+        (o.number, o.total_minor, o.created_at, tuple(o.discount_codes), o.utm.get("source"), o.financial_status)
+        for o in orders
+    ]
+
+
+def test_the_same_seed_gives_the_same_year_of_orders():
+    # when the demo shop is seeded twice with the same seed over a year
+    first = sandbox_shopify_seed(products=10, days=365, orders_per_day=2, seed=3, now=NOW)
+    first_orders = _fingerprint()
+    second = sandbox_shopify_seed(products=10, days=365, orders_per_day=2, seed=3, now=NOW)
+
+    # then both histories are identical, span the year, and hold lines, journeys, codes and refunds
+    assert first == second
+    assert _fingerprint() == first_orders
+    shop = ShopifyShop.objects.get(domain=DEMO_SHOP)
+    created = ShopifyOrder.objects.filter(shop=shop).values_list("created_at", flat=True)
+    assert min(created) < NOW - dt.timedelta(days=350) and max(created) <= NOW
+    assert first.orders == ShopifyOrder.objects.count() > 500
+    assert ShopifyOrderLine.objects.filter(order__shop=shop).count() >= first.orders
+    assert ShopifyRefund.objects.count() == first.refunds > 0
+    assert ShopifyOrder.objects.exclude(discount_codes=[]).exists()
+    assert ShopifyOrder.objects.filter(utm__source="tiktok").exists()
+    assert ShopifyProduct.objects.count() == 10
+
+
+def test_another_seed_gives_another_history():
+    sandbox_shopify_seed(products=5, days=30, orders_per_day=3, seed=1, now=NOW)
+    first = _fingerprint()
+    sandbox_shopify_seed(products=5, days=30, orders_per_day=3, seed=2, now=NOW)
+    assert _fingerprint() != first
+
+
+@pytest.mark.parametrize("arguments", [{"products": 0}, {"days": 731}, {"orders_per_day": -1}])
+def test_out_of_bounds_arguments_change_nothing(arguments):
+    # given a seeded shop
+    sandbox_shopify_seed(products=3, days=5, orders_per_day=1, seed=1, now=NOW)
+    before = _fingerprint()
+
+    # when a seed is asked with an argument out of bounds
+    with pytest.raises(ValueError, match="bounds"):
+        sandbox_shopify_seed(**{"products": 3, "days": 5, "orders_per_day": 1, "seed": 9, **arguments}, now=NOW)
+
+    # then the history is untouched
+    assert _fingerprint() == before
+
+
+def test_an_arriving_order_is_placed_now_and_queued_to_the_subscriptions(django_capture_on_commit_callbacks):
+    # given the seeded demo shop subscribed to orders/create
+    sandbox_shopify_seed(products=4, days=3, orders_per_day=1, seed=1, now=NOW)
+    shop = ShopifyShop.objects.get(domain=DEMO_SHOP)
+    ShopifyWebhookSubscription.objects.create(
+        shop=shop, app=hub_app(), topic="ORDERS_CREATE", uri="https://hub.example/hook", api_version="2026-10"
+    )
+    count = ShopifyOrder.objects.count()
+
+    # when one order arrives
+    order = sandbox_shopify_order_arrive(now=NOW + dt.timedelta(hours=1))
+
+    # then it is the shop's newest, paid, with a journey, and one delivery waits for the subscription
+    assert ShopifyOrder.objects.count() == count + 1
+    assert order.number == max(ShopifyOrder.objects.values_list("number", flat=True))
+    assert order.financial_status == "PAID" and order.landing_page
+    assert ShopifyWebhookDelivery.objects.filter(topic="orders/create").count() == 1
