@@ -33,6 +33,19 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
+def eager_celery():
+    """Tasks run inline when enqueued (after commit), their errors raised in the test. Set on Celery's own conf:
+    the app reads Django's settings once per process, so a ``settings.CELERY_TASK_ALWAYS_EAGER`` override made
+    after any earlier test touched Celery never reaches it."""
+    from growthhub.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
 def store(db):
     return StoreFactory(name="Northwind Outfitters", slug="northwind")
 

@@ -14,6 +14,8 @@ from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalo
 pytestmark = pytest.mark.django_db
 
 SMALL = "{ orders(first: 5) { nodes { id customer { id } } pageInfo { hasNextPage } } }"
+# Requests 2 + 250 x 2 = 502 points: five seconds of the bucket's restore, far longer than a loaded test run takes.
+LARGE = "{ orders(first: 250) { nodes { id customer { id } } pageInfo { hasNextPage } } }"
 
 
 def test_requested_cost_counts_first_and_actual_cost_counts_what_came(client):
@@ -60,16 +62,16 @@ def test_a_query_costing_more_than_the_bucket_holds_is_throttled_in_a_200_and_no
     token = token_for(shop).access_token
     ShopifyShop.objects.filter(pk=shop.pk).update(cost_available=5.0, cost_checked_at=dt.datetime.now(dt.UTC))
 
-    # when a query requesting 12 points is sent
-    response = graphql(client, shop, token, SMALL)
+    # when a query requesting 502 points is sent
+    response = graphql(client, shop, token, LARGE)
 
     # then Shopify's THROTTLED error comes with HTTP 200, no data, and the bucket is not charged
     body = response.json()
     assert response.status_code == 200
     assert body["errors"][0]["extensions"]["code"] == "THROTTLED"
     assert "data" not in body
-    assert body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] < 12
-    assert ShopifyShop.objects.get(pk=shop.pk).cost_available < 12
+    assert body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] < 502
+    assert ShopifyShop.objects.get(pk=shop.pk).cost_available < 502
 
 
 def test_the_bucket_restores_100_points_a_second_up_to_2000():

@@ -3,7 +3,6 @@
 import pytest
 from allauth.account.models import EmailAddress
 
-from growthhub.celery import app as celery_app
 from stores.models import Order
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
 from tests.stores.csv_import_helpers import ORDERS_CSV
@@ -11,15 +10,7 @@ from tests.stores.csv_import_helpers import ORDERS_CSV
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
-
-
-def test_an_owner_imports_orders_from_the_page(live_server, page, settings, tmp_path, eager_tasks):
+def test_an_owner_imports_orders_from_the_page(live_server, page, settings, tmp_path, eager_celery):
     # given a signed-in owner of Northwind and Shopify's orders export on their disk
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = UserFactory(email="owner@northwind.test")

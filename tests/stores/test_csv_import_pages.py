@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client
 
-from growthhub.celery import app as celery_app
 from stores.models import ImportJob, ImportStatus, Order, OrderLine, Product, Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.stores.csv_import_helpers import ORDERS_CSV, PRODUCTS_CSV, upload
@@ -13,20 +12,11 @@ pytestmark = pytest.mark.django_db
 IMPORTS_URL = "/stores/northwind/imports/"
 
 
-@pytest.fixture
-def eager_tasks():
-    """Tasks run inline when enqueued (after commit), as a worker would run them."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
-
-
 def _upload(client, text, kind="orders", name="orders_export.csv", url=IMPORTS_URL):
     return client.post(url, {"kind": kind, "file": upload(text, name)})
 
 
-def test_upload_report_import_done(owner_client, store, eager_tasks, django_capture_on_commit_callbacks):
+def test_upload_report_import_done(owner_client, store, eager_celery, django_capture_on_commit_callbacks):
     # given the owner on the import page, reached from the store's settings tabs
     assert f'href="{IMPORTS_URL}"' in owner_client.get("/stores/northwind/settings/").content.decode()
     # when they upload Shopify's orders export
@@ -71,7 +61,7 @@ def test_a_confirmed_import_shows_a_progress_bar_polled_until_done(owner_client,
     assert not Product.objects.exists()
 
 
-def test_cancel_writes_nothing_and_discards_the_upload(owner_client, store, eager_tasks):
+def test_cancel_writes_nothing_and_discards_the_upload(owner_client, store, eager_celery):
     # given a checked orders file
     _upload(owner_client, ORDERS_CSV)
     job = ImportJob.objects.get(store=store)

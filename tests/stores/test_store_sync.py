@@ -264,10 +264,9 @@ def test_a_failed_bulk_operation_is_recorded_and_the_next_step_starts_a_new_one(
     assert StoreSync.objects.get(connection=connection).backfill_operation_id == "gid://shopify/BulkOperation/2"
 
 
-def test_the_start_task_subscribes_webhooks_syncs_and_backfills(connection, platform_stores, settings):
+def test_the_start_task_subscribes_webhooks_syncs_and_backfills(connection, platform_stores, settings, eager_celery):
     # given a just-connected store whose platform holds a product and a history of one order
     settings.SITE_URL = "https://hub.example.org/"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     platform_stores[connection.pk] = PlatformStore(
         products=[product_record()], history=[order_record()], polls_until_ready=2
     )
