@@ -29,6 +29,10 @@ from sandbox.shopify.webhooks import deliveries_queue
 
 MAX_LINES = 100
 MAX_QUANTITY = 1000
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 100
+MAX_TEXT_LENGTH = 255
+MAX_URL_LENGTH = 2000
 
 
 class ShopifyOrderInvalid(ValueError):
@@ -109,22 +113,32 @@ def sandbox_shopify_order_place(
     """Place a paid order now: stock goes down, the customer is found or created, webhooks are queued.
 
     Raises ShopifyOrderInvalid (and changes nothing) for no lines, too many, a quantity out of 1..1000, a variant of
-    another shop, a discount larger than its line, or a negative shipping amount or tax rate."""
+    another shop, a discount larger than its line, a negative shipping amount or tax rate, or a text over its length."""
     if not lines or len(lines) > MAX_LINES:
         raise ShopifyOrderInvalid(f"An order has 1 to {MAX_LINES} lines.")
     if shipping_minor < 0 or not 0 <= tax_rate <= 1:
         raise ShopifyOrderInvalid("Shipping cannot be negative and the tax rate is between 0 and 1.")
-    moment = now or dt.datetime.now(dt.UTC)
+    email = email.strip().lower()
+    if "@" not in email or len(email) > MAX_EMAIL_LENGTH or max(len(first_name), len(last_name)) > MAX_NAME_LENGTH:
+        raise ShopifyOrderInvalid(
+            f"The buyer needs an email of at most {MAX_EMAIL_LENGTH} characters and names of {MAX_NAME_LENGTH}."
+        )
+    texts = [*discount_codes, *(attributes or {}).keys(), *(attributes or {}).values()]
+    if len(discount_codes) > MAX_LINES or any(len(text) > MAX_TEXT_LENGTH for text in texts):
+        raise ShopifyOrderInvalid(f"Discount codes and cart attributes are at most {MAX_TEXT_LENGTH} characters.")
     journey = journey or Journey()
+    if max(len(journey.landing_page), len(journey.referrer_url)) > MAX_URL_LENGTH or len(journey.source) > 100:
+        raise ShopifyOrderInvalid(f"The landing page and referrer are at most {MAX_URL_LENGTH} characters.")
+    moment = now or dt.datetime.now(dt.UTC)
     with transaction.atomic():
         variants = ShopifyVariant.objects.select_for_update().select_related("product").filter(product__shop=shop)
         by_id = {v.pk: v for v in variants.filter(pk__in=[spec.variant_id for spec in lines])}
         customer, _ = ShopifyCustomer.objects.get_or_create(
             shop=shop,
-            email=email.strip().lower()[:254],
+            email=email,
             defaults={
-                "first_name": first_name[:100],
-                "last_name": last_name[:100],
+                "first_name": first_name,
+                "last_name": last_name,
                 "created_at": moment,
                 "updated_at": moment,
             },
@@ -163,11 +177,11 @@ def sandbox_shopify_order_place(
             shipping_minor=shipping_minor,
             tax_minor=tax,
             total_minor=subtotal + shipping_minor + tax,
-            discount_codes=[code[:255] for code in discount_codes],
-            custom_attributes=[{"key": k[:255], "value": v[:255]} for k, v in (attributes or {}).items()],
-            landing_page=journey.landing_page[:2000],
-            referrer_url=journey.referrer_url[:2000],
-            visit_source=journey.source[:100],
+            discount_codes=list(discount_codes),
+            custom_attributes=[{"key": key, "value": value} for key, value in (attributes or {}).items()],
+            landing_page=journey.landing_page,
+            referrer_url=journey.referrer_url,
+            visit_source=journey.source,
             utm=dict(journey.utm),
             created_at=moment,
             processed_at=moment,
@@ -178,7 +192,7 @@ def sandbox_shopify_order_place(
                 order=order,
                 variant=variant,
                 product=variant.product,
-                name=title[:255],
+                name=title[:MAX_TEXT_LENGTH],
                 sku=variant.sku,
                 quantity=spec.quantity,
                 unit_price_minor=variant.price_minor,
@@ -200,15 +214,17 @@ def sandbox_shopify_order_refund(
     """Refund ``lines`` (line id → quantity) of ``order``: the money of those units back, the stock restocked.
 
     Raises ShopifyOrderInvalid (nothing changed) for no lines, a line of another order, or more units than remain."""
-    if not lines:
-        raise ShopifyOrderInvalid("A refund names at least one line.")
+    if not lines or len(note) > MAX_TEXT_LENGTH:
+        raise ShopifyOrderInvalid(
+            f"A refund names at least one line; its note is at most {MAX_TEXT_LENGTH} characters."
+        )
     moment = now or dt.datetime.now(dt.UTC)
     with transaction.atomic():
         locked = ShopifyOrder.objects.select_for_update().select_related("shop").get(pk=order.pk)
         order_lines = {
             line.pk: line for line in locked.lines.prefetch_related("refund_lines").select_related("variant")
         }
-        refund = ShopifyRefund.objects.create(order=locked, note=note[:255], amount_minor=0, created_at=moment)
+        refund = ShopifyRefund.objects.create(order=locked, note=note, amount_minor=0, created_at=moment)
         total, restocked = 0, []
         for line_id, quantity in lines.items():
             line = order_lines.get(line_id)
