@@ -6,6 +6,7 @@ import pytest
 
 from platforms.shopify import queries
 from sandbox.models import ShopifyOrder
+from sandbox.services import sandbox_faults_apply
 from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,21 @@ def test_node_resolves_each_kind_of_the_shop_and_nothing_of_another(client, shop
     assert found[0] == {"__typename": "Order", "id": ids[0], "name": f"#{order.number}"}
     assert found[1] == {"__typename": "Product", "id": ids[1], "title": product.title}
     assert found[2] is None
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "retry_after"),
+    [({"error_rate": 1.0}, 500, None), ({"rate_limit_rate": 1.0, "retry_after_seconds": 3}, 429, "3")],
+)
+def test_injected_faults_answer_as_shopify_does(client, shop, fault, status, retry_after):
+    # given faults injected for Shopify alone
+    sandbox_faults_apply(faults={"shopify": fault})
+    token = token_for(shop).access_token
+
+    # when the hub queries the shop
+    response = graphql(client, shop, token, queries.SHOP_QUERY)
+
+    # then the answer is Shopify's error body with the status (and Retry-After) the hub's client maps
+    assert response.status_code == status
+    assert isinstance(response.json()["errors"], str)
+    assert response.headers.get("Retry-After") == retry_after
