@@ -25,6 +25,20 @@ def _set(minor: int, currency: str) -> dict[str, dict[str, str]]:
     return {"shop_money": money, "presentment_money": dict(money)}
 
 
+def shop_json(shop: ShopifyShop) -> dict[str, Any]:
+    """The REST shop resource an app/uninstalled delivery carries."""
+    return {
+        "id": shop.pk,
+        "name": shop.name,
+        "email": f"owner@{shop.domain}",
+        "domain": (shop.primary_domain or f"https://{shop.domain}").split("://", 1)[-1],
+        "myshopify_domain": shop.domain,
+        "currency": shop.currency,
+        "iana_timezone": shop.iana_timezone,
+        "created_at": _local(shop.created_at, shop),
+    }
+
+
 def customer_json(customer: ShopifyCustomer, shop: ShopifyShop) -> dict[str, Any]:
     return {
         "id": customer.pk,

@@ -15,6 +15,8 @@ from platforms.constants import SHOPIFY
 from sandbox.models import (
     AccountKind,
     SandboxAccount,
+    SandboxApp,
+    SandboxToken,
     ShopifyCustomer,
     ShopifyFinancialStatus,
     ShopifyOrder,
@@ -23,8 +25,9 @@ from sandbox.models import (
     ShopifyRefundLine,
     ShopifyShop,
     ShopifyVariant,
+    ShopifyWebhookSubscription,
 )
-from sandbox.shopify.rest import inventory_level_json, order_json, refund_json
+from sandbox.shopify.rest import inventory_level_json, order_json, refund_json, shop_json
 from sandbox.shopify.webhooks import deliveries_queue
 
 MAX_LINES = 100
@@ -258,3 +261,16 @@ def sandbox_shopify_order_refund(
         deliveries_queue(shop=locked.shop, topic="ORDERS_UPDATED", payload=order_json(loaded, locked.shop))
         _stock_changed(locked.shop, restocked, moment)
     return refund_loaded
+
+
+@transaction.atomic
+def sandbox_shopify_app_uninstall(*, shop: ShopifyShop, app: SandboxApp) -> int:
+    """The merchant removes ``app`` from the shop: its tokens stop working, its subscriptions are removed, and
+    app/uninstalled is queued to the subscriptions of that topic (kept, so the delivery and its retries have them).
+    Returns how many tokens were revoked."""
+    now = dt.datetime.now(dt.UTC)
+    revoked = SandboxToken.objects.filter(app=app, account=shop.account, revoked_at__isnull=True).update(revoked_at=now)
+    subscriptions = ShopifyWebhookSubscription.objects.filter(shop=shop, app=app)
+    subscriptions.exclude(topic="APP_UNINSTALLED").delete()
+    deliveries_queue(shop=shop, topic="APP_UNINSTALLED", payload=shop_json(shop), app=app)
+    return revoked

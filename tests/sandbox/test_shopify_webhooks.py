@@ -15,10 +15,10 @@ from platforms.shopify import queries
 from platforms.shopify.webhook_bodies import order_from_webhook, refund_from_webhook
 from platforms.shopify.webhooks import ShopifyWebhooks
 from sandbox.models import ShopifyWebhookDelivery, ShopifyWebhookSubscription
-from sandbox.shopify.services import sandbox_shopify_order_refund
+from sandbox.shopify.services import sandbox_shopify_app_uninstall, sandbox_shopify_order_refund
 from sandbox.shopify.webhooks import MAX_RETRIES, retry_delay
 from sandbox.tasks import shopify_webhook_deliver_task
-from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
+from tests.sandbox.shopify_helpers import graphql, hub_app, place_order, shop_with_catalogue, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,25 @@ def test_stock_moved_by_an_order_is_delivered_as_inventory_levels_update(
     assert variant.inventory_quantity == 48
     assert event.record.inventory_item_id == f"gid://shopify/InventoryItem/{variant.pk}"
     assert event.record.available == 48
+
+
+@responses.activate
+def test_uninstalling_the_app_revokes_its_tokens_and_tells_it_by_app_uninstalled(
+    client, subscribed, eager, django_capture_on_commit_callbacks
+):
+    # given the app subscribed to app/uninstalled besides its order topics
+    shop, token = subscribed
+    graphql(client, shop, token, queries.WEBHOOK_CREATE_MUTATION, {"topic": "APP_UNINSTALLED", "uri": HOOK})
+    responses.post(HOOK, status=200)
+
+    # when the merchant uninstalls it
+    with django_capture_on_commit_callbacks(execute=True):
+        revoked = sandbox_shopify_app_uninstall(shop=shop, app=hub_app())
+
+    # then its token no longer works, its order subscriptions are gone, and the hub reads which shop left
+    assert revoked == 1
+    assert graphql(client, shop, token, queries.SHOP_QUERY).status_code == 401
+    assert list(ShopifyWebhookSubscription.objects.values_list("topic", flat=True)) == ["APP_UNINSTALLED"]
+    call = responses.calls[-1].request
+    assert call.headers["X-Shopify-Topic"] == "app/uninstalled"
+    assert ShopifyWebhooks().read(topic="app/uninstalled", body=call.body).external_id == shop.domain
