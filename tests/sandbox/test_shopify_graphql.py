@@ -1,5 +1,6 @@
 """The sandbox Shopify Admin GraphQL endpoint: the hub's documents execute, paging, search, scopes, tokens, shops."""
 
+import base64
 import datetime as dt
 
 import pytest
@@ -201,3 +202,19 @@ def test_injected_faults_answer_as_shopify_does(client, shop, fault, status, ret
     assert response.status_code == status
     assert isinstance(response.json()["errors"], str)
     assert response.headers.get("Retry-After") == retry_after
+
+
+def test_a_forged_or_foreign_cursor_is_refused_as_invalid(client, shop):
+    token = token_for(shop).access_token
+    wrong_kind = base64.urlsafe_b64encode(b'{"last_id":1,"last_value":"abc"}').decode()
+    queries_and_cursors = [
+        ("{ orders(first: 2, after: $after, sortKey: TOTAL_PRICE) { nodes { id } } }", wrong_kind),
+        ("{ orders(first: 2, after: $after) { nodes { id } } }", "not-base64-json"),
+    ]
+    for body, cursor in queries_and_cursors:
+        # when a page is asked after a cursor this sort cannot have made
+        document = "query Page($after: String) " + body
+        answer = graphql(client, shop, token, document, {"after": cursor}).json()
+
+        # then it is Shopify's invalid cursor error
+        assert answer["errors"][0]["message"] == "Invalid cursor for current pagination sort."
