@@ -155,3 +155,22 @@ def test_the_end_of_a_run_is_queued_to_the_apps_bulk_operations_finish_subscript
     assert body["admin_graphql_api_id"] == started["bulkOperation"]["id"]
     assert (body["status"], body["type"]) == ("completed", "query")
     deliver.assert_called_once_with(delivery.pk)
+
+
+def test_group_objects_puts_each_line_right_after_its_order(client, shop, eager, django_capture_on_commit_callbacks):
+    token = token_for(shop).access_token
+    mutation = """mutation Run($query: String!) {
+      bulkOperationRunQuery(query: $query, groupObjects: true) { bulkOperation { id } userErrors { message } }
+    }"""
+
+    # when the backfill query runs with groupObjects: true
+    with django_capture_on_commit_callbacks(execute=True):
+        graphql(client, shop, token, mutation, {"query": queries.BULK_ORDERS_QUERY})
+
+    # then every line follows its own order
+    lines = [json.loads(line) for line in ShopifyBulkOperation.objects.get().result.splitlines()]
+    for index, line in enumerate(lines):
+        if "__parentId" in line:
+            assert (
+                lines[index - 1]["id"] == line["__parentId"] or lines[index - 1].get("__parentId") == line["__parentId"]
+            )

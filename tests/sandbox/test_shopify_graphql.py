@@ -218,3 +218,35 @@ def test_a_forged_or_foreign_cursor_is_refused_as_invalid(client, shop):
 
         # then it is Shopify's invalid cursor error
         assert answer["errors"][0]["message"] == "Invalid cursor for current pagination sort."
+
+
+def test_without_read_all_orders_only_the_last_60_days_are_visible(client, shop):
+    # given one of the two orders placed 61 days ago
+    old = ShopifyOrder.objects.order_by("pk").first()
+    ShopifyOrder.objects.filter(pk=old.pk).update(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=61))
+    recent_only = token_for(shop, scopes=["read_orders"]).access_token
+    everything = token_for(shop).access_token
+
+    # when each token lists the orders
+    def listed(token):
+        body = graphql(client, shop, token, queries.ORDERS_QUERY, {"first": 7}).json()
+        return {node["id"] for node in body["data"]["orders"]["nodes"]}
+
+    # then the old order is seen only with read_all_orders
+    assert f"gid://shopify/Order/{old.pk}" not in listed(recent_only)
+    assert f"gid://shopify/Order/{old.pk}" in listed(everything)
+    assert len(listed(recent_only)) == 1
+
+
+def test_unknown_search_terms_are_ignored_with_a_warning(client, shop):
+    token = token_for(shop).access_token
+
+    # when the search names a field orders do not have, and a date that is not one
+    variables = {"first": 7, "query": "colour:blue updated_at:>=yesterday-ish"}
+    body = graphql(client, shop, token, queries.ORDERS_QUERY, variables).json()
+
+    # then both terms are ignored (every order comes) and reported in extensions.search
+    assert len(body["data"]["orders"]["nodes"]) == 2
+    messages = [warning["message"] for warning in body["extensions"]["search"]]
+    assert any("colour" in message for message in messages)
+    assert any("yesterday-ish" in message for message in messages)
