@@ -1,8 +1,9 @@
-"""Changes to the sandbox Shopify shops: a shop, orders placed, refunds. Amounts are minor units of the shop's currency.
+"""Changes to the sandbox Shopify shops: a shop, orders placed, refunds, product edits, the app uninstalled. Amounts
+are minor units of the shop's currency.
 
 Each change is one transaction; its webhooks (orders/create and orders/paid for an order, refunds/create and
-orders/updated for a refund, inventory_levels/update for each variant whose stock moved) are queued for delivery once
-it commits, so a rolled-back change sends nothing.
+orders/updated for a refund, inventory_levels/update for each variant whose stock moved, products/update for an edit,
+app/uninstalled) are queued for delivery once it commits, so a rolled-back change sends nothing.
 """
 
 import datetime as dt
@@ -21,13 +22,15 @@ from sandbox.models import (
     ShopifyFinancialStatus,
     ShopifyOrder,
     ShopifyOrderLine,
+    ShopifyProduct,
+    ShopifyProductStatus,
     ShopifyRefund,
     ShopifyRefundLine,
     ShopifyShop,
     ShopifyVariant,
     ShopifyWebhookSubscription,
 )
-from sandbox.shopify.rest import inventory_level_json, order_json, refund_json, shop_json
+from sandbox.shopify.rest import inventory_level_json, order_json, product_json, refund_json, shop_json
 from sandbox.shopify.webhooks import deliveries_queue
 
 MAX_LINES = 100
@@ -274,3 +277,38 @@ def sandbox_shopify_app_uninstall(*, shop: ShopifyShop, app: SandboxApp) -> int:
     subscriptions.exclude(topic="APP_UNINSTALLED").delete()
     deliveries_queue(shop=shop, topic="APP_UNINSTALLED", payload=shop_json(shop), app=app)
     return revoked
+
+
+def sandbox_shopify_product_update(
+    *,
+    product: ShopifyProduct,
+    title: str | None = None,
+    status: str | None = None,
+    prices: dict[int, int] | None = None,
+    now: dt.datetime | None = None,
+) -> ShopifyProduct:
+    """Edit a product as the merchant would in the Shopify admin (title, status, variant prices in minor units) and
+    queue products/update. Raises ShopifyOrderInvalid (nothing changed) for an empty or overlong title, an unknown
+    status, a variant of another product or a negative price."""
+    if title is not None and not 0 < len(title.strip()) <= MAX_TEXT_LENGTH:
+        raise ShopifyOrderInvalid(f"A product title is 1 to {MAX_TEXT_LENGTH} characters.")
+    if status is not None and status not in ShopifyProductStatus.values:
+        raise ShopifyOrderInvalid(f"A product status is one of {', '.join(ShopifyProductStatus.values)}.")
+    moment = now or dt.datetime.now(dt.UTC)
+    with transaction.atomic():
+        locked = ShopifyProduct.objects.select_for_update().select_related("shop").get(pk=product.pk)
+        variants = {variant.pk: variant for variant in locked.variants.all()}
+        for variant_id, price in (prices or {}).items():
+            if variant_id not in variants or price < 0:
+                raise ShopifyOrderInvalid(
+                    f"Variant {variant_id} is not one of {locked.title}'s, or its price is negative."
+                )
+            variants[variant_id].price_minor = price
+            variants[variant_id].save(update_fields=["price_minor"])
+        locked.title = title.strip() if title is not None else locked.title
+        locked.status = status or locked.status
+        locked.updated_at = moment
+        locked.save(update_fields=["title", "status", "updated_at"])
+        loaded = ShopifyProduct.objects.prefetch_related("variants").get(pk=locked.pk)
+        deliveries_queue(shop=locked.shop, topic="PRODUCTS_UPDATE", payload=product_json(loaded, locked.shop))
+    return loaded

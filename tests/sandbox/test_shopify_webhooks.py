@@ -15,7 +15,12 @@ from platforms.shopify import queries
 from platforms.shopify.webhook_bodies import order_from_webhook, refund_from_webhook
 from platforms.shopify.webhooks import ShopifyWebhooks
 from sandbox.models import ShopifyWebhookDelivery, ShopifyWebhookSubscription
-from sandbox.shopify.services import sandbox_shopify_app_uninstall, sandbox_shopify_order_refund
+from sandbox.shopify.services import (
+    ShopifyOrderInvalid,
+    sandbox_shopify_app_uninstall,
+    sandbox_shopify_order_refund,
+    sandbox_shopify_product_update,
+)
 from sandbox.shopify.webhooks import MAX_RETRIES, retry_delay
 from sandbox.tasks import shopify_webhook_deliver_task
 from tests.sandbox.shopify_helpers import graphql, hub_app, place_order, shop_with_catalogue, token_for
@@ -198,3 +203,41 @@ def test_uninstalling_the_app_revokes_its_tokens_and_tells_it_by_app_uninstalled
     call = responses.calls[-1].request
     assert call.headers["X-Shopify-Topic"] == "app/uninstalled"
     assert ShopifyWebhooks().read(topic="app/uninstalled", body=call.body).external_id == shop.domain
+
+
+@responses.activate
+def test_a_product_edit_is_delivered_as_products_update_the_hub_reads(
+    client, subscribed, eager, django_capture_on_commit_callbacks
+):
+    shop, token = subscribed
+    graphql(client, shop, token, queries.WEBHOOK_CREATE_MUTATION, {"topic": "PRODUCTS_UPDATE", "uri": HOOK})
+    responses.post(HOOK, status=200)
+    product = shop.products.order_by("pk").first()
+    variant = product.variants.order_by("pk").first()
+
+    # when the merchant renames the product, drafts it and reprices a variant
+    with django_capture_on_commit_callbacks(execute=True):
+        sandbox_shopify_product_update(product=product, title="Merino Socks", status="DRAFT", prices={variant.pk: 2450})
+
+    # then the hub reads the change from products/update
+    call = responses.calls[-1].request
+    record = ShopifyWebhooks().read(topic="products/update", body=call.body, currency="USD").record
+    assert (record.title, record.status) == ("Merino Socks", "draft")
+    assert next(v for v in record.variants if v.external_id.endswith(f"/{variant.pk}")).price_minor == 2450
+
+
+def test_a_product_edit_that_cannot_be_made_changes_nothing(subscribed):
+    shop, _ = subscribed
+    product = shop.products.order_by("pk").first()
+    other_variant = shop.products.order_by("pk").last().variants.first()
+
+    # when the title is empty, the status unknown, or the variant another product's
+    for change in ({"title": " "}, {"status": "GONE"}, {"prices": {other_variant.pk: 100}}):
+        with pytest.raises(ShopifyOrderInvalid):
+            sandbox_shopify_product_update(product=product, **change)
+
+    # then the product and its variants are as they were, and nothing was queued
+    product.refresh_from_db()
+    assert (product.title, product.status) == ("Product 0", "ACTIVE")
+    assert other_variant.product.variants.filter(price_minor=100).count() == 0
+    assert not ShopifyWebhookDelivery.objects.exists()
