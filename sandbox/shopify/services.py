@@ -41,8 +41,8 @@ MAX_TEXT_LENGTH = 255
 MAX_URL_LENGTH = 2000
 
 
-class ShopifyOrderInvalid(ValueError):
-    """The order or refund cannot be made as asked; nothing was changed."""
+class ShopifyChangeInvalid(ValueError):
+    """The order, refund or product edit cannot be made as asked; nothing was changed."""
 
 
 @transaction.atomic
@@ -118,23 +118,23 @@ def sandbox_shopify_order_place(
 ) -> ShopifyOrder:
     """Place a paid order now: stock goes down, the customer is found or created, webhooks are queued.
 
-    Raises ShopifyOrderInvalid (and changes nothing) for no lines, too many, a quantity out of 1..1000, a variant of
+    Raises ShopifyChangeInvalid (and changes nothing) for no lines, too many, a quantity out of 1..1000, a variant of
     another shop, a discount larger than its line, a negative shipping amount or tax rate, or a text over its length."""
     if not lines or len(lines) > MAX_LINES:
-        raise ShopifyOrderInvalid(f"An order has 1 to {MAX_LINES} lines.")
+        raise ShopifyChangeInvalid(f"An order has 1 to {MAX_LINES} lines.")
     if shipping_minor < 0 or not 0 <= tax_rate <= 1:
-        raise ShopifyOrderInvalid("Shipping cannot be negative and the tax rate is between 0 and 1.")
+        raise ShopifyChangeInvalid("Shipping cannot be negative and the tax rate is between 0 and 1.")
     email = email.strip().lower()
     if "@" not in email or len(email) > MAX_EMAIL_LENGTH or max(len(first_name), len(last_name)) > MAX_NAME_LENGTH:
-        raise ShopifyOrderInvalid(
+        raise ShopifyChangeInvalid(
             f"The buyer needs an email of at most {MAX_EMAIL_LENGTH} characters and names of {MAX_NAME_LENGTH}."
         )
     texts = [*discount_codes, *(attributes or {}).keys(), *(attributes or {}).values()]
     if len(discount_codes) > MAX_LINES or any(len(text) > MAX_TEXT_LENGTH for text in texts):
-        raise ShopifyOrderInvalid(f"Discount codes and cart attributes are at most {MAX_TEXT_LENGTH} characters.")
+        raise ShopifyChangeInvalid(f"Discount codes and cart attributes are at most {MAX_TEXT_LENGTH} characters.")
     journey = journey or Journey()
     if max(len(journey.landing_page), len(journey.referrer_url)) > MAX_URL_LENGTH or len(journey.source) > 100:
-        raise ShopifyOrderInvalid(f"The landing page and referrer are at most {MAX_URL_LENGTH} characters.")
+        raise ShopifyChangeInvalid(f"The landing page and referrer are at most {MAX_URL_LENGTH} characters.")
     moment = now or dt.datetime.now(dt.UTC)
     with transaction.atomic():
         variants = ShopifyVariant.objects.select_for_update().select_related("product").filter(product__shop=shop)
@@ -153,12 +153,12 @@ def sandbox_shopify_order_place(
         for spec in lines:
             variant = by_id.get(spec.variant_id)
             if variant is None:
-                raise ShopifyOrderInvalid(f"Variant {spec.variant_id} is not one of this shop's.")
+                raise ShopifyChangeInvalid(f"Variant {spec.variant_id} is not one of this shop's.")
             if not 1 <= spec.quantity <= MAX_QUANTITY:
-                raise ShopifyOrderInvalid(f"A quantity is between 1 and {MAX_QUANTITY}.")
+                raise ShopifyChangeInvalid(f"A quantity is between 1 and {MAX_QUANTITY}.")
             line_total = variant.price_minor * spec.quantity
             if not 0 <= spec.discount_minor <= line_total:
-                raise ShopifyOrderInvalid("A line's discount is between 0 and its total.")
+                raise ShopifyChangeInvalid("A line's discount is between 0 and its total.")
             subtotal += line_total - spec.discount_minor
             discounts += spec.discount_minor
             if variant.tracked:
@@ -219,9 +219,9 @@ def sandbox_shopify_order_refund(
 ) -> ShopifyRefund:
     """Refund ``lines`` (line id → quantity) of ``order``: the money of those units back, the stock restocked.
 
-    Raises ShopifyOrderInvalid (nothing changed) for no lines, a line of another order, or more units than remain."""
+    Raises ShopifyChangeInvalid (nothing changed) for no lines, a line of another order, or more units than remain."""
     if not lines or len(note) > MAX_TEXT_LENGTH:
-        raise ShopifyOrderInvalid(
+        raise ShopifyChangeInvalid(
             f"A refund names at least one line; its note is at most {MAX_TEXT_LENGTH} characters."
         )
     moment = now or dt.datetime.now(dt.UTC)
@@ -235,10 +235,10 @@ def sandbox_shopify_order_refund(
         for line_id, quantity in lines.items():
             line = order_lines.get(line_id)
             if line is None:
-                raise ShopifyOrderInvalid(f"Line {line_id} is not one of order #{locked.number}.")
+                raise ShopifyChangeInvalid(f"Line {line_id} is not one of order #{locked.number}.")
             remaining = line.quantity - sum(r.quantity for r in line.refund_lines.all())
             if not 1 <= quantity <= remaining:
-                raise ShopifyOrderInvalid(f"Line {line_id} has {remaining} units left to refund.")
+                raise ShopifyChangeInvalid(f"Line {line_id} has {remaining} units left to refund.")
             unit_paid = (line.unit_price_minor * line.quantity - line.discount_minor) // line.quantity
             ShopifyRefundLine.objects.create(
                 refund=refund, line=line, quantity=quantity, subtotal_minor=unit_paid * quantity
@@ -288,19 +288,19 @@ def sandbox_shopify_product_update(
     now: dt.datetime | None = None,
 ) -> ShopifyProduct:
     """Edit a product as the merchant would in the Shopify admin (title, status, variant prices in minor units) and
-    queue products/update. Raises ShopifyOrderInvalid (nothing changed) for an empty or overlong title, an unknown
+    queue products/update. Raises ShopifyChangeInvalid (nothing changed) for an empty or overlong title, an unknown
     status, a variant of another product or a negative price."""
     if title is not None and not 0 < len(title.strip()) <= MAX_TEXT_LENGTH:
-        raise ShopifyOrderInvalid(f"A product title is 1 to {MAX_TEXT_LENGTH} characters.")
+        raise ShopifyChangeInvalid(f"A product title is 1 to {MAX_TEXT_LENGTH} characters.")
     if status is not None and status not in ShopifyProductStatus.values:
-        raise ShopifyOrderInvalid(f"A product status is one of {', '.join(ShopifyProductStatus.values)}.")
+        raise ShopifyChangeInvalid(f"A product status is one of {', '.join(ShopifyProductStatus.values)}.")
     moment = now or dt.datetime.now(dt.UTC)
     with transaction.atomic():
         locked = ShopifyProduct.objects.select_for_update().select_related("shop").get(pk=product.pk)
         variants = {variant.pk: variant for variant in locked.variants.all()}
         for variant_id, price in (prices or {}).items():
             if variant_id not in variants or price < 0:
-                raise ShopifyOrderInvalid(
+                raise ShopifyChangeInvalid(
                     f"Variant {variant_id} is not one of {locked.title}'s, or its price is negative."
                 )
             variants[variant_id].price_minor = price

@@ -5,7 +5,7 @@ import pytest
 from sandbox.models import ShopifyOrder, ShopifyRefund, ShopifyVariant, ShopifyWebhookDelivery
 from sandbox.shopify.services import (
     LineSpec,
-    ShopifyOrderInvalid,
+    ShopifyChangeInvalid,
     sandbox_shopify_order_place,
     sandbox_shopify_order_refund,
 )
@@ -72,7 +72,7 @@ def test_an_order_that_cannot_be_placed_changes_nothing(shop, change):
     before = _state(shop)
 
     # when the order is placed, then it is refused with a reason and nothing changed
-    with pytest.raises(ShopifyOrderInvalid):
+    with pytest.raises(ShopifyChangeInvalid):
         sandbox_shopify_order_place(**arguments)
     assert _state(shop) == before
 
@@ -83,7 +83,7 @@ def test_refunding_more_than_remains_changes_nothing(shop):
     before = _state()
 
     # when three units of a two-unit line are refunded
-    with pytest.raises(ShopifyOrderInvalid, match="2 units left"):
+    with pytest.raises(ShopifyChangeInvalid, match="2 units left"):
         sandbox_shopify_order_refund(order=order, lines={line.pk: 3})
 
     # then there is no refund and the stock is as it was

@@ -16,7 +16,7 @@ from platforms.shopify.webhook_bodies import order_from_webhook, refund_from_web
 from platforms.shopify.webhooks import ShopifyWebhooks
 from sandbox.models import ShopifyWebhookDelivery, ShopifyWebhookSubscription
 from sandbox.shopify.services import (
-    ShopifyOrderInvalid,
+    ShopifyChangeInvalid,
     sandbox_shopify_app_uninstall,
     sandbox_shopify_order_refund,
     sandbox_shopify_product_update,
@@ -233,7 +233,7 @@ def test_a_product_edit_that_cannot_be_made_changes_nothing(subscribed):
 
     # when the title is empty, the status unknown, or the variant another product's
     for change in ({"title": " "}, {"status": "GONE"}, {"prices": {other_variant.pk: 100}}):
-        with pytest.raises(ShopifyOrderInvalid):
+        with pytest.raises(ShopifyChangeInvalid):
             sandbox_shopify_product_update(product=product, **change)
 
     # then the product and its variants are as they were, and nothing was queued
