@@ -4,7 +4,8 @@ Docs: https://shopify.dev/docs/api/usage/bulk-operations/queries. A bulk query h
 connections, nested at most two deep, and a node holding a nested connection must select its ``id``. The result has
 one JSON object per line; the nodes of a nested connection are lines of their own naming their parent in
 ``__parentId``. Since 2026-01 (``groupObjects: false``, the default) a child line is not guaranteed to follow its
-parent: the sandbox writes every root line first, then the children.
+parent: the sandbox writes every root line first, then the children. The app's bulk_operations/finish subscriptions
+hear of the end.
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 
 from sandbox.models import SandboxApp, ShopifyBulkOperation, ShopifyBulkStatus, ShopifyShop
+from sandbox.shopify.webhooks import deliveries_queue
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +199,23 @@ def shopify_bulk_operation_run(*, operation_id: int, schema: GraphQLSchema) -> S
         operation.result = "\n".join(lines) + ("\n" if lines else "")
         operation.object_count, operation.root_object_count = len(lines), roots
     operation.completed_at = now
-    operation.save(
-        update_fields=["status", "error_code", "result", "object_count", "root_object_count", "completed_at"]
-    )
+    with transaction.atomic():
+        operation.save(
+            update_fields=["status", "error_code", "result", "object_count", "root_object_count", "completed_at"]
+        )
+        deliveries_queue(
+            shop=operation.shop, topic="BULK_OPERATIONS_FINISH", payload=finish_payload(operation), app=operation.app
+        )
     return operation
+
+
+def finish_payload(operation: ShopifyBulkOperation) -> dict[str, Any]:
+    """The bulk_operations/finish body: which operation ended, when, and how."""
+    return {
+        "admin_graphql_api_id": f"gid://shopify/BulkOperation/{operation.pk}",
+        "completed_at": operation.completed_at.isoformat() if operation.completed_at else None,
+        "created_at": operation.created_at.isoformat(),
+        "error_code": operation.error_code.lower() or None,
+        "status": operation.status.lower(),
+        "type": "query",
+    }

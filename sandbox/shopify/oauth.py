@@ -81,9 +81,12 @@ def authorize(request: HttpRequest, shop: str) -> HttpResponse:
     shop_row = ShopifyShop.objects.filter(domain=shop).first()
     if shop_row is None:
         return _page(request, "There is no sandbox Shopify store at this address.", status=404)
-    fields = {
-        name: str(data.get(name, ""))[:MAX_PARAM_LENGTH] for name in ("client_id", "scope", "redirect_uri", "state")
-    }
+    fields = {name: str(data.get(name, "")) for name in ("client_id", "scope", "redirect_uri", "state")}
+    too_long = [name for name, value in fields.items() if len(value) > MAX_PARAM_LENGTH]
+    if too_long:
+        return _page(
+            request, f"Oauth error invalid_request: {too_long[0]} is longer than {MAX_PARAM_LENGTH} characters."
+        )
     app = sandbox_app_for_client(platform=SHOPIFY, client_id=fields["client_id"]) if fields["client_id"] else None
     if app is None:
         return _page(request, "Oauth error invalid_request: The client_id is not a known app.")
@@ -189,7 +192,11 @@ def access_token(request: HttpRequest, shop: str) -> HttpResponse:
     shop_row = ShopifyShop.objects.filter(domain=shop).first()
     if shop_row is None:
         return JsonResponse({"errors": "Not Found"}, status=404)
-    text = {key: str(value or "")[:MAX_PARAM_LENGTH] for key, value in data.items()}
+    text = {key: str(value or "") for key, value in data.items()}
+    too_long = [key for key, value in text.items() if len(value) > MAX_PARAM_LENGTH]
+    if too_long:
+        description = f"{too_long[0][:40]} is longer than {MAX_PARAM_LENGTH} characters."
+        return JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
     try:
         app = client_authenticate(
             platform=SHOPIFY, client_id=text.get("client_id", ""), client_secret=text.get("client_secret", "")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from graphql import GraphQLError, GraphQLResolveInfo
 
@@ -118,10 +119,14 @@ def queryset_connection(
     prefix = "-" if reverse else ""
     ordering = [f"{prefix}pk"] if sort_field == "pk" else [f"{prefix}{sort_field}", f"{prefix}pk"]
     queryset = queryset.order_by(*ordering)
-    if after:
-        last_id, last_value = _decode(after)
-        queryset = queryset.filter(_after_filter(sort_field, last_value, last_id, reverse))
-    rows = list(queryset if size is None else queryset[: size + 1])
+    try:
+        if after:
+            last_id, last_value = _decode(after)
+            queryset = queryset.filter(_after_filter(sort_field, last_value, last_id, reverse))
+        rows = list(queryset if size is None else queryset[: size + 1])
+    except (ValueError, TypeError, ValidationError) as exc:
+        # a cursor made under another sort key holds a value this key's field cannot compare with
+        raise GraphQLError("Invalid cursor for current pagination sort.", extensions={"code": "BAD_REQUEST"}) from exc
     has_next = size is not None and len(rows) > size
     page = rows if size is None else rows[:size]
     return _connection([(_encode(row.pk, _sort_value(row, sort_field)), to_node(row)) for row in page], has_next)

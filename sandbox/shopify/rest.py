@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sandbox.models import ShopifyCustomer, ShopifyOrder, ShopifyRefund, ShopifyShop, ShopifyVariant
+from sandbox.models import ShopifyCustomer, ShopifyOrder, ShopifyProduct, ShopifyRefund, ShopifyShop, ShopifyVariant
 from sandbox.shopify.nodes import amount, gid
 
 
@@ -23,6 +23,20 @@ def _local(moment: dt.datetime | None, shop: ShopifyShop) -> str | None:
 def _set(minor: int, currency: str) -> dict[str, dict[str, str]]:
     money = {"amount": amount(minor, currency), "currency_code": currency}
     return {"shop_money": money, "presentment_money": dict(money)}
+
+
+def shop_json(shop: ShopifyShop) -> dict[str, Any]:
+    """The REST shop resource an app/uninstalled delivery carries."""
+    return {
+        "id": shop.pk,
+        "name": shop.name,
+        "email": f"owner@{shop.domain}",
+        "domain": (shop.primary_domain or f"https://{shop.domain}").split("://", 1)[-1],
+        "myshopify_domain": shop.domain,
+        "currency": shop.currency,
+        "iana_timezone": shop.iana_timezone,
+        "created_at": _local(shop.created_at, shop),
+    }
 
 
 def customer_json(customer: ShopifyCustomer, shop: ShopifyShop) -> dict[str, Any]:
@@ -146,4 +160,43 @@ def inventory_level_json(variant: ShopifyVariant, shop: ShopifyShop, moment: dt.
         "available": variant.inventory_quantity,
         "updated_at": _local(moment, shop),
         "admin_graphql_api_id": f"gid://shopify/InventoryLevel/{LOCATION_ID}?inventory_item_id={variant.pk}",
+    }
+
+
+def product_json(product: ShopifyProduct, shop: ShopifyShop) -> dict[str, Any]:
+    """A products/create|update body: REST prices carry no currency (they are the shop's)."""
+    image = {"src": product.image_url} if product.image_url else None
+    return {
+        "id": product.pk,
+        "admin_graphql_api_id": gid("Product", product.pk),
+        "title": product.title,
+        "handle": product.handle,
+        "status": product.status.lower(),
+        "body_html": f"<p>{product.description}</p>" if product.description else "",
+        "product_type": product.product_type,
+        "tags": ", ".join(product.tags),
+        "created_at": _local(product.created_at, shop),
+        "updated_at": _local(product.updated_at, shop),
+        "image": image,
+        "images": [image] if image else [],
+        "variants": [
+            {
+                "id": variant.pk,
+                "admin_graphql_api_id": gid("ProductVariant", variant.pk),
+                "product_id": product.pk,
+                "title": variant.title,
+                "sku": variant.sku,
+                "position": variant.position,
+                "price": amount(variant.price_minor, shop.currency),
+                "compare_at_price": (
+                    None
+                    if variant.compare_at_price_minor is None
+                    else amount(variant.compare_at_price_minor, shop.currency)
+                ),
+                "inventory_quantity": variant.inventory_quantity,
+                "inventory_item_id": variant.pk,
+                "inventory_management": "shopify" if variant.tracked else None,
+            }
+            for variant in sorted(product.variants.all(), key=lambda v: (v.position, v.pk))
+        ],
     }

@@ -20,7 +20,7 @@ from typing import Any
 import requests
 from django.db import transaction
 
-from sandbox.models import ShopifyShop, ShopifyWebhookDelivery, ShopifyWebhookSubscription
+from sandbox.models import SandboxApp, ShopifyShop, ShopifyWebhookDelivery, ShopifyWebhookSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +49,21 @@ def retry_delay(attempts: int) -> int:
     return FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)
 
 
-def deliveries_queue(*, shop: ShopifyShop, topic: str, payload: dict[str, Any]) -> list[int]:
-    """Record one delivery of ``payload`` per subscription of the shop to ``topic`` and send each once the caller's
-    transaction commits (through the delivery task); returns the delivery ids."""
+def deliveries_queue(
+    *, shop: ShopifyShop, topic: str, payload: dict[str, Any], app: SandboxApp | None = None
+) -> list[int]:
+    """Record one delivery of ``payload`` per subscription of the shop to ``topic`` (only ``app``'s, when given) and
+    send each once the caller's transaction commits (through the delivery task); returns the delivery ids."""
     from sandbox.tasks import shopify_webhook_deliver_task
 
     body = webhook_body(payload).decode()
     event_id = str(uuid.uuid4())
     now = dt.datetime.now(dt.UTC)
     ids = []
-    for subscription in ShopifyWebhookSubscription.objects.filter(shop=shop, topic=topic).order_by("pk"):
+    subscriptions = ShopifyWebhookSubscription.objects.filter(shop=shop, topic=topic)
+    if app is not None:
+        subscriptions = subscriptions.filter(app=app)
+    for subscription in subscriptions.order_by("pk"):
         delivery = ShopifyWebhookDelivery.objects.create(
             subscription=subscription,
             topic=rest_topic(topic),

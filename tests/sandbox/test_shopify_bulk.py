@@ -2,12 +2,13 @@
 
 import datetime as dt
 import json
+from unittest.mock import patch
 
 import pytest
 
 from growthhub.celery import app as celery_app
 from platforms.shopify import queries
-from sandbox.models import ShopifyBulkOperation, ShopifyOrderLine
+from sandbox.models import ShopifyBulkOperation, ShopifyOrderLine, ShopifyWebhookDelivery
 from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,42 @@ def test_a_bulk_query_reads_only_what_the_token_may(client, shop, eager, django_
     operation = ShopifyBulkOperation.objects.get()
     assert (operation.status, operation.error_code, operation.result) == ("FAILED", "ACCESS_DENIED", "")
     assert ShopifyOrderLine.objects.count() == 2
+
+
+def test_the_end_of_a_run_is_queued_to_the_apps_bulk_operations_finish_subscription(
+    client, shop, eager, django_capture_on_commit_callbacks
+):
+    # given the app subscribed to bulk_operations/finish
+    token = token_for(shop).access_token
+    variables = {"topic": "BULK_OPERATIONS_FINISH", "uri": "https://hub.example/webhooks/shopify"}
+    graphql(client, shop, token, queries.WEBHOOK_CREATE_MUTATION, variables)
+
+    # when a bulk query runs to its end (the receiver is not reachable: the delivery waits for its retry)
+    with patch("sandbox.tasks.shopify_webhook_deliver_task.delay") as deliver:
+        started = _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+
+    # then one delivery names the operation as completed
+    delivery = ShopifyWebhookDelivery.objects.get(topic="bulk_operations/finish")
+    body = json.loads(delivery.body)
+    assert body["admin_graphql_api_id"] == started["bulkOperation"]["id"]
+    assert (body["status"], body["type"]) == ("completed", "query")
+    deliver.assert_called_once_with(delivery.pk)
+
+
+def test_group_objects_puts_each_line_right_after_its_order(client, shop, eager, django_capture_on_commit_callbacks):
+    token = token_for(shop).access_token
+    mutation = """mutation Run($query: String!) {
+      bulkOperationRunQuery(query: $query, groupObjects: true) { bulkOperation { id } userErrors { message } }
+    }"""
+
+    # when the backfill query runs with groupObjects: true
+    with django_capture_on_commit_callbacks(execute=True):
+        graphql(client, shop, token, mutation, {"query": queries.BULK_ORDERS_QUERY})
+
+    # then every line follows its own order
+    lines = [json.loads(line) for line in ShopifyBulkOperation.objects.get().result.splitlines()]
+    for index, line in enumerate(lines):
+        if "__parentId" in line:
+            assert (
+                lines[index - 1]["id"] == line["__parentId"] or lines[index - 1].get("__parentId") == line["__parentId"]
+            )

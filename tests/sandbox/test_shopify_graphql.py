@@ -1,11 +1,13 @@
 """The sandbox Shopify Admin GraphQL endpoint: the hub's documents execute, paging, search, scopes, tokens, shops."""
 
+import base64
 import datetime as dt
 
 import pytest
 
 from platforms.shopify import queries
 from sandbox.models import ShopifyOrder
+from sandbox.services import sandbox_faults_apply
 from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,69 @@ def test_node_resolves_each_kind_of_the_shop_and_nothing_of_another(client, shop
     assert found[0] == {"__typename": "Order", "id": ids[0], "name": f"#{order.number}"}
     assert found[1] == {"__typename": "Product", "id": ids[1], "title": product.title}
     assert found[2] is None
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "retry_after"),
+    [({"error_rate": 1.0}, 500, None), ({"rate_limit_rate": 1.0, "retry_after_seconds": 3}, 429, "3")],
+)
+def test_injected_faults_answer_as_shopify_does(client, shop, fault, status, retry_after):
+    # given faults injected for Shopify alone
+    sandbox_faults_apply(faults={"shopify": fault})
+    token = token_for(shop).access_token
+
+    # when the hub queries the shop
+    response = graphql(client, shop, token, queries.SHOP_QUERY)
+
+    # then the answer is Shopify's error body with the status (and Retry-After) the hub's client maps
+    assert response.status_code == status
+    assert isinstance(response.json()["errors"], str)
+    assert response.headers.get("Retry-After") == retry_after
+
+
+def test_a_forged_or_foreign_cursor_is_refused_as_invalid(client, shop):
+    token = token_for(shop).access_token
+    wrong_kind = base64.urlsafe_b64encode(b'{"last_id":1,"last_value":"abc"}').decode()
+    queries_and_cursors = [
+        ("{ orders(first: 2, after: $after, sortKey: TOTAL_PRICE) { nodes { id } } }", wrong_kind),
+        ("{ orders(first: 2, after: $after) { nodes { id } } }", "not-base64-json"),
+    ]
+    for body, cursor in queries_and_cursors:
+        # when a page is asked after a cursor this sort cannot have made
+        document = "query Page($after: String) " + body
+        answer = graphql(client, shop, token, document, {"after": cursor}).json()
+
+        # then it is Shopify's invalid cursor error
+        assert answer["errors"][0]["message"] == "Invalid cursor for current pagination sort."
+
+
+def test_without_read_all_orders_only_the_last_60_days_are_visible(client, shop):
+    # given one of the two orders placed 61 days ago
+    old = ShopifyOrder.objects.order_by("pk").first()
+    ShopifyOrder.objects.filter(pk=old.pk).update(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=61))
+    recent_only = token_for(shop, scopes=["read_orders"]).access_token
+    everything = token_for(shop).access_token
+
+    # when each token lists the orders
+    def listed(token):
+        body = graphql(client, shop, token, queries.ORDERS_QUERY, {"first": 7}).json()
+        return {node["id"] for node in body["data"]["orders"]["nodes"]}
+
+    # then the old order is seen only with read_all_orders
+    assert f"gid://shopify/Order/{old.pk}" not in listed(recent_only)
+    assert f"gid://shopify/Order/{old.pk}" in listed(everything)
+    assert len(listed(recent_only)) == 1
+
+
+def test_unknown_search_terms_are_ignored_with_a_warning(client, shop):
+    token = token_for(shop).access_token
+
+    # when the search names a field orders do not have, and a date that is not one
+    variables = {"first": 7, "query": "colour:blue updated_at:>=yesterday-ish"}
+    body = graphql(client, shop, token, queries.ORDERS_QUERY, variables).json()
+
+    # then both terms are ignored (every order comes) and reported in extensions.search
+    assert len(body["data"]["orders"]["nodes"]) == 2
+    messages = [warning["message"] for warning in body["extensions"]["search"]]
+    assert any("colour" in message for message in messages)
+    assert any("yesterday-ish" in message for message in messages)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from sandbox.models import (
     ShopifyOrder,
@@ -87,3 +88,22 @@ def test_an_arriving_order_is_placed_now_and_queued_to_the_subscriptions(django_
     assert order.number == max(ShopifyOrder.objects.values_list("number", flat=True))
     assert order.financial_status == "PAID" and order.landing_page
     assert ShopifyWebhookDelivery.objects.filter(topic="orders/create").count() == 1
+
+
+def test_the_command_seeds_the_demo_shop_and_places_orders(capsys):
+    # when the command seeds five days and places two orders now
+    call_command(
+        "sandbox_shopify", "--seed", "--products", "4", "--days", "5", "--orders-per-day", "2", "--orders", "2"
+    )
+
+    # then it reports both and the shop holds the history and the two new orders
+    out = capsys.readouterr().out
+    seeded = int(out.split(" orders, ")[0].rsplit(" ", 1)[1])
+    assert "Placed 2 orders." in out
+    assert ShopifyOrder.objects.filter(shop__domain=DEMO_SHOP).count() == seeded + 2
+
+
+def test_the_command_refuses_a_domain_that_is_not_a_shop():
+    with pytest.raises(CommandError, match="myshopify.com"):
+        call_command("sandbox_shopify", "--domain", "evil.example.com")
+    assert not ShopifyShop.objects.exists()

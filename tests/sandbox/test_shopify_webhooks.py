@@ -15,10 +15,15 @@ from platforms.shopify import queries
 from platforms.shopify.webhook_bodies import order_from_webhook, refund_from_webhook
 from platforms.shopify.webhooks import ShopifyWebhooks
 from sandbox.models import ShopifyWebhookDelivery, ShopifyWebhookSubscription
-from sandbox.shopify.services import sandbox_shopify_order_refund
+from sandbox.shopify.services import (
+    ShopifyChangeInvalid,
+    sandbox_shopify_app_uninstall,
+    sandbox_shopify_order_refund,
+    sandbox_shopify_product_update,
+)
 from sandbox.shopify.webhooks import MAX_RETRIES, retry_delay
 from sandbox.tasks import shopify_webhook_deliver_task
-from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
+from tests.sandbox.shopify_helpers import graphql, hub_app, place_order, shop_with_catalogue, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +181,63 @@ def test_stock_moved_by_an_order_is_delivered_as_inventory_levels_update(
     assert variant.inventory_quantity == 48
     assert event.record.inventory_item_id == f"gid://shopify/InventoryItem/{variant.pk}"
     assert event.record.available == 48
+
+
+@responses.activate
+def test_uninstalling_the_app_revokes_its_tokens_and_tells_it_by_app_uninstalled(
+    client, subscribed, eager, django_capture_on_commit_callbacks
+):
+    # given the app subscribed to app/uninstalled besides its order topics
+    shop, token = subscribed
+    graphql(client, shop, token, queries.WEBHOOK_CREATE_MUTATION, {"topic": "APP_UNINSTALLED", "uri": HOOK})
+    responses.post(HOOK, status=200)
+
+    # when the merchant uninstalls it
+    with django_capture_on_commit_callbacks(execute=True):
+        revoked = sandbox_shopify_app_uninstall(shop=shop, app=hub_app())
+
+    # then its token no longer works, its order subscriptions are gone, and the hub reads which shop left
+    assert revoked == 1
+    assert graphql(client, shop, token, queries.SHOP_QUERY).status_code == 401
+    assert list(ShopifyWebhookSubscription.objects.values_list("topic", flat=True)) == ["APP_UNINSTALLED"]
+    call = responses.calls[-1].request
+    assert call.headers["X-Shopify-Topic"] == "app/uninstalled"
+    assert ShopifyWebhooks().read(topic="app/uninstalled", body=call.body).external_id == shop.domain
+
+
+@responses.activate
+def test_a_product_edit_is_delivered_as_products_update_the_hub_reads(
+    client, subscribed, eager, django_capture_on_commit_callbacks
+):
+    shop, token = subscribed
+    graphql(client, shop, token, queries.WEBHOOK_CREATE_MUTATION, {"topic": "PRODUCTS_UPDATE", "uri": HOOK})
+    responses.post(HOOK, status=200)
+    product = shop.products.order_by("pk").first()
+    variant = product.variants.order_by("pk").first()
+
+    # when the merchant renames the product, drafts it and reprices a variant
+    with django_capture_on_commit_callbacks(execute=True):
+        sandbox_shopify_product_update(product=product, title="Merino Socks", status="DRAFT", prices={variant.pk: 2450})
+
+    # then the hub reads the change from products/update
+    call = responses.calls[-1].request
+    record = ShopifyWebhooks().read(topic="products/update", body=call.body, currency="USD").record
+    assert (record.title, record.status) == ("Merino Socks", "draft")
+    assert next(v for v in record.variants if v.external_id.endswith(f"/{variant.pk}")).price_minor == 2450
+
+
+def test_a_product_edit_that_cannot_be_made_changes_nothing(subscribed):
+    shop, _ = subscribed
+    product = shop.products.order_by("pk").first()
+    other_variant = shop.products.order_by("pk").last().variants.first()
+
+    # when the title is empty, the status unknown, or the variant another product's
+    for change in ({"title": " "}, {"status": "GONE"}, {"prices": {other_variant.pk: 100}}):
+        with pytest.raises(ShopifyChangeInvalid):
+            sandbox_shopify_product_update(product=product, **change)
+
+    # then the product and its variants are as they were, and nothing was queued
+    product.refresh_from_db()
+    assert (product.title, product.status) == ("Product 0", "ACTIVE")
+    assert other_variant.product.variants.filter(price_minor=100).count() == 0
+    assert not ShopifyWebhookDelivery.objects.exists()
