@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -48,6 +49,8 @@ class SeedSummary:
 def _catalogue(shop: ShopifyShop, rng: random.Random, count: int, start: dt.datetime) -> list[ShopifyVariant]:
     """``count`` products, every third one in three sizes; returns every variant with its product."""
     unit = 10 ** currency_exponent(shop.currency)
+    # Product images are the sandbox's own (a browser showing the catalogue needs no internet).
+    media_base = f"{settings.SANDBOX_BASE_URL.rstrip('/')}/media"
     products = []
     for index in range(count):
         base, category = PRODUCT_KINDS[index % len(PRODUCT_KINDS)]
@@ -63,7 +66,7 @@ def _catalogue(shop: ShopifyShop, rng: random.Random, count: int, start: dt.date
                 product_type=category,
                 tags=[category.lower(), COLOURS[index % len(COLOURS)].lower()],
                 description=f"The {title.lower()}, made to last.",
-                image_url=f"https://picsum.photos/seed/{slugify(title)}/800/800",
+                image_url=f"{media_base}/{slugify(title)}-800x800.jpg",
                 created_at=created,
                 updated_at=created,
             )
