@@ -343,6 +343,30 @@ def webhook(request: HttpRequest, site: WooSite, webhook_id: str) -> JsonRespons
     return JsonResponse(data)
 
 
+# --- the site ---------------------------------------------------------------------------------------------------
+
+
+@api_endpoint(WOOCOMMERCE, auth=False)
+def site_index(request: HttpRequest, handle: str) -> JsonResponse:
+    """WordPress's REST index ``GET /wp-json/``: public, the site's name, home and time zone (``timezone_string``,
+    or only ``gmt_offset`` when the site is set to a fixed offset)."""
+    site = WooSite.objects.filter(handle=handle).first()
+    if site is None:
+        return WooError("rest_no_route", "No route was found matching the URL and request method.", 404).response()
+    home = home_url(site)
+    return JsonResponse(
+        {
+            "name": site.name,
+            "description": "",
+            "url": home,
+            "home": home,
+            "gmt_offset": 0,
+            "timezone_string": site.timezone_string,
+            "namespaces": ["wp/v2", "wc/v3", "wc-auth/v1"],
+        }
+    )
+
+
 # --- the store's settings --------------------------------------------------------------------------------------
 
 
