@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from platforms.constants import STORE_PLATFORMS
+from platforms.errors import PlatformError
 from platforms.registry import store_platform
 from stores.commerce import ingest
 from stores.exceptions import ApplicationError
@@ -184,6 +187,28 @@ def store_webhooks_register(*, connection: PlatformConnection, address: str, cli
     return list(client.webhooks_register(address=address, secret=connection.webhook_secret))
 
 
+def store_webhook_address(platform: str) -> str:
+    """Where ``platform`` delivers its webhooks: this site's public address (SITE_URL), not a request's host."""
+    return settings.SITE_URL.rstrip("/") + reverse(f"store-webhook-{platform}")
+
+
+def store_webhooks_remove(*, connection: PlatformConnection, client: Any = None) -> str:
+    """Delete the webhooks the hub made for ``connection`` where its platform keeps them after a disconnect
+    (WooCommerce); best effort, before its keys are wiped. Returns "" or what went wrong (never raises a platform
+    error: the disconnect goes on either way)."""
+    descriptor = store_platform(connection.platform)
+    if not descriptor.deletes_webhooks_on_disconnect or not connection.access_token_encrypted:
+        return ""
+    if not connection.webhook_secret_encrypted:
+        return ""
+    try:
+        client = client or store_client(connection=connection)
+        client.webhooks_delete(address=store_webhook_address(connection.platform), secret=connection.webhook_secret)
+    except PlatformError as exc:
+        return f"Its webhooks at {descriptor.name} could not be deleted ({exc.message}); delete them there."
+    return ""
+
+
 def store_connections_to_sync() -> list[int]:
     """Active store-platform connections: the periodic reconciliation reads each one."""
     return list(
@@ -212,5 +237,7 @@ __all__ = [
     "store_sync_get",
     "store_sync_incremental",
     "store_sync_record_failure",
+    "store_webhook_address",
     "store_webhooks_register",
+    "store_webhooks_remove",
 ]

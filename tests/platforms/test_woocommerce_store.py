@@ -15,8 +15,12 @@ from platforms.woocommerce.webhooks import topic_secret
 from sandbox.models import SandboxFault, WooOrder, WooProduct, WooSite, WooWebhook
 from sandbox.woocommerce.auth import api_key_create
 from sandbox.woocommerce.seed import sandbox_woo_seed
-from sandbox.woocommerce.services import OrderLineSpec, sandbox_woo_order_place, sandbox_woo_order_refund
-from sandbox.woocommerce.services import sandbox_woo_site_ensure
+from sandbox.woocommerce.services import (
+    OrderLineSpec,
+    sandbox_woo_order_place,
+    sandbox_woo_order_refund,
+    sandbox_woo_site_ensure,
+)
 from sandbox.woocommerce.webhooks import webhook_signature
 
 pytestmark = pytest.mark.django_db(transaction=True)
