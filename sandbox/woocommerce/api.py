@@ -337,7 +337,7 @@ def webhook(request: HttpRequest, site: WooSite, webhook_id: str) -> JsonRespons
     data = webhook_json(found)
     if request.method == "DELETE":
         # Webhooks are not trashed: WooCommerce deletes them only with force=true.
-        if request.GET.get("force", "") not in ("1", "true"):
+        if request.GET.get("force", "").lower() not in ("1", "true"):
             raise WooError("woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.", 501)
         services.sandbox_woo_webhook_delete(webhook=found)
     return JsonResponse(data)
