@@ -196,6 +196,8 @@ def store_webhooks_remove(*, connection: PlatformConnection, client: Any = None)
     """Delete the webhooks the hub made for ``connection`` where its platform keeps them after a disconnect
     (WooCommerce); best effort, before its keys are wiped. Returns "" or what went wrong (never raises a platform
     error: the disconnect goes on either way)."""
+    if connection.platform not in STORE_PLATFORMS:
+        return ""
     descriptor = store_platform(connection.platform)
     if not descriptor.deletes_webhooks_on_disconnect or not connection.access_token_encrypted:
         return ""
