@@ -195,16 +195,19 @@ class WooCommerceStore:
         """Create a webhook per topic of ``WEBHOOK_TOPICS`` to ``address``, each with its own secret; the ids.
 
         A topic this connection already has an active webhook for is kept, not created again (a retried start
-        creates nothing twice). ``secret`` is the connection's webhook secret (required).
+        creates nothing twice); a disabled or duplicate one of this connection is deleted and replaced. ``secret``
+        is the connection's webhook secret (required).
         """
         if not secret:
             raise Rejected("A WooCommerce webhook needs a secret.", platform=WOOCOMMERCE)
         mark = connection_mark(secret)
-        existing = {
-            str(hook.get("topic")): str(hook.get("id"))
-            for hook in self._own_webhooks(address=address, secret=secret)
-            if hook.get("status") == "active"
-        }
+        existing: dict[str, str] = {}
+        for hook in self._own_webhooks(address=address, secret=secret):
+            if hook.get("status") == "active" and str(hook.get("topic")) not in existing:
+                existing[str(hook.get("topic"))] = str(hook.get("id"))
+            else:
+                # WooCommerce disables a webhook after repeated failed deliveries: replaced by a fresh one below.
+                self._webhook_delete(hook)
         ids = []
         for topic in WEBHOOK_TOPICS:
             if topic in existing:
@@ -230,9 +233,18 @@ class WooCommerceStore:
         """Delete every webhook this connection made (by its mark) to ``address``; how many were deleted."""
         deleted = 0
         for hook in self._own_webhooks(address=address, secret=secret):
-            self.rest.call("DELETE", f"webhooks/{mapping.object_id(hook, 'webhook')}", params={"force": "true"})
+            self._webhook_delete(hook)
             deleted += 1
         return deleted
+
+    def _webhook_delete(self, hook: dict[str, Any]) -> None:
+        """Delete one webhook (WooCommerce does not trash webhooks: ``force`` is required); one already gone is
+        not an error."""
+        try:
+            self.rest.call("DELETE", f"webhooks/{mapping.object_id(hook, 'webhook')}", params={"force": "true"})
+        except Rejected as exc:
+            if exc.status != 404:
+                raise
 
 
 def _zone(index: dict[str, Any]) -> str:

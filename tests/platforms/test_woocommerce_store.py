@@ -4,6 +4,7 @@ The sandbox keeps its own tables, authenticates the key pair, pages like WordPre
 client is the one the hub uses, guarded session and all."""
 
 import datetime as dt
+import socket
 
 import pytest
 
@@ -22,6 +23,7 @@ from sandbox.woocommerce.services import (
     sandbox_woo_site_ensure,
 )
 from sandbox.woocommerce.webhooks import webhook_signature
+from tests.platforms.local_http import guard_connects
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -229,3 +231,35 @@ def test_a_site_that_is_not_woocommerce_is_rejected(sandbox_url):
     # when the client reads the shop, then the store's own "no route" refusal is Rejected, not retried
     with pytest.raises(Rejected):
         client.shop()
+
+
+def test_a_live_store_whose_name_resolves_to_a_private_address_is_never_contacted(settings, monkeypatch):
+    # given live mode, and a store's name that resolves to the loopback address
+    settings.PLATFORM_MODE = "live"
+    settings.GUARDED_FETCH_ALLOWED_HOSTS = []
+    guard = guard_connects(monkeypatch)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "shop.example.com":
+            return real_getaddrinfo("127.0.0.1", *args, **kwargs)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    client = WooCommerceStore(access_token="ck_a1b2c3d4:cs_e5f6a7b8", account_id="https://shop.example.com")
+    # when the client reads the shop, then the guarded session refuses it before any connection
+    with pytest.raises(Rejected) as caught:
+        client.shop()
+    assert "private address" in caught.value.message
+    assert guard.attempts == []
+
+
+def test_a_webhook_the_store_disabled_is_replaced(client):
+    # given the hub's webhooks, one of which the store disabled after failed deliveries
+    first = client.webhooks_register(address=HOOKS, secret="connection-secret")
+    WooWebhook.objects.filter(pk=int(first[0])).update(status="disabled")
+    # when they are registered again
+    again = client.webhooks_register(address=HOOKS, secret="connection-secret")
+    # then the disabled one is gone and an active one of its topic took its place
+    assert first[0] not in again and first[1:] == again[1:]
+    assert WooWebhook.objects.filter(status="active").count() == len(WEBHOOK_TOPICS) == WooWebhook.objects.count()
