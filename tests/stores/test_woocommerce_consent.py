@@ -297,3 +297,22 @@ def test_disconnecting_deletes_the_webhooks_the_hub_made(merchant, site_url, sta
     assert list(WooWebhook.objects.values_list("name", flat=True)) == ["Another app"]
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.REVOKED and connection.access_token_encrypted == ""
+
+
+def test_the_connections_panel_offers_woocommerce_until_a_store_is_connected(merchant, site_url, started):
+    # given a merchant with no store platform connected
+    client, _ = merchant
+    page = client.get(reverse("stores:connections")).content.decode()
+    # then the panel offers both ways to connect WooCommerce, without inline script or style
+    assert 'id="connect-woocommerce"' in page and 'id="paste-woocommerce-keys"' in page
+    assert "<script>" not in page and "style=" not in page
+    # and once connected, it lists the store instead
+    _, key, secret = api_key_create(
+        site=WooSite.objects.get(handle="northwind"), description="x", permissions="read_write"
+    )
+    client.post(
+        reverse("stores:woocommerce_paste"), {"site_url": site_url, "consumer_key": key, "consumer_secret": secret}
+    )
+    page = client.get(reverse("stores:connections")).content.decode()
+    assert 'id="connect-woocommerce"' not in page and "Northwind Outfitters" in page
+    assert secret not in page and key not in page

@@ -149,6 +149,10 @@ def _connect(
             tokens=TokenSet(access_token=pair, scopes=(KEY_SCOPE,)),
             state=state,
         )
+        if state is not None:
+            # The consent now names the account it connected (the site's home, which may differ from the address
+            # typed), for the merchant's return to find it.
+            OAuthState.objects.filter(pk=state.pk).update(account_hint=account)
         if not connection.webhook_secret_encrypted:
             connection.webhook_secret = secrets.token_urlsafe(32)
             connection.save(update_fields=["webhook_secret_encrypted"])
@@ -187,11 +191,9 @@ def woocommerce_connection_returned(*, user: AbstractBaseUser, params: dict[str,
     if state is None:
         return KeyFlowReturn(None, "This connection link is not valid for you. Start again from Connections.")
     if state.completed_at is not None:
-        connection = (
-            PlatformConnection.objects.filter(store=state.store, platform=WOOCOMMERCE, connected_by=user)
-            .order_by("-updated_at")
-            .first()
-        )
+        connection = PlatformConnection.objects.filter(
+            store=state.store, platform=WOOCOMMERCE, external_account_id=state.account_hint
+        ).first()
         if connection is not None:
             return KeyFlowReturn(connection, "")
     if state.used_at is None:
