@@ -17,7 +17,7 @@ webhooks by it, never another Growth Hub connection's on the same site.
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
@@ -63,8 +63,16 @@ class WooCommerceStore:
 
     slug = WOOCOMMERCE
 
-    def __init__(self, *, access_token: str, account_id: str, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        account_id: str,
+        session: requests.Session | None = None,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         self.site_url = normalize_site_url(account_id)
+        self._now = now
         self.rest = WooCommerceRest(site_url=self.site_url, access_token=access_token, session=session)
         self._shop: ShopRecord | None = None
 
@@ -119,16 +127,26 @@ class WooCommerceStore:
 
     # -- catalogue, customers, orders ------------------------------------------------------------------------------
 
-    def _since(self, updated_since: dt.datetime | None) -> dict[str, str]:
-        if updated_since is None:
-            return {}
-        return {"modified_after": _gmt(updated_since - SINCE_MARGIN), "dates_are_gmt": "true"}
+    def _window(self, updated_since: dt.datetime | None) -> dict[str, str]:
+        """The modified-time window of one pass, by last change, oldest first: from the watermark (one second
+        early) to the moment the pass starts. The upper bound keeps the pages still while they are read: an object
+        changed meanwhile would move to the end and shift a not-yet-read one onto a page already read; it is read
+        by the next pass instead."""
+        window = {
+            "orderby": "modified",
+            "order": "asc",
+            # Whole seconds, rounded up: what changed in the second the pass starts is in it.
+            "modified_before": _gmt(self._now() + SINCE_MARGIN),
+            "dates_are_gmt": "true",
+        }
+        if updated_since is not None:
+            window["modified_after"] = _gmt(updated_since - SINCE_MARGIN)
+        return window
 
     def products(self, *, updated_since: dt.datetime | None = None) -> Iterator[ProductRecord]:
         """Products (every status) by last change, with a variable product's variations read beside it."""
         currency = self.currency
-        params = {"status": "any", "orderby": "modified", "order": "asc", **self._since(updated_since)}
-        for body in self.rest.pages("products", params):
+        for body in self.rest.pages("products", {"status": "any", **self._window(updated_since)}):
             variations: list[dict[str, Any]] = []
             if body.get("type") == "variable":
                 product_id = mapping.object_id(body, "product")
@@ -145,8 +163,7 @@ class WooCommerceStore:
 
     def orders(self, *, updated_since: dt.datetime | None = None) -> Iterator[OrderRecord]:
         """Orders by last change (every status), each with its refunds read when it has any."""
-        params = {"status": "any", "orderby": "modified", "order": "asc", **self._since(updated_since)}
-        for body in self.rest.pages("orders", params):
+        for body in self.rest.pages("orders", {"status": "any", **self._window(updated_since)}):
             yield self._order_record(body)
 
     def order(self, external_id: str) -> OrderRecord | None:

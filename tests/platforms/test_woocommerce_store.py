@@ -41,11 +41,16 @@ def site_url(sandbox_url):
 
 
 @pytest.fixture
-def client(site_url):
+def token(site_url):
     _, key, secret = api_key_create(
         site=WooSite.objects.get(handle="northwind"), description="hub", permissions="read_write"
     )
-    return WooCommerceStore(access_token=f"{key}:{secret}", account_id=site_url)
+    return f"{key}:{secret}"
+
+
+@pytest.fixture
+def client(site_url, token):
+    return WooCommerceStore(access_token=token, account_id=site_url)
 
 
 def test_the_descriptor_builds_the_client_for_a_site(site_url, client):
@@ -263,3 +268,17 @@ def test_a_webhook_the_store_disabled_is_replaced(client):
     # then the disabled one is gone and an active one of its topic took its place
     assert first[0] not in again and first[1:] == again[1:]
     assert WooWebhook.objects.filter(status="active").count() == len(WEBHOOK_TOPICS) == WooWebhook.objects.count()
+
+
+def test_a_pass_reads_only_what_changed_before_it_started(site_url, token):
+    # given a pass that starts a day before the end of the seeded history
+    started = NOW - dt.timedelta(days=1)
+    early = WooCommerceStore(access_token=token, account_id=site_url, now=lambda: started)
+    # when it reads the orders
+    orders = list(early.orders())
+    # then only those changed before it started are in it (the rest is the next pass's)
+    expected = WooOrder.objects.filter(
+        site__handle="northwind", date_modified_gmt__lt=started + dt.timedelta(seconds=1)
+    )
+    assert sorted(o.external_id for o in orders) == sorted(str(pk) for pk in expected.values_list("pk", flat=True))
+    assert 0 < len(orders) < WooOrder.objects.filter(site__handle="northwind").count()
