@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -167,12 +168,21 @@ def _connect(
 
 
 def _account(*, site: str, home: str) -> str:
-    """The site's home URL as WooCommerce reports it (its webhooks name it so), when it is an acceptable address;
-    else the address the merchant gave."""
+    """The site's home URL as WooCommerce reports it (its webhooks name the site so) when it is the same site as
+    the address given (the same host, or that host with or without "www."); else the address given, on which the
+    keys were tried."""
     try:
-        return normalize_site_url(home)
+        reported = normalize_site_url(home)
     except Rejected:
         return site
+    if _bare_host(reported) == _bare_host(site):
+        return reported
+    logger.warning("woocommerce home differs from the address given", extra={"platform": WOOCOMMERCE})
+    return site
+
+
+def _bare_host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 @dataclass(frozen=True)
