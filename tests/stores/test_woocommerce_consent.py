@@ -316,3 +316,24 @@ def test_the_connections_panel_offers_woocommerce_until_a_store_is_connected(mer
     page = client.get(reverse("stores:connections")).content.decode()
     assert 'id="connect-woocommerce"' not in page and "Northwind Outfitters" in page
     assert secret not in page and key not in page
+
+
+def test_live_mode_without_https_asks_for_pasted_keys(merchant, settings):
+    # given a live Growth Hub served over plain http
+    settings.PLATFORM_MODE = "live"
+    settings.SITE_URL = "http://hub.example.com"
+    client, _ = merchant
+    # when the merchant starts the key flow
+    response = client.post(reverse("stores:woocommerce_connect"), {"site_url": "shop.example.com"})
+    # then they are told why it cannot work, and nothing is started
+    assert any("Paste a key pair instead" in m for m in messages_of(response))
+    assert OAuthState.objects.count() == 0
+
+
+def test_live_mode_sends_the_merchant_to_the_stores_https_page(merchant, settings):
+    settings.PLATFORM_MODE = "live"
+    settings.SITE_URL = "https://hub.example.com"
+    client, _ = merchant
+    response = client.post(reverse("stores:woocommerce_connect"), {"site_url": "Shop.Example.com/"})
+    assert response["Location"].startswith("https://shop.example.com/wc-auth/v1/authorize?app_name=Growth+Hub&")
+    assert OAuthState.objects.get().account_hint == "https://shop.example.com"

@@ -24,6 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from platforms.base import sandbox_mode
 from platforms.constants import WOOCOMMERCE
 from platforms.errors import PlatformError, Rejected
 from platforms.oauth import AccountInfo, TokenSet
@@ -58,8 +59,15 @@ def woocommerce_connection_begin(
     *, store: Store, user: AbstractBaseUser, site_url: str, return_url: str, callback_url: str
 ) -> str:
     """Start the key flow for the site the merchant typed; return its approval page's URL. Nothing is fetched
-    here: the merchant's browser goes to the site. Raises ApplicationError for an address that is not acceptable."""
+    here: the merchant's browser goes to the site. Raises ApplicationError for an address that is not acceptable,
+    and in live mode for a ``callback_url`` that is not https (WooCommerce would refuse it)."""
     site = _site(site_url)
+    if not sandbox_mode() and urlsplit(callback_url).scheme != "https":
+        raise ApplicationError(
+            "WooCommerce sends keys only to an https address, and this Growth Hub is not served over HTTPS "
+            "(SITE_URL). Paste a key pair instead.",
+            code="store_callback_insecure",
+        )
     state = OAuthState.objects.create(
         state=secrets.token_urlsafe(32),
         user=user,
