@@ -18,7 +18,7 @@ from sandbox.woocommerce.auth import api_key_create
 from sandbox.woocommerce.services import sandbox_woo_site_ensure
 from stores import tasks
 from stores.commerce.sync import store_webhook_address, store_webhooks_register
-from stores.models import ConnectionStatus, OAuthState, PlatformConnection, Role
+from stores.models import ConnectionStatus, Membership, OAuthState, PlatformConnection, Role
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -337,3 +337,40 @@ def test_live_mode_sends_the_merchant_to_the_stores_https_page(merchant, setting
     response = client.post(reverse("stores:woocommerce_connect"), {"site_url": "Shop.Example.com/"})
     assert response["Location"].startswith("https://shop.example.com/wc-auth/v1/authorize?app_name=Growth+Hub&")
     assert OAuthState.objects.get().account_hint == "https://shop.example.com"
+
+
+def test_a_member_who_may_not_change_connections_cannot_connect(client_as_analyst, site_url, started):
+    # given an analyst of a store, and a working key pair
+    client, store = client_as_analyst
+    _, key, secret = api_key_create(
+        site=WooSite.objects.get(handle="northwind"), description="x", permissions="read_write"
+    )
+    # when they try either way to connect WooCommerce
+    pasted = client.post(
+        reverse("stores:woocommerce_paste"), {"site_url": site_url, "consumer_key": key, "consumer_secret": secret}
+    )
+    begun = client.post(reverse("stores:woocommerce_connect"), {"site_url": site_url})
+    # then both are refused and nothing is saved or started
+    assert (pasted.status_code, begun.status_code) == (403, 403)
+    assert PlatformConnection.objects.count() == 0 and OAuthState.objects.count() == 0 and started == []
+
+
+@pytest.fixture
+def client_as_analyst(client):
+    user = UserFactory()
+    store = StoreFactory()
+    MembershipFactory(store=store, user=user, role=Role.ANALYST)
+    client.force_login(user)
+    return client, store
+
+
+def test_keys_for_a_member_who_lost_the_right_meanwhile_are_refused(merchant, site_url, started):
+    # given a consent begun by an owner who is then made an analyst
+    client, store = merchant
+    path, query = begin(client, site_url)
+    Membership.objects.filter(store=store).update(role=Role.ANALYST)
+    # when the store delivers the keys
+    approved = client.post(path, {**query, "decision": "approve"})
+    # then the hub refused them and the store dropped the key
+    assert approved.status_code == 401
+    assert PlatformConnection.objects.count() == 0 and WooApiKey.objects.count() == 0 and started == []
