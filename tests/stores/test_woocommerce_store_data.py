@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from platforms.woocommerce.webhooks import topic_secret
-from sandbox.models import WooOrder, WooProduct, WooSite, WooWebhookDelivery
+from sandbox.models import WooOrder, WooProduct, WooSite, WooWebhook, WooWebhookDelivery
 from sandbox.woocommerce.auth import api_key_create
 from sandbox.woocommerce.seed import sandbox_woo_seed
 from sandbox.woocommerce.services import (
@@ -225,3 +225,18 @@ def test_a_product_update_webhook_changes_the_product(connection, queued):
     hub = Product.objects.get(store=connection.store, external_id=str(product.pk))
     assert (hub.title, hub.inventory_quantity) == ("Wool socks", 3)
     assert WooSite.objects.count() == 1
+
+
+def test_the_start_task_subscribes_syncs_and_finishes_the_history(connection, monkeypatch):
+    # given the history task run at once instead of through the broker
+    ran: list[str] = []
+    monkeypatch.setattr(tasks.store_backfill_task, "delay", lambda pk: ran.append(tasks.store_backfill_task(pk)))
+    # when the start task runs for the new connection, twice (a retry)
+    assert tasks.store_connection_start_task(connection.pk) == "started"
+    assert tasks.store_connection_start_task(connection.pk) == "started"
+    # then the store has the hub's webhooks once, its data is in, and the history is done without polling
+    hooks = WooWebhook.objects.filter(site__handle="northwind", status="active")
+    assert hooks.count() == 5 and {h.delivery_url for h in hooks} == {store_webhook_address("woocommerce")}
+    assert ran == [BackfillState.DONE, BackfillState.DONE]
+    assert Order.objects.filter(store=connection.store).count() == WooOrder.objects.count()
+    assert connection.store_sync.backfill_status == BackfillState.DONE
