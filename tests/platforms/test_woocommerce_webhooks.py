@@ -2,6 +2,7 @@
 
 import pytest
 
+from platforms.base import redact
 from platforms.errors import Rejected
 from platforms.registry import store_platform
 from platforms.store_records import (
@@ -143,3 +144,8 @@ def test_money_strings_are_read_exactly(amount, currency, minor):
 def test_money_that_is_not_a_yen_amount_is_rejected(amount):
     with pytest.raises(Rejected):
         mapping.money_minor(amount, "JPY")
+
+
+def test_the_key_flows_state_is_redacted_from_logged_urls():
+    line = '"GET /stores/connections/woocommerce/callback/?success=1&user_id=Zm9vYmFy-state HTTP/1.1" 302'
+    assert "Zm9vYmFy" not in redact(line) and "success=1" in redact(line)
