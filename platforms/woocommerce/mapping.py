@@ -145,6 +145,12 @@ def _reference(value: Any) -> str:
     return text if text.isdigit() and int(text) > 0 else ""
 
 
+def json_object(body: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """``body[key]`` when it is a JSON object, else {}."""
+    value = body.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -227,7 +233,7 @@ def product_record(
 
 def customer_record(body: Mapping[str, Any]) -> CustomerRecord:
     created = parse_time(body.get("date_created_gmt"), field="customer creation time")
-    billing = body.get("billing") if isinstance(body.get("billing"), dict) else {}
+    billing = json_object(body, "billing")
     name = " ".join(p for p in (_text(body.get("first_name")), _text(body.get("last_name"))) if p)
     return CustomerRecord(
         external_id=object_id(body, "customer"),
@@ -297,11 +303,12 @@ def refund_record(body: Mapping[str, Any], currency: str) -> RefundRecord:
         refunded_line = _meta(item).get("_refunded_item_id", "")
         if not refunded_line.isdigit():
             continue
-        quantity = item.get("quantity") if isinstance(item.get("quantity"), int) else 0
+        raw_quantity = item.get("quantity")
+        quantity = raw_quantity if isinstance(raw_quantity, int) else 0
         lines.append(
             RefundLineRecord(
                 line_external_id=refunded_line,
-                quantity=abs(int(quantity)),
+                quantity=abs(quantity),
                 amount_minor=abs(money_minor(item.get("total") or "0", currency)),
             )
         )
@@ -336,7 +343,7 @@ def _customer(body: Mapping[str, Any], created: dt.datetime, updated: dt.datetim
     customer_id = _reference(body.get("customer_id"))
     if not customer_id:
         return None
-    billing = body.get("billing") if isinstance(body.get("billing"), dict) else {}
+    billing = json_object(body, "billing")
     name = " ".join(p for p in (_text(billing.get("first_name")), _text(billing.get("last_name"))) if p)
     return CustomerRecord(
         external_id=customer_id, created_at=created, updated_at=updated, email=_text(billing.get("email")), name=name

@@ -88,8 +88,8 @@ class WooCommerceStore:
         status = self.rest.get("system_status")
         if not isinstance(status, dict):
             raise Rejected("WooCommerce did not describe the store.", platform=WOOCOMMERCE)
-        environment = status.get("environment") if isinstance(status.get("environment"), dict) else {}
-        settings_block = status.get("settings") if isinstance(status.get("settings"), dict) else {}
+        environment = mapping.json_object(status, "environment")
+        settings_block = mapping.json_object(status, "settings")
         currency = str(settings_block.get("currency") or "").upper() or self._general_currency()
         if not currency:
             raise Rejected("WooCommerce did not say the store's currency.", platform=WOOCOMMERCE)
