@@ -374,3 +374,41 @@ def test_keys_for_a_member_who_lost_the_right_meanwhile_are_refused(merchant, si
     # then the hub refused them and the store dropped the key
     assert approved.status_code == 401
     assert PlatformConnection.objects.count() == 0 and WooApiKey.objects.count() == 0 and started == []
+
+
+def test_a_disconnected_store_is_connected_again_from_the_panel(merchant, site_url, started):
+    # given a WooCommerce connection the merchant disconnected
+    client, store = merchant
+    _, key, secret = api_key_create(
+        site=WooSite.objects.get(handle="northwind"), description="x", permissions="read_write"
+    )
+    form = {"site_url": site_url, "consumer_key": key, "consumer_secret": secret}
+    client.post(reverse("stores:woocommerce_paste"), form)
+    connection = PlatformConnection.objects.get(store=store)
+    webhook_secret = connection.webhook_secret
+    client.post(reverse("stores:connection_disconnect", args=[connection.pk]))
+    # then the panel offers the store forms again
+    page = client.get(reverse("stores:connections")).content.decode()
+    assert 'id="connect-woocommerce"' in page, PlatformConnection.objects.values_list("status")
+    # and connecting again brings the same connection back, with its webhook secret
+    client.post(reverse("stores:woocommerce_paste"), form)
+    connection.refresh_from_db()
+    assert PlatformConnection.objects.count() == 1 and connection.status == ConnectionStatus.ACTIVE
+    assert connection.webhook_secret == webhook_secret and started == [connection.pk, connection.pk]
+
+
+def test_a_store_connection_that_went_bad_is_reconnected_through_the_store_forms(merchant, site_url, started):
+    # given a WooCommerce connection that is no longer active
+    client, store = merchant
+    _, key, secret = api_key_create(
+        site=WooSite.objects.get(handle="northwind"), description="x", permissions="read_write"
+    )
+    client.post(
+        reverse("stores:woocommerce_paste"), {"site_url": site_url, "consumer_key": key, "consumer_secret": secret}
+    )
+    PlatformConnection.objects.filter(store=store).update(status=ConnectionStatus.EXPIRED)
+    # when the panel is shown
+    page = client.get(reverse("stores:connections")).content.decode()
+    # then its reconnect leads to the store forms, which are offered again, not to an OAuth consent
+    assert 'href="#connect-store"' in page and 'id="connect-woocommerce"' in page
+    assert reverse("stores:connection_connect", args=["woocommerce"]) not in page
