@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from platforms.constants import STORE_PLATFORMS
-from platforms.errors import PlatformError
+from platforms.errors import AuthExpired, PlatformError
 from platforms.registry import store_platform
+from stores.actors import Actor
 from stores.commerce import ingest
 from stores.exceptions import ApplicationError
 from stores.models import BackfillState, ConnectionStatus, PlatformConnection, StoreSync
@@ -222,13 +223,25 @@ def store_connections_to_sync() -> list[int]:
 
 @transaction.atomic
 def store_sync_record_failure(*, connection_id: int, error: Exception) -> None:
-    """A sync of this connection failed (the loop goes on with the others): kept on its sync row."""
+    """A sync of this connection failed (the loop goes on with the others): kept on its sync row. A refusal of the
+    access itself (``AuthExpired``: a revoked WooCommerce key, an uninstalled app's token) also marks the connection
+    expired, which tells the owners to reconnect."""
     connection = PlatformConnection.objects.filter(pk=connection_id).first()
     if connection is None:
         return
     sync = store_sync_get(connection=connection)
     sync.last_error = (getattr(error, "message", "") or type(error).__name__)[:2000]
     sync.save(update_fields=["last_error"])
+    if isinstance(error, AuthExpired):
+        # stores.connections.services imports this module (the disconnect deletes store webhooks): looked up here.
+        from stores.connections.services import connection_mark_expired
+
+        name = store_platform(connection.platform).name
+        connection_mark_expired(
+            connection=connection,
+            reason=f"{name} refused Growth Hub's access: {error.message}"[:1000],
+            actor=Actor.system(f"{name} sync"),
+        )
 
 
 __all__ = [

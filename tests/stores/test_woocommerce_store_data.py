@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from platforms.woocommerce.webhooks import topic_secret
-from sandbox.models import WooOrder, WooProduct, WooSite, WooWebhook, WooWebhookDelivery
+from sandbox.models import WooApiKey, WooOrder, WooProduct, WooSite, WooWebhook, WooWebhookDelivery
 from sandbox.woocommerce.auth import api_key_create
 from sandbox.woocommerce.seed import sandbox_woo_seed
 from sandbox.woocommerce.services import (
@@ -24,6 +24,7 @@ from stores.commerce.sync import store_backfill_step, store_sync_incremental, st
 from stores.commerce.webhooks import webhook_delivery_process
 from stores.models import (
     BackfillState,
+    ConnectionStatus,
     Customer,
     DeliveryStatus,
     Order,
@@ -32,9 +33,10 @@ from stores.models import (
     Product,
     ProductVariant,
     Refund,
+    Role,
     WebhookDelivery,
 )
-from tests.factories import StoreFactory
+from tests.factories import StoreFactory, UserFactory
 from tests.stores.commerce_helpers import store_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -240,3 +242,20 @@ def test_the_start_task_subscribes_syncs_and_finishes_the_history(connection, mo
     assert ran == [BackfillState.DONE, BackfillState.DONE]
     assert Order.objects.filter(store=connection.store).count() == WooOrder.objects.count()
     assert connection.store_sync.backfill_status == BackfillState.DONE
+
+
+def test_a_key_revoked_at_the_store_marks_the_connection_expired(
+    connection, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a connected store whose merchant deleted Growth Hub's key in WooCommerce
+    connection.store.memberships.create(user=UserFactory(email="owner@northwind.test"), role=Role.OWNER)
+    WooApiKey.objects.all().delete()
+    # when the periodic reconciliation runs
+    with django_capture_on_commit_callbacks(execute=True):
+        synced = tasks.store_syncs_due_task()
+    # then the store is not synced, its connection is expired with WooCommerce's reason, and the owner is told
+    connection.refresh_from_db()
+    assert synced == 0 and connection.status == ConnectionStatus.EXPIRED
+    assert "Consumer key is invalid." in connection.last_error
+    assert "Consumer key is invalid." in connection.store_sync.last_error
+    assert [m.subject for m in mailoutbox] == [f"Reconnect WooCommerce for {connection.store.name}"]
