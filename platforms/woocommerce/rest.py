@@ -75,8 +75,8 @@ class WooCommerceRest:
         site_root: bool = False,
     ) -> tuple[Any, Mapping[str, str]]:
         """One request to ``{site}/wp-json/wc/v3/{path}`` (``{site}/{path}`` with ``site_root``): (decoded body,
-        response headers). Raises
-        ``platforms.errors``; a create that may have reached the store is ``Transient(ambiguous=True)``."""
+        response headers). Raises ``platforms.errors``; a create that may have reached the store is
+        ``Transient(ambiguous=True)``."""
         method = method.upper()
         idempotent = is_idempotent(method)
         try:
