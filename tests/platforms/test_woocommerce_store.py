@@ -282,3 +282,27 @@ def test_a_pass_reads_only_what_changed_before_it_started(site_url, token):
     )
     assert sorted(o.external_id for o in orders) == sorted(str(pk) for pk in expected.values_list("pk", flat=True))
     assert 0 < len(orders) < WooOrder.objects.filter(site__handle="northwind").count()
+
+
+def test_a_webhook_created_though_its_answer_was_lost_is_not_made_twice(client, monkeypatch):
+    # given a connection whose answer to the third webhook creation is lost after the store made it
+    real_call = client.rest.call
+    creations: list[str] = []
+
+    def losing_call(method, path, **kwargs):
+        answer = real_call(method, path, **kwargs)
+        if method == "POST":
+            creations.append(path)
+            if len(creations) == 3:
+                raise Transient("The platform did not answer in time.", platform="woocommerce", ambiguous=True)
+        return answer
+
+    monkeypatch.setattr(client.rest, "call", losing_call)
+    # when the hub registers, fails, and registers again (the task's retry)
+    with pytest.raises(Transient):
+        client.webhooks_register(address=HOOKS, secret="connection-secret")
+    ids = client.webhooks_register(address=HOOKS, secret="connection-secret")
+    # then the retry found the three made before and created only the rest
+    assert len(creations) == len(WEBHOOK_TOPICS)
+    assert len(ids) == len(WEBHOOK_TOPICS) == WooWebhook.objects.count()
+    assert sorted(WooWebhook.objects.values_list("topic", flat=True)) == sorted(WEBHOOK_TOPICS)
