@@ -154,12 +154,19 @@ class WooCommerceStore:
             yield mapping.product_record(body, currency, variations=variations)
 
     def customers(self, *, updated_since: dt.datetime | None = None) -> Iterator[CustomerRecord]:
-        """Registered customers; WooCommerce's customer list has no modified filter, so the list is read and those
-        changed since ``updated_since`` are kept."""
-        for body in self.rest.pages("customers", {"orderby": "id", "order": "asc"}):
+        """Registered customers: all of them the first time; afterwards those registered since ``updated_since``,
+        newest first, read until an older one (WooCommerce's customer list has no modified filter, and reading every
+        customer each pass would not scale). A customer's later edits come in with their orders, which carry the
+        billing name and e-mail."""
+        if updated_since is None:
+            for body in self.rest.pages("customers", {"orderby": "id", "order": "asc"}):
+                yield mapping.customer_record(body)
+            return
+        for body in self.rest.pages("customers", {"orderby": "registered_date", "order": "desc"}):
             record = mapping.customer_record(body)
-            if updated_since is None or record.updated_at >= updated_since - SINCE_MARGIN:
-                yield record
+            if record.created_at < updated_since - SINCE_MARGIN:
+                return
+            yield record
 
     def orders(self, *, updated_since: dt.datetime | None = None) -> Iterator[OrderRecord]:
         """Orders by last change (every status), each with its refunds read when it has any."""

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from platforms.woocommerce.webhooks import topic_secret
-from sandbox.models import WooApiKey, WooOrder, WooProduct, WooSite, WooWebhook, WooWebhookDelivery
+from sandbox.models import WooApiKey, WooCustomer, WooOrder, WooProduct, WooSite, WooWebhook, WooWebhookDelivery
 from sandbox.woocommerce.auth import api_key_create
 from sandbox.woocommerce.seed import sandbox_woo_seed
 from sandbox.woocommerce.services import (
@@ -259,3 +259,24 @@ def test_a_key_revoked_at_the_store_marks_the_connection_expired(
     assert "Consumer key is invalid." in connection.last_error
     assert "Consumer key is invalid." in connection.store_sync.last_error
     assert [m.subject for m in mailoutbox] == [f"Reconnect WooCommerce for {connection.store.name}"]
+
+
+def test_later_passes_read_only_the_customers_registered_since(connection):
+    # given a store whose older customers registered long ago, synced once
+    seeded = list(WooCustomer.objects.order_by("pk"))
+    long_ago = NOW - dt.timedelta(days=30)
+    older = [c.pk for c in seeded[: len(seeded) // 2]]
+    WooCustomer.objects.filter(pk__in=older).update(date_created_gmt=long_ago, date_modified_gmt=long_ago)
+    first = store_sync_incremental(connection=connection)
+    # and a shopper who registers afterwards with an order
+    product = WooProduct.objects.filter(site__handle="northwind", type="simple").first()
+    sandbox_woo_order_place(
+        handle="northwind", lines=[OrderLineSpec(product_id=product.pk)], email="new@example.com", customer_name="Noa K"
+    )
+    # when the next pass runs
+    later = store_sync_incremental(connection=connection)
+    # then it read the newcomer and those of the watermark's own second, never the long-ago ones
+    assert first.customers == len(seeded)
+    assert later.customers == 1 + len(seeded) - len(older)
+    customer = Customer.objects.get(store=connection.store, email="new@example.com")
+    assert customer.name == "Noa K"
