@@ -95,7 +95,7 @@ class WooCommerceStore:
             raise Rejected("WooCommerce did not say the store's currency.", platform=WOOCOMMERCE)
         index = self._site_index()
         home = str(index.get("home") or environment.get("home_url") or self.site_url).rstrip("/")
-        timezone = _zone(index) or str(settings_block.get("timezone") or "") or "UTC"
+        timezone = site_zone(index) or str(settings_block.get("timezone") or "") or "UTC"
         self._shop = ShopRecord(
             external_id=str(environment.get("store_id") or home)[:255],
             name=str(index.get("name") or "").strip()[:200] or _site_name(home),
@@ -271,7 +271,7 @@ class WooCommerceStore:
                 raise
 
 
-def _zone(index: dict[str, Any]) -> str:
+def site_zone(index: dict[str, Any]) -> str:
     """The site's IANA zone, or the POSIX-style ``Etc/GMT-N`` zone of a whole-hour ``gmt_offset`` (its sign
     inverted, as the tz database names them); "" when neither is usable."""
     zone = str(index.get("timezone_string") or "").strip()

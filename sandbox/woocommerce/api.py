@@ -2,7 +2,8 @@
 
 Routes from https://woocommerce.github.io/woocommerce-rest-api-docs/: ``products`` (and ``/<id>``,
 ``/<id>/variations``), ``customers``, ``orders`` (and ``/<id>``, ``/<id>/refunds``), ``webhooks`` (and ``/<id>``),
-``system_status`` and ``settings/general``. Lists page with ``page`` and ``per_page`` (1–100, default 10) and
+``system_status`` and ``settings/general``; and WordPress's public REST index ``/wp-json/`` (the site's name and
+time zone). Lists page with ``page`` and ``per_page`` (1–100, default 10) and
 answer ``X-WP-Total`` and ``X-WP-TotalPages``; orders filter on ``after``, ``before``, ``modified_after``,
 ``modified_before`` (site time unless ``dates_are_gmt`` or an offset is given) and ``status``, and sort on
 ``orderby`` (date, id, modified) and ``order``. The sandbox's fault injection applies (``sandbox.endpoint``).

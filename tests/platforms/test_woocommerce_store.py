@@ -306,3 +306,19 @@ def test_a_webhook_created_though_its_answer_was_lost_is_not_made_twice(client, 
     assert len(creations) == len(WEBHOOK_TOPICS)
     assert len(ids) == len(WEBHOOK_TOPICS) == WooWebhook.objects.count()
     assert sorted(WooWebhook.objects.values_list("topic", flat=True)) == sorted(WEBHOOK_TOPICS)
+
+
+def test_a_site_without_wordpress_index_is_named_by_its_address(site_url, client, monkeypatch):
+    # given a site whose REST index is not served (WordPress can hide it)
+    real_call = client.rest.call
+
+    def no_index(method, path, **kwargs):
+        if kwargs.get("site_root"):
+            raise Rejected("No route was found matching the URL and request method.", status=404)
+        return real_call(method, path, **kwargs)
+
+    monkeypatch.setattr(client.rest, "call", no_index)
+    # when the shop is read, then it is named by its address and takes the zone from the store's settings
+    shop = client.shop()
+    assert shop.name == site_url.split("://", 1)[1]
+    assert (shop.currency, shop.timezone) == ("EUR", "Europe/Berlin")

@@ -15,6 +15,7 @@ from platforms.store_records import (
 )
 from platforms.webhook_signature import body_signature
 from platforms.woocommerce import mapping
+from platforms.woocommerce.store import site_zone
 from platforms.woocommerce.webhooks import WooCommerceWebhooks, topic_secret
 
 READER = WooCommerceWebhooks()
@@ -149,3 +150,20 @@ def test_money_that_is_not_a_yen_amount_is_rejected(amount):
 def test_the_key_flows_state_is_redacted_from_logged_urls():
     line = '"GET /stores/connections/woocommerce/callback/?success=1&user_id=Zm9vYmFy-state HTTP/1.1" 302'
     assert "Zm9vYmFy" not in redact(line) and "success=1" in redact(line)
+
+
+@pytest.mark.parametrize(
+    ("index", "zone"),
+    [
+        ({"timezone_string": "America/Chicago", "gmt_offset": -6}, "America/Chicago"),
+        ({"timezone_string": "", "gmt_offset": 2}, "Etc/GMT-2"),
+        ({"timezone_string": "", "gmt_offset": "-5"}, "Etc/GMT+5"),
+        ({"timezone_string": "", "gmt_offset": 0}, "UTC"),
+        ({"timezone_string": "", "gmt_offset": 5.5}, ""),
+        ({"gmt_offset": "x"}, ""),
+        ({}, ""),
+    ],
+    ids=["a named zone", "a whole-hour offset east", "one west", "zero", "a half-hour offset", "junk", "nothing"],
+)
+def test_the_sites_zone_comes_from_wordpress_settings(index, zone):
+    assert site_zone(index) == zone
