@@ -32,8 +32,10 @@ _SECRET_PATTERNS = [
 # A URL or form parameter ``name=value`` (at the start, or after ``?``, ``&`` or ``;``).
 _PARAMETER = re.compile(r"(^|[?&;])([^=&;?#\s\"']+)=([^&;#\s\"']*)")
 # Parameter names whose value is a credential: exact names, and anything that contains one of the words.
+# ``user_id`` is WooCommerce's key flow's name for the one-time state (it comes back on the merchant's return URL).
 _SECRET_PARAMETER_NAMES = frozenset(
     {"code", "auth_code", "state", "key", "apikey", "sig", "signature", "hmac", "password", "passwd", "pwd", "nonce"}
+    | {"user_id"}
 )
 _SECRET_PARAMETER_WORDS = ("token", "secret", "password", "verifier", "api_key", "credential", "assertion", "session")
 REDACTED = "[redacted]"

@@ -86,6 +86,9 @@ class StorePlatformDescriptor:
     oauth_class: type | None = None  # the app-install / key-exchange flow
     scopes: frozenset[str] = field(default_factory=frozenset)
     webhook_topics: tuple[str, ...] = ()  # the topics the hub subscribes to
+    # WooCommerce: the hub's webhooks outlive its keys, so a disconnect deletes them (client.webhooks_delete).
+    # Shopify removes an app's subscriptions itself when the app is uninstalled.
+    deletes_webhooks_on_disconnect: bool = False
     kind: str = STORE
 
     def oauth(self) -> Any:

@@ -1,6 +1,6 @@
 """Every platform's descriptor, by slug. Explicit: adding a platform means adding its package to this list."""
 
-from platforms import google_ads, instagram, meta_ads, pinterest, shopify, tiktok, tiktok_ads, x
+from platforms import google_ads, instagram, meta_ads, pinterest, shopify, tiktok, tiktok_ads, woocommerce, x
 from platforms.content import PlatformLimits
 from platforms.descriptor import ADS, SOCIAL, PlatformDescriptor, StorePlatformDescriptor
 from platforms.oauth import OAuthPlatform
@@ -11,7 +11,9 @@ PLATFORMS: dict[str, PlatformDescriptor] = {
 }
 
 # The store platforms (the merchant's catalogue, customers and orders), by slug.
-STORE_PLATFORM_DESCRIPTORS: dict[str, StorePlatformDescriptor] = {d.slug: d for d in (shopify.DESCRIPTOR,)}
+STORE_PLATFORM_DESCRIPTORS: dict[str, StorePlatformDescriptor] = {
+    d.slug: d for d in (shopify.DESCRIPTOR, woocommerce.DESCRIPTOR)
+}
 
 
 def platform(slug: str) -> PlatformDescriptor:

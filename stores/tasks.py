@@ -6,7 +6,6 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
 from platforms.errors import RateLimited, Transient
 from stores.commerce.ingest import UnknownOrder
@@ -15,6 +14,7 @@ from stores.commerce.sync import (
     store_connections_to_sync,
     store_sync_incremental,
     store_sync_record_failure,
+    store_webhook_address,
     store_webhooks_register,
 )
 from stores.commerce.webhooks import webhook_deliveries_sweep, webhook_delivery_process
@@ -117,8 +117,7 @@ def store_connection_start_task(connection_id: int) -> str:
     connection = _active_store_connection(connection_id)
     if connection is None:
         return "inactive"
-    address = settings.SITE_URL.rstrip("/") + reverse(f"store-webhook-{connection.platform}")
-    store_webhooks_register(connection=connection, address=address)
+    store_webhooks_register(connection=connection, address=store_webhook_address(connection.platform))
     store_sync_incremental(connection=connection)
     store_backfill_task.delay(connection_id)
     return "started"

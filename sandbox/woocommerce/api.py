@@ -2,7 +2,8 @@
 
 Routes from https://woocommerce.github.io/woocommerce-rest-api-docs/: ``products`` (and ``/<id>``,
 ``/<id>/variations``), ``customers``, ``orders`` (and ``/<id>``, ``/<id>/refunds``), ``webhooks`` (and ``/<id>``),
-``system_status`` and ``settings/general``. Lists page with ``page`` and ``per_page`` (1–100, default 10) and
+``system_status`` and ``settings/general``; and WordPress's public REST index ``/wp-json/`` (the site's name and
+time zone). Lists page with ``page`` and ``per_page`` (1–100, default 10) and
 answer ``X-WP-Total`` and ``X-WP-TotalPages``; orders filter on ``after``, ``before``, ``modified_after``,
 ``modified_before`` (site time unless ``dates_are_gmt`` or an offset is given) and ``status``, and sort on
 ``orderby`` (date, id, modified) and ``order``. The sandbox's fault injection applies (``sandbox.endpoint``).
@@ -337,10 +338,34 @@ def webhook(request: HttpRequest, site: WooSite, webhook_id: str) -> JsonRespons
     data = webhook_json(found)
     if request.method == "DELETE":
         # Webhooks are not trashed: WooCommerce deletes them only with force=true.
-        if request.GET.get("force", "") not in ("1", "true"):
+        if request.GET.get("force", "").lower() not in ("1", "true"):
             raise WooError("woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.", 501)
         services.sandbox_woo_webhook_delete(webhook=found)
     return JsonResponse(data)
+
+
+# --- the site ---------------------------------------------------------------------------------------------------
+
+
+@api_endpoint(WOOCOMMERCE, auth=False)
+def site_index(request: HttpRequest, handle: str) -> JsonResponse:
+    """WordPress's REST index ``GET /wp-json/``: public, the site's name, home and time zone (``timezone_string``,
+    or only ``gmt_offset`` when the site is set to a fixed offset)."""
+    site = WooSite.objects.filter(handle=handle).first()
+    if site is None:
+        return WooError("rest_no_route", "No route was found matching the URL and request method.", 404).response()
+    home = home_url(site)
+    return JsonResponse(
+        {
+            "name": site.name,
+            "description": "",
+            "url": home,
+            "home": home,
+            "gmt_offset": 0,
+            "timezone_string": site.timezone_string,
+            "namespaces": ["wp/v2", "wc/v3", "wc-auth/v1"],
+        }
+    )
 
 
 # --- the store's settings --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ REST = SITE + "wp-json/wc/v3/"
 
 urlpatterns = [
     path(SITE + "wc-auth/v1/authorize", keyflow.authorize, name="woocommerce-authorize"),
+    path(SITE + "wp-json/", api.site_index),
     path(REST + "products", api.products),
     path(REST + "products/<str:product_id>", api.product),
     path(REST + "products/<str:product_id>/variations", api.product_variations),

@@ -13,11 +13,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from platforms.constants import STORE_PLATFORMS
+from platforms.errors import AuthExpired, PlatformError
 from platforms.registry import store_platform
+from stores.actors import Actor
 from stores.commerce import bulk_ingest, ingest
 from stores.exceptions import ApplicationError
 from stores.models import BackfillState, ConnectionStatus, PlatformConnection, StoreSync
@@ -196,6 +200,30 @@ def store_webhooks_register(*, connection: PlatformConnection, address: str, cli
     return list(client.webhooks_register(address=address, secret=connection.webhook_secret))
 
 
+def store_webhook_address(platform: str) -> str:
+    """Where ``platform`` delivers its webhooks: this site's public address (SITE_URL), not a request's host."""
+    return settings.SITE_URL.rstrip("/") + reverse(f"store-webhook-{platform}")
+
+
+def store_webhooks_remove(*, connection: PlatformConnection, client: Any = None) -> str:
+    """Delete the webhooks the hub made for ``connection`` where its platform keeps them after a disconnect
+    (WooCommerce); best effort, before its keys are wiped. Returns "" or what went wrong (never raises a platform
+    error: the disconnect goes on either way)."""
+    if connection.platform not in STORE_PLATFORMS:
+        return ""
+    descriptor = store_platform(connection.platform)
+    if not descriptor.deletes_webhooks_on_disconnect or not connection.access_token_encrypted:
+        return ""
+    if not connection.webhook_secret_encrypted:
+        return ""
+    try:
+        client = client or store_client(connection=connection)
+        client.webhooks_delete(address=store_webhook_address(connection.platform), secret=connection.webhook_secret)
+    except PlatformError as exc:
+        return f"Its webhooks at {descriptor.name} could not be deleted ({exc.message}); delete them there."
+    return ""
+
+
 def store_connections_to_sync() -> list[int]:
     """Active store-platform connections: the periodic reconciliation reads each one."""
     return list(
@@ -207,13 +235,25 @@ def store_connections_to_sync() -> list[int]:
 
 @transaction.atomic
 def store_sync_record_failure(*, connection_id: int, error: Exception) -> None:
-    """A sync of this connection failed (the loop goes on with the others): kept on its sync row."""
+    """A sync of this connection failed (the loop goes on with the others): kept on its sync row. A refusal of the
+    access itself (``AuthExpired``: a revoked WooCommerce key, an uninstalled app's token) also marks the connection
+    expired, which tells the owners to reconnect."""
     connection = PlatformConnection.objects.filter(pk=connection_id).first()
     if connection is None:
         return
     sync = store_sync_get(connection=connection)
     sync.last_error = (getattr(error, "message", "") or type(error).__name__)[:2000]
     sync.save(update_fields=["last_error"])
+    if isinstance(error, AuthExpired):
+        # stores.connections.services imports this module (the disconnect deletes store webhooks): looked up here.
+        from stores.connections.services import connection_mark_expired
+
+        name = store_platform(connection.platform).name
+        connection_mark_expired(
+            connection=connection,
+            reason=f"{name} refused Growth Hub's access: {error.message}"[:1000],
+            actor=Actor.system(f"{name} sync"),
+        )
 
 
 __all__ = [
@@ -224,5 +264,7 @@ __all__ = [
     "store_sync_get",
     "store_sync_incremental",
     "store_sync_record_failure",
+    "store_webhook_address",
     "store_webhooks_register",
+    "store_webhooks_remove",
 ]

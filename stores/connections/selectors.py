@@ -70,6 +70,11 @@ class ConnectionHealth:
     def needs_reconnect(self) -> bool:
         return self.connection.status != ConnectionStatus.ACTIVE
 
+    @property
+    def is_store_platform(self) -> bool:
+        """A store platform reconnects through its own form (the shop or site address), not the OAuth consent."""
+        return self.connection.platform in STORE_PLATFORMS
+
 
 def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dict[str, Any]:
     """The connections manager: health of each connection and the platforms not connected yet (one query).
@@ -106,8 +111,11 @@ def connections_overview(*, store: Store, now: dt.datetime | None = None) -> dic
         for slug in ALL_PLATFORMS
         if slug not in connected or slug in AD_PLATFORMS
     ]
+    # A store platform counts as connected while its connection is active: a disconnected one is connected again
+    # through the store-connect forms.
+    active = {row.connection.platform for row in rows if row.connection.status == ConnectionStatus.ACTIVE}
     store_platforms = [
-        {"slug": slug, "name": PLATFORM_NAMES[slug], "connected": slug in connected} for slug in STORE_PLATFORMS
+        {"slug": slug, "name": PLATFORM_NAMES[slug], "connected": slug in active} for slug in STORE_PLATFORMS
     ]
     return {
         "connections": rows,

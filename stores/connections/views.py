@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from platforms.constants import PLATFORM_NAMES, SHOPIFY, STORE_PLATFORMS
+from platforms.constants import PLATFORM_NAMES, SHOPIFY, STORE_PLATFORMS, WOOCOMMERCE
 from platforms.registry import PLATFORMS
 from stores.actors import Actor
 from stores.connections.selectors import connection_get_for_store, connections_overview, oauth_pending_pick_get
@@ -23,6 +24,13 @@ from stores.connections.services import (
     disconnect_message,
 )
 from stores.connections.services.store_consent import shopify_connection_begin, shopify_connection_complete
+from stores.connections.services.woocommerce_consent import (
+    KEYS_BODY_MAX,
+    woocommerce_connection_begin,
+    woocommerce_connection_paste,
+    woocommerce_connection_returned,
+    woocommerce_keys_receive,
+)
 from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
 from stores.models import Membership
@@ -152,7 +160,21 @@ def connection_disconnect_view(request: HttpRequest, connection_id: int) -> Http
 # -- store platforms -----------------------------------------------------------------------------------------
 
 
+def _store_connected(request: HttpRequest, connection_name: str, platform: str) -> HttpResponse:
+    messages.success(
+        request,
+        f"{PLATFORM_NAMES[platform]} is connected: {connection_name}. Its products and orders are being brought in.",
+    )
+    return redirect("stores:connections")
+
+
 def _store_callback(request: HttpRequest, platform: str) -> HttpResponse:
+    if platform == WOOCOMMERCE:
+        returned = woocommerce_connection_returned(user=request.user, params=request.GET.dict())
+        if returned.connection is None:
+            messages.error(request, returned.message)
+            return redirect("stores:connections")
+        return _store_connected(request, returned.connection.external_account_name, WOOCOMMERCE)
     if platform != SHOPIFY:
         raise Http404("No such store platform.")
     try:
@@ -160,11 +182,7 @@ def _store_callback(request: HttpRequest, platform: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("stores:connections")
-    messages.success(
-        request,
-        f"Shopify is connected: {connection.external_account_name}. Its products and orders are being brought in.",
-    )
-    return redirect("stores:connections")
+    return _store_connected(request, connection.external_account_name, SHOPIFY)
 
 
 @require_POST
@@ -181,8 +199,63 @@ def shopify_connect(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("stores:connections")
+    return _away(request, url)
+
+
+def _away(request: HttpRequest, url: str) -> HttpResponse:
+    """Off to another site's page (htmx follows ``HX-Redirect``)."""
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+@require_POST
+@store_member_required(write=True)
+def woocommerce_connect(request: HttpRequest) -> HttpResponse:
+    """Start the WooCommerce key flow for the site the merchant typed: off to its approval page. The keys come to
+    ``woocommerce_keys`` at this site's public address (SITE_URL: the store's server posts there)."""
+    try:
+        url = woocommerce_connection_begin(
+            store=_member(request).store,
+            user=request.user,
+            site_url=request.POST.get("site_url", "")[:500],
+            return_url=callback_uri(request, WOOCOMMERCE),
+            callback_url=settings.SITE_URL.rstrip("/") + reverse("stores:woocommerce_keys"),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("stores:connections")
+    return _away(request, url)
+
+
+@csrf_exempt
+@require_POST
+@ratelimit(key="ip", rate=lambda group, request: settings.OAUTH_CALLBACK_RATE, block=True)
+def woocommerce_keys(request: HttpRequest) -> HttpResponse:
+    """The key pair a WooCommerce site POSTs once its merchant approved (no session: the one-time state in
+    ``user_id`` is the credential). 200 only when the connection is saved; WooCommerce deletes the key otherwise."""
+    try:
+        woocommerce_keys_receive(body=request.body[: KEYS_BODY_MAX + 1])
+    except ApplicationError as exc:
+        return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
+    return JsonResponse({"outcome": "connected"})
+
+
+@require_POST
+@store_member_required(write=True)
+def woocommerce_paste(request: HttpRequest) -> HttpResponse:
+    """Connect with a consumer key and secret the merchant made in WooCommerce and pasted."""
+    try:
+        connection = woocommerce_connection_paste(
+            store=_member(request).store,
+            user=request.user,
+            site_url=request.POST.get("site_url", "")[:500],
+            consumer_key=request.POST.get("consumer_key", "")[:200],
+            consumer_secret=request.POST.get("consumer_secret", "")[:200],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("stores:connections")
+    return _store_connected(request, connection.external_account_name, WOOCOMMERCE)

@@ -228,10 +228,12 @@ def _connection_save(
     account: AccountInfo,
     ad_account: AdAccountInfo | None,
     tokens: TokenSet,
-    state: OAuthState,
+    state: OAuthState | None,
     now: dt.datetime | None = None,
 ) -> PlatformConnection:
-    """Create the connection, or update the one on record for this account (a reconnect keeps its history)."""
+    """Create the connection, or update the one on record for this account (a reconnect keeps its history).
+
+    ``state`` is the consent it completes (None for keys the merchant pasted, which had no consent round trip)."""
     now = now or timezone.now()
     connection = (
         PlatformConnection.objects.select_for_update()
@@ -267,9 +269,10 @@ def _connection_save(
     connection.save()
     kind = ConnectionEventKind.RECONNECTED if reconnect else ConnectionEventKind.CONNECTED
     event_record(connection, kind, actor=user_actor(user), reason=f"Consent given by {user.get_username()}.")
-    state.pending_tokens_encrypted = ""
-    state.completed_at = timezone.now()
-    state.save(update_fields=["pending_tokens_encrypted", "completed_at"])
+    if state is not None:
+        state.pending_tokens_encrypted = ""
+        state.completed_at = timezone.now()
+        state.save(update_fields=["pending_tokens_encrypted", "completed_at"])
     if came_back:
         status_changed(connection=connection, old_status=old_status, actor=user_actor(user), reason="Reconnected.")
     OAUTH_CONNECTIONS.labels(platform=platform, status=kind).inc()

@@ -9,6 +9,7 @@ from platforms.constants import PLATFORM_NAMES
 from platforms.errors import PlatformError
 from platforms.oauth import OAuthPlatform
 from stores.actors import Actor
+from stores.commerce.sync import store_webhooks_remove
 from stores.connections.selectors import connection_grant_shared
 from stores.connections.services.common import OAUTH_CONNECTIONS, connection_spec, event_record, status_changed
 from stores.models import ConnectionEventKind, ConnectionStatus, PlatformConnection
@@ -27,10 +28,12 @@ def connection_disconnect(*, connection: PlatformConnection, actor: Actor) -> Di
     """Revoke at the platform (best effort), wipe the tokens and mark the connection revoked, by ``actor`` (a member
     on the connections page, staff in the admin).
 
+    The webhooks the hub made at a store platform that keeps them (WooCommerce) are deleted first, best effort.
     The revoke is skipped when another connection (this store's or another's) rests on the same platform grant:
     the tokens are only forgotten here, and a ``grant_kept`` event says why. Returns what became of the grant.
     """
     spec = connection_spec(connection)
+    webhooks_failure = store_webhooks_remove(connection=connection)
     failure = ""
     if connection.access_token_encrypted and connection_grant_shared(connection=connection):
         outcome = DisconnectOutcome.GRANT_KEPT
@@ -45,6 +48,7 @@ def connection_disconnect(*, connection: PlatformConnection, actor: Actor) -> Di
         failure = f"{spec.name} offers no way to revoke; remove the app in your {spec.name} settings."
     else:
         outcome = DisconnectOutcome.UNCONFIRMED  # no token left to revoke with
+    failure = " ".join(part for part in (failure, webhooks_failure) if part)
     _disconnect_save(
         connection_id=connection.pk, actor=actor, failure=failure, grant_kept=outcome == DisconnectOutcome.GRANT_KEPT
     )
