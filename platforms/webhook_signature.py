@@ -8,6 +8,16 @@ JSON would not match.
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """The value of header ``name`` whatever its case (Django's ``request.headers`` or a plain dict)."""
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for key, v in headers.items() if key.lower() == lowered), None)
+    return str(value or "").strip()
 
 
 def body_signature(*, body: bytes, secret: str) -> str:

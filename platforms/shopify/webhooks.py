@@ -25,7 +25,7 @@ from platforms.store_records import (
     EVENT_UNINSTALLED,
     StoreEvent,
 )
-from platforms.webhook_signature import body_signature_matches
+from platforms.webhook_signature import body_signature_matches, header
 
 SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256"
 WEBHOOK_ID_HEADER = "X-Shopify-Webhook-Id"
@@ -35,15 +35,6 @@ TOPIC_HEADER = "X-Shopify-Topic"
 # Topics whose body is a whole order (orders/edited carries an order edit, not an order: ignored).
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid", "orders/cancelled"})
 PRODUCT_TOPICS = frozenset({"products/create", "products/update"})
-
-
-def header(headers: Mapping[str, str], name: str) -> str:
-    """The value of header ``name`` whatever its case (Django's ``request.headers`` or a plain dict)."""
-    value = headers.get(name)
-    if value is None:
-        lowered = name.lower()
-        value = next((v for key, v in headers.items() if key.lower() == lowered), None)
-    return str(value or "").strip()
 
 
 class ShopifyWebhooks:

@@ -23,7 +23,7 @@ from platforms.store_records import (
     EVENT_PRODUCT_DELETED,
     StoreEvent,
 )
-from platforms.webhook_signature import body_signature_matches
+from platforms.webhook_signature import body_signature_matches, header
 from platforms.woocommerce import mapping
 
 SIGNATURE_HEADER = "X-WC-Webhook-Signature"
@@ -35,15 +35,6 @@ PING_BODY = re.compile(rb"webhook_id=\d{1,20}")
 
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
 PRODUCT_TOPICS = frozenset({"product.created", "product.updated", "product.restored"})
-
-
-def header(headers: Mapping[str, str], name: str) -> str:
-    """The value of header ``name`` whatever its case (Django's ``request.headers`` or a plain dict)."""
-    value = headers.get(name)
-    if value is None:
-        lowered = name.lower()
-        value = next((v for key, v in headers.items() if key.lower() == lowered), None)
-    return str(value or "").strip()
 
 
 def topic_secret(*, secret: str, topic: str) -> str:
