@@ -31,14 +31,14 @@ from stores.models import (
     StoreSync,
     UnitCostSource,
 )
-from stores.money import to_minor
+from stores.money import to_major, to_minor
 
 logger = logging.getLogger("stores")
 
 SEARCH_MAX_LENGTH = 100
 # An order filter spans at most ten years: more than any store's history, and a bounded scan.
 ORDERS_MAX_RANGE_DAYS = 3660
-# A unit cost above this (100,000,000.00 in a two-decimal currency) is a typo, not a cost.
+# A unit cost above this many minor units (100,000,000.00 in a two-decimal currency) is a typo, not a cost.
 UNIT_COST_MAX_MINOR = 10_000_000_000
 
 
@@ -182,7 +182,10 @@ def product_unit_cost_set(*, product: Product, actor: Actor, amount: str) -> Pro
     except ValueError as error:
         raise ApplicationError(str(error), code="unit_cost_invalid") from None
     if not 0 <= minor <= UNIT_COST_MAX_MINOR:
-        raise ApplicationError("A unit cost is between 0 and 100,000,000.", code="unit_cost_out_of_range")
+        highest = to_major(UNIT_COST_MAX_MINOR, product.currency)
+        raise ApplicationError(
+            f"A unit cost is between 0 and {highest:,} {product.currency}.", code="unit_cost_out_of_range"
+        )
     with transaction.atomic():
         locked = Product.objects.select_for_update().get(pk=product.pk, store=product.store_id)
         if locked.unit_cost_source == UnitCostSource.PLATFORM:
