@@ -14,7 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from stores.actors import Actor, ActorKind
 from stores.exceptions import PermissionDenied
-from stores.models import Role, StoreApiKey
+from stores.models import Role, Store, StoreApiKey
 from stores.permissions import READ_ONLY_MESSAGE
 from stores.services import api_key_authenticate
 
@@ -68,9 +68,18 @@ class SessionStoreAuth(APIKeyCookie):
         return membership
 
 
+class ApiRequest(HttpRequest):
+    """The request as the API's authentication hands it on to an endpoint."""
+
+    store: Store
+    api_role: str
+    api_user: Any
+    auth: Any
+
+
 def api_actor(request: HttpRequest) -> Actor:
     """The store API key that called, or the member calling through the dashboard's session."""
     auth = getattr(request, "auth", None)  # the key or the membership the router's authentication returned
     if isinstance(auth, StoreApiKey):
         return Actor.for_api_key(auth)
-    return Actor(kind=ActorKind.API, user=request.api_user, membership=auth, label="API")
+    return Actor(kind=ActorKind.API, user=getattr(request, "api_user", None), membership=auth, label="API")

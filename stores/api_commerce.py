@@ -4,11 +4,10 @@ connection that brings them in. Every read is of the calling key's or member's s
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from stores.api_auth import api_actor
+from stores.api_auth import ApiRequest, api_actor
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.commerce.catalogue import (
     SEARCH_MAX_LENGTH,
@@ -26,7 +25,7 @@ router = Router(tags=["store data"])
 
 def _source(row: Product | Order) -> str:
     """The platform that owns the row (``shopify``, ``woocommerce``), or "" for the merchant's own."""
-    return row.source.platform if row.source_id else ""
+    return row.source.platform if row.source is not None else ""
 
 
 class ProductOut(Schema):
@@ -149,7 +148,7 @@ class StorePlatformOut(Schema):
 
 @router.get("/products", response=list[ProductOut], summary="List the store's products")
 @paginate(BoundedPageNumberPagination)
-def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> QuerySet[Product]:
+def products_list(request: ApiRequest, filters: Query[ProductFilters]) -> QuerySet[Product]:
     """By title, 50 a page (`?page=2`); `?q=sock&status=active` filters.
 
     Example response: `{"items": [{"id": 7, "title": "Merino Trail Sock", "price_minor": 1800, "unit_cost_minor":
@@ -159,18 +158,17 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]) -> Query
 
 
 @router.patch("/products/{product_id}", response=ProductOut, summary="Set a product's unit cost")
-def product_update(request: HttpRequest, product_id: int, payload: UnitCostIn) -> Product:
+def product_update(request: ApiRequest, product_id: int, payload: UnitCostIn) -> Product:
     """Only where the store platform holds no cost for it (409 otherwise); orders already placed keep the cost
     they were sold at. Body: `{"unit_cost": "12.50"}`."""
     product = product_get_for_store(store=request.store, id=product_id)
-    product = product_unit_cost_set(product=product, actor=api_actor(request), amount=payload.unit_cost)
-    product.variant_count = product.variants.count()
-    return product
+    product_unit_cost_set(product=product, actor=api_actor(request), amount=payload.unit_cost)
+    return products_for_store(store=request.store).get(pk=product.pk)  # with its variant count
 
 
 @router.get("/orders", response=list[OrderOut], summary="List the store's orders")
 @paginate(BoundedPageNumberPagination)
-def orders_list(request: HttpRequest, filters: Query[OrderFilters]) -> QuerySet[Order]:
+def orders_list(request: ApiRequest, filters: Query[OrderFilters]) -> QuerySet[Order]:
     """Newest first, 50 a page; `?since=2026-11-01&until=2026-11-30` are the store's days (its time zone).
 
     Example response: `{"items": [{"id": 91, "name": "#1091", "total_minor": 5400, "refunded_minor": 0,
@@ -181,13 +179,13 @@ def orders_list(request: HttpRequest, filters: Query[OrderFilters]) -> QuerySet[
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines and refunds")
-def order_detail(request: HttpRequest, order_id: int) -> Order:
+def order_detail(request: ApiRequest, order_id: int) -> Order:
     """With lines (each with the unit cost it was sold at), discount codes, refunds and the landing data."""
     return order_get_for_store(store=request.store, id=order_id)
 
 
 @router.get("/connection", response=list[StorePlatformOut], summary="The store platform connection and its sync")
-def store_connection(request: HttpRequest) -> list[dict]:
+def store_connection(request: ApiRequest) -> list[dict]:
     """Shopify or WooCommerce, not disconnected: health, the history backfill and the last sync.
 
     Example response: `[{"connection_id": 4, "platform": "shopify", "platform_name": "Shopify", "status":

@@ -5,9 +5,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
 
 from stores.exceptions import PermissionDenied
 from stores.middleware import SESSION_STORE_KEY
@@ -15,6 +17,15 @@ from stores.models import Membership
 from stores.selectors import store_get_for_user
 
 ViewFunc = Callable[..., HttpResponse]
+
+
+class MemberRequest(HttpRequest):
+    """The request as ``store_member_required`` hands it on: a signed-in member of the store, and htmx's details."""
+
+    user: User
+    membership: Membership
+    htmx: HtmxDetails
+
 
 READ_ONLY_MESSAGE = "Analysts can read everything but change nothing."
 MANAGE_ONLY_MESSAGE = "Only the store's owners and admins can do this."

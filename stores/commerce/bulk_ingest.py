@@ -8,6 +8,7 @@ codes and refunds by bulk inserts; an order it already holds (a webhook got ther
 backfill run again, or a batch cut off by a crash and read again, leaves the same rows.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -35,7 +36,7 @@ BATCH_SIZE = 1000
 class BatchOutcome:
     written: int = 0
     refused: list[str] = field(default_factory=list)
-    newest: object = None  # the newest updated_at written (a datetime), for the watermark
+    newest: dt.datetime | None = None  # the newest updated_at written, for the watermark
 
 
 def batches(items: Iterable[records.OrderRecord], size: int = BATCH_SIZE) -> Iterator[list[records.OrderRecord]]:

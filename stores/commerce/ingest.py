@@ -290,7 +290,7 @@ def order_fields_set(order: Order, record: records.OrderRecord, *, connection: P
     order.journey_ready = record.journey_ready
     order.source = connection
     order.source_updated_at = record.updated_at
-    if order.customer_id is None or order.customer.redacted_at is None:
+    if order.customer is None or order.customer.redacted_at is None:
         order.attributes = _bounded_attributes(record.attributes)
         order.visitor_id = str(record.attributes.get(VISITOR_ATTRIBUTE, ""))[:64]
         order.landing_url = record.landing_url[:2000]

@@ -3,8 +3,11 @@
 Products and orders a store platform owns are shown read-only, with the last sync time; a product's unit cost is
 editable where the platform holds none (profit needs it)."""
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from stores.actors import Actor
@@ -18,7 +21,7 @@ from stores.commerce.catalogue import (
 from stores.exceptions import ApplicationError
 from stores.forms import OrderFilterForm, ProductFilterForm, UnitCostForm
 from stores.htmx import render_page_or_fragment
-from stores.permissions import store_member_required
+from stores.permissions import MemberRequest, store_member_required
 from stores.selectors import product_get_for_store
 
 PAGE_SIZE = 50
@@ -26,20 +29,20 @@ PAGE_SIZE = 50
 MAX_PAGE = 10_000
 
 
-def _paged(request: HttpRequest, rows: object) -> object:
-    paginator = Paginator(rows, PAGE_SIZE)
+def _paged(request: MemberRequest, rows: QuerySet[Any]) -> Page[Any]:
+    paginator: Paginator[Any] = Paginator(rows, PAGE_SIZE)
     number = request.GET.get("page", "1")
     number = number if number.isdigit() and 0 < int(number) <= MAX_PAGE else "1"
     return paginator.get_page(number)
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without_page(request: MemberRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
-def _context(request: HttpRequest, section: str, **extra: object) -> dict:
+def _context(request: MemberRequest, section: str, **extra: object) -> dict:
     membership = request.membership
     return {
         "membership": membership,
@@ -52,7 +55,7 @@ def _context(request: HttpRequest, section: str, **extra: object) -> dict:
 
 
 @store_member_required()
-def products_page(request: HttpRequest, store_slug: str) -> HttpResponse:
+def products_page(request: MemberRequest, store_slug: str) -> HttpResponse:
     """The catalogue: image, price, stock, unit cost, status; searchable, 50 a page."""
     store = request.membership.store
     form = ProductFilterForm(request.GET or None)
@@ -60,7 +63,7 @@ def products_page(request: HttpRequest, store_slug: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         search, status = form.cleaned_data["q"], form.cleaned_data["status"]
     elif form.is_bound:
-        error = "; ".join(message for messages in form.errors.values() for message in messages)
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
     try:
         page = _paged(request, products_for_store(store=store, search=search, status=status))
     except ApplicationError as exc:
@@ -72,7 +75,7 @@ def products_page(request: HttpRequest, store_slug: str) -> HttpResponse:
 
 
 @store_member_required(write=True)
-def product_unit_cost(request: HttpRequest, store_slug: str, product_id: int) -> HttpResponse:
+def product_unit_cost(request: MemberRequest, store_slug: str, product_id: int) -> HttpResponse:
     """POST a unit cost for one product; answers its catalogue row (htmx) or the catalogue page."""
     store = request.membership.store
     product = product_get_for_store(store=store, id=product_id)
@@ -89,13 +92,13 @@ def product_unit_cost(request: HttpRequest, store_slug: str, product_id: int) ->
             )
         except ApplicationError as exc:
             error, status = exc.message, exc.status_code
-    product.variant_count = product.variants.count()
-    context = _context(request, "products", product=product, row_error=error, saved=not error)
+    row = products_for_store(store=store).get(pk=product.pk)  # with its variant count, as the list shows it
+    context = _context(request, "products", product=row, row_error=error, saved=not error)
     return render(request, "stores/_product_row.html", context, status=status)
 
 
 @store_member_required()
-def orders_page(request: HttpRequest, store_slug: str) -> HttpResponse:
+def orders_page(request: MemberRequest, store_slug: str) -> HttpResponse:
     """Orders newest first, filtered by the store's days and a search, 50 a page."""
     store = request.membership.store
     form = OrderFilterForm(request.GET or None)
@@ -104,7 +107,7 @@ def orders_page(request: HttpRequest, store_slug: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {k: form.cleaned_data[k] for k in ("since", "until")} | {"search": form.cleaned_data["q"]}
     elif form.is_bound:
-        error = "; ".join(message for messages in form.errors.values() for message in messages)
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
     try:
         page = _paged(request, orders_for_store(store=store, **filters))
     except ApplicationError as exc:
@@ -114,7 +117,7 @@ def orders_page(request: HttpRequest, store_slug: str) -> HttpResponse:
 
 
 @store_member_required()
-def order_page(request: HttpRequest, store_slug: str, order_id: int) -> HttpResponse:
+def order_page(request: MemberRequest, store_slug: str, order_id: int) -> HttpResponse:
     """One order: its lines (with the cost each was sold at), discount codes, refunds, customer and landing data."""
     order = order_get_for_store(store=request.membership.store, id=order_id)
     context = _context(request, "orders", order=order)

@@ -5,11 +5,9 @@ service, render. A job of another store answers 404, as if it did not exist.
 """
 
 from django.contrib import messages
-from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from stores.exceptions import ApplicationError
 from stores.htmx import render_page_or_fragment
@@ -24,16 +22,8 @@ from stores.imports.jobs import (
     import_jobs_settle_lost,
 )
 from stores.imports.writer import MAX_FILE_BYTES
-from stores.models import ImportJob, Membership
-from stores.permissions import store_member_required
-
-
-class MemberRequest(HttpRequest):
-    """The request as ``store_member_required`` hands it on: a signed-in member of the store, and htmx's details."""
-
-    user: User
-    membership: Membership
-    htmx: HtmxDetails
+from stores.models import ImportJob
+from stores.permissions import MemberRequest, store_member_required
 
 
 def _context(request: MemberRequest, **context: object) -> dict[str, object]:
