@@ -91,7 +91,8 @@ class AdsClient(Protocol):
 
     def set_active(self, ids: dict[str, str], *, active: bool) -> None: ...
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None: ...
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
+        """Set the daily budget, ``daily_budget_minor`` in minor units of ``currency`` (the campaign's)."""
 
     def archive(self, ids: dict[str, str]) -> None: ...
 

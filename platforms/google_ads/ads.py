@@ -170,7 +170,7 @@ class GoogleAdsClient:
         update = {"resourceName": self._rn("campaigns", ids["campaign"]), "status": "ENABLED" if active else "PAUSED"}
         self._mutate("campaigns", {"update": update, "updateMask": "status"})
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None:
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
         update = {
             "resourceName": self._rn("campaignBudgets", ids["budget"]),
             "amountMicros": str(daily_budget_minor * MICROS_PER_MINOR),

@@ -125,7 +125,8 @@ class MetaAdsClient:
         for level in ("ad", "adset", "campaign"):
             self._post(ids[level], {"status": "ACTIVE"})
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None:
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
+        # Meta takes budgets in the account currency's minor units (its "offset"), so no conversion.
         self._post(ids["adset"], {"daily_budget": daily_budget_minor})
 
     def archive(self, ids: dict[str, str]) -> None:

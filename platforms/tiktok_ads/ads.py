@@ -124,8 +124,9 @@ class TikTokAdsClient:
         body = {"campaign_ids": [ids["campaign"]], "operation_status": "ENABLE" if active else "DISABLE"}
         self._post("campaign/status/update/", body)
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None:
-        self._post("adgroup/update/", {"adgroup_id": ids["adset"], "budget": daily_budget_minor / 100})
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
+        budget = float(minor_to_major(daily_budget_minor, currency))
+        self._post("adgroup/update/", {"adgroup_id": ids["adset"], "budget": budget})
 
     def archive(self, ids: dict[str, str]) -> None:
         self._post("campaign/status/update/", {"campaign_ids": [ids["campaign"]], "operation_status": "DELETE"})

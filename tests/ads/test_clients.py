@@ -97,7 +97,7 @@ def test_activate_pause_and_budget_change_reach_the_sandbox(platform, store, con
     last = campaign.history.order_by("-at", "-pk").first()
     assert (last.delivering, last.daily_budget_minor) == (True, 5000)
     # when its budget changes
-    client.set_daily_budget(ids, 7500)
+    client.set_daily_budget(ids, 7500, currency="USD")
     last = campaign.history.order_by("-at", "-pk").first()
     assert (last.delivering, last.daily_budget_minor) == (True, 7500)
     # when it is paused
