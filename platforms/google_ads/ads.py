@@ -180,7 +180,9 @@ class GoogleAdsClient:
     def archive(self, ids: dict[str, str]) -> None:
         self._mutate("campaigns", {"remove": self._rn("campaigns", ids["campaign"])})
 
-    def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]:
+    def daily_insights(
+        self, campaign_ids: list[str], since: dt.date, until: dt.date, *, currency: str
+    ) -> list[DailyInsight]:
         if not campaign_ids:
             return []
         id_list = ", ".join(str(int(cid)) for cid in campaign_ids)
@@ -201,7 +203,7 @@ class GoogleAdsClient:
                     impressions=int(metrics.get("impressions") or 0),
                     clicks=int(metrics.get("clicks") or 0),
                     purchases=round(float(metrics.get("conversions") or 0)),
-                    purchase_value_minor=major_to_minor(metrics.get("conversionsValue") or 0),
+                    purchase_value_minor=major_to_minor(metrics.get("conversionsValue") or 0, currency),
                 )
             )
         return out
