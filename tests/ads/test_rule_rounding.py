@@ -79,3 +79,11 @@ def test_a_cost_per_purchase_on_half_a_cent_rounds_up(store, connections, creati
 
     # then the cost per purchase is 0.63 (0.625 half up) and the rule matches
     assert (result["value"], result["matched"]) == ("0.63", True)
+
+
+@pytest.mark.parametrize(("spend", "purchases", "cpa"), [(5, 2, 3), (12345, 2, 6173), (1001, 2, 501), (7, 3, 2)])
+def test_a_campaign_cost_per_purchase_rounds_halves_up(spend, purchases, cpa):
+    # given a campaign's totals whose cost per purchase may land on half a minor unit
+    campaign = AdCampaign(spend_minor=spend, purchases=purchases)
+    # then the cost per purchase shown is rounded half up (2.5 -> 3, 6172.5 -> 6173), not half to even
+    assert campaign.cpa_minor == cpa
