@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 
 from ads.models import AdCampaign, AdInsight, CampaignStatus
-from ads.services import insights
-from platforms.constants import TIKTOK_ADS
+from ads.services import campaign_create, insights
+from platforms.constants import META_ADS, TIKTOK_ADS
 from platforms.tiktok_ads.ads import TikTokAdsClient
+from stores.actors import SYSTEM
+from stores.exceptions import ApplicationError
 
 DAY = dt.date(2026, 6, 15)
 
@@ -90,3 +92,28 @@ def test_spend_falls_back_to_the_store_currency_when_the_account_currency_is_unk
 
     # then it is 12345 fils (three decimals), not 1235 cents of a USD nobody uses here
     assert row.spend_minor == 12345
+
+
+@pytest.mark.django_db
+def test_a_campaign_is_refused_on_an_ad_account_billing_in_another_currency(store, connections, creative, ad_settings):
+    # given a store selling in dollars whose Meta ad account bills in euros
+    connection = connections[META_ADS]
+    connection.ad_account_currency = "EUR"
+    connection.save(update_fields=["ad_account_currency"])
+
+    # when a campaign of 50.00 a day is created there
+    with pytest.raises(ApplicationError) as refused:
+        campaign_create(
+            store=store,
+            platform=META_ADS,
+            name="Spring socks",
+            objective="sales",
+            daily_budget_minor=5000,
+            creative=creative,
+            actor=SYSTEM,
+        )
+
+    # then it is refused with the reason (its budget, caps and reports would mix two currencies), nothing written
+    assert refused.value.code == "currency_mismatch"
+    assert "EUR" in refused.value.message and "USD" in refused.value.message
+    assert not AdCampaign.objects.exists()
