@@ -2,6 +2,7 @@
 a dinar), so a minor unit is 10**(6 - decimals) micros: 1,000,000 for JPY, 10,000 for USD, 1,000 for KWD."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -68,8 +69,7 @@ def test_a_yen_campaign_reaches_the_sandbox_at_its_budget(store, connections, sa
     client = GoogleAdsClient(access_token=connections[GOOGLE_ADS].access_token, account_id="1234567890")
 
     # when a campaign of 3000 yen a day is created
-    spec = spec_for(budget=3000)
-    ids = create_chain(client, type(spec)(**{**spec.__dict__, "currency": "JPY"}))
+    ids = create_chain(client, replace(spec_for(budget=3000), currency="JPY"))
 
     # then the sandbox (which reads micros of the account currency, as Google does) holds a 3000-yen budget
     budget = SandboxAdObject.objects.get(platform=GOOGLE_ADS, external_id=ids["budget"])
