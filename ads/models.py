@@ -2,7 +2,7 @@
 log of every change, and automated rules."""
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -300,7 +300,10 @@ class AdCampaign(models.Model):
 
     @property
     def cpa_minor(self) -> int | None:
-        return round(self.spend_minor / self.purchases) if self.purchases else None
+        """Spend per purchase in minor units, halves rounded up as all computed money is (``stores.money``)."""
+        if not self.purchases:
+            return None
+        return int((Decimal(self.spend_minor) / self.purchases).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 PENDING_CHANGE_LABELS = {

@@ -63,10 +63,11 @@ class DailyInsight:
     purchase_value_minor: int
 
 
-def major_to_minor(value: str | float | int | None, currency: str = "USD") -> int:
+def major_to_minor(value: str | float | int | None, currency: str) -> int:
     """``"12.345"`` USD → 1235: amounts the platforms report in major units, in minor units rounded half up.
 
-    The insight reports carry no currency; they are in the ad account's, which the callers pass when they know it.
+    The insight reports carry no currency; they are in the ad account's, which the caller must pass: a default
+    would read 3000 yen as 300000.
     """
     if value in (None, ""):
         return 0
@@ -91,8 +92,12 @@ class AdsClient(Protocol):
 
     def set_active(self, ids: dict[str, str], *, active: bool) -> None: ...
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None: ...
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
+        """Set the daily budget, ``daily_budget_minor`` in minor units of ``currency`` (the campaign's)."""
 
     def archive(self, ids: dict[str, str]) -> None: ...
 
-    def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]: ...
+    def daily_insights(
+        self, campaign_ids: list[str], since: dt.date, until: dt.date, *, currency: str
+    ) -> list[DailyInsight]:
+        """Daily rows; the platform reports money in major units of ``currency`` (the ad account's)."""

@@ -50,3 +50,11 @@ DEFAULT_CURRENCY_EXPONENT = 2
 def currency_exponent(code: str) -> int:
     """Decimals of currency ``code`` (ISO 4217): JPY 0, USD 2, KWD 3; 2 for any code not listed."""
     return CURRENCY_EXPONENTS.get(code.upper(), DEFAULT_CURRENCY_EXPONENT)
+
+
+MICROS_PER_UNIT = 1_000_000  # Google Ads money: one million micros are one unit of the account currency
+
+
+def micros_per_minor(code: str) -> int:
+    """Micros in one minor unit of currency ``code``: 10 000 for USD, 1 000 000 for JPY, 1 000 for KWD."""
+    return MICROS_PER_UNIT // 10 ** currency_exponent(code)

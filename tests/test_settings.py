@@ -52,6 +52,7 @@ def _real_credentials() -> dict[str, str]:
     for slug in (*ALL_PLATFORMS, SHOPIFY):
         credentials[f"{slug.upper()}_CLIENT_ID"] = f"live-app-{slug}"
         credentials[f"{slug.upper()}_CLIENT_SECRET"] = secrets.token_urlsafe(24)
+    credentials["GOOGLE_ADS_DEVELOPER_TOKEN"] = secrets.token_urlsafe(16)
     return credentials
 
 
@@ -110,8 +111,9 @@ def test_live_mode_refuses_to_start_on_the_built_in_sandbox_credentials(tmp_path
         "built-in sandbox credentials: TIKTOK_CLIENT_ID / TIKTOK_CLIENT_SECRET, INSTAGRAM_CLIENT_ID / "
         "INSTAGRAM_CLIENT_SECRET, PINTEREST_CLIENT_ID / PINTEREST_CLIENT_SECRET, X_CLIENT_ID / X_CLIENT_SECRET, "
         "META_ADS_CLIENT_ID / META_ADS_CLIENT_SECRET, GOOGLE_ADS_CLIENT_ID / GOOGLE_ADS_CLIENT_SECRET, "
-        "TIKTOK_ADS_CLIENT_ID / TIKTOK_ADS_CLIENT_SECRET, SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET. Set each to "
-        "your app's client id and secret at that platform, or set PLATFORM_MODE=sandbox."
+        "TIKTOK_ADS_CLIENT_ID / TIKTOK_ADS_CLIENT_SECRET, SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET, "
+        "GOOGLE_ADS_DEVELOPER_TOKEN. Set each to your app's client id and secret at that platform (and Google Ads' "
+        "developer token), or set PLATFORM_MODE=sandbox."
     ) in result.stderr
     # and no check ran
     assert "System check identified" not in result.stdout
@@ -170,3 +172,21 @@ def test_live_mode_reads_each_platform_s_credentials_from_the_environment(tmp_pa
             for slug in (*ALL_PLATFORMS, SHOPIFY)
         }
     )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [pytest.param("", id="token unset"), pytest.param("growthhub-sandbox-developer-token", id="the sandbox's")],
+)
+def test_live_mode_refuses_to_start_without_a_google_ads_developer_token(tmp_path, token):
+    # given a live production environment with every app's credentials but no developer token of its own
+    env = _production_env(tmp_path, PLATFORM_MODE="live", GOOGLE_ADS_DEVELOPER_TOKEN=token)
+    # when Django starts
+    result = _manage(env, "check")
+    # then it refuses, naming the developer token alone (every Google Ads call would be refused without it)
+    assert result.returncode == 1
+    assert (
+        "ImproperlyConfigured: PLATFORM_MODE is 'live' but these platforms still have the built-in sandbox "
+        "credentials: GOOGLE_ADS_DEVELOPER_TOKEN. Set each"
+    ) in result.stderr
+    assert "System check identified" not in result.stdout

@@ -117,6 +117,15 @@ def _usable_connection(*, store: Store, platform: str) -> PlatformConnection:
         raise ApplicationError(f"Connect a {platform_name} ad account first.", code="not_connected")
     if connection.status != ConnectionStatus.ACTIVE:
         raise ApplicationError(f"Reconnect {platform_name} first: its connection has expired.", code="reconnect")
+    account_currency = connection.ad_account_currency
+    if account_currency and account_currency.upper() != store.currency.upper():
+        # Budgets go out, and reports come back, in the ad account's currency; the store's caps and totals are in
+        # its own. Without a rate between the two, a campaign there would be spent and counted in the wrong unit.
+        raise ApplicationError(
+            f"The {platform_name} ad account bills in {account_currency} but the store sells in {store.currency}: "
+            f"connect an ad account that bills in {store.currency}.",
+            code="currency_mismatch",
+        )
     return connection
 
 

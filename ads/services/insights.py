@@ -38,6 +38,12 @@ def connections_with_campaigns() -> list[int]:
     )
 
 
+def report_currency(connection: PlatformConnection) -> str:
+    """The currency the platform reports the connection's money in: its ad account's, read at connect time; for a
+    connection made before that was read, the store's (the currency its campaigns are created in)."""
+    return connection.ad_account_currency or connection.store.currency
+
+
 def insights_sync_for_connection(*, connection_id: int, days: int, today: dt.date | None = None) -> int:
     """Read the last ``days`` days (today included) of every campaign on the connection; returns rows written.
 
@@ -59,7 +65,9 @@ def insights_sync_for_connection(*, connection_id: int, days: int, today: dt.dat
     sample = next(iter(campaigns.values()))
     sample.connection = connection
     try:
-        rows = campaign_client(sample).daily_insights(list(campaigns), since, today)
+        rows = campaign_client(sample).daily_insights(
+            list(campaigns), since, today, currency=report_currency(connection)
+        )
     except AuthExpired as error:
         connection_record_error(connection=connection, error=error)
         return 0

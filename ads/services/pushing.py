@@ -41,11 +41,11 @@ STATUS_KINDS = frozenset({ActionKind.PAUSE, ActionKind.RESUME, ActionKind.ACTIVA
 # rest is left to the next delivery (the changes stay pending and due, so the sweep hands them out).
 MAX_ROUNDS = 5
 
-STEPS: dict[str, Callable[[AdsClient, dict[str, str], int], None]] = {
-    "archive": lambda client, ids, budget: client.archive(ids),
-    "pause": lambda client, ids, budget: client.set_active(ids, active=False),
-    "budget": lambda client, ids, budget: client.set_daily_budget(ids, budget),
-    "activate": lambda client, ids, budget: client.set_active(ids, active=True),
+STEPS: dict[str, Callable[[AdsClient, dict[str, str], int, str], None]] = {
+    "archive": lambda client, ids, budget, currency: client.archive(ids),
+    "pause": lambda client, ids, budget, currency: client.set_active(ids, active=False),
+    "budget": lambda client, ids, budget, currency: client.set_daily_budget(ids, budget, currency=currency),
+    "activate": lambda client, ids, budget, currency: client.set_active(ids, active=True),
 }
 CONFIRMED = {"archive": PlatformStatus.ARCHIVED, "pause": PlatformStatus.PAUSED, "activate": PlatformStatus.ACTIVE}
 
@@ -230,7 +230,7 @@ def _send(plan: _Plan) -> str:
     client, ids = campaign_client(campaign), campaign_ids(campaign)
     for step in plan.steps:
         try:
-            STEPS[step](client, ids, plan.budget)
+            STEPS[step](client, ids, plan.budget, campaign.currency)
         except Rejected as error:
             connection_record_error(connection=campaign.connection, error=error)
             _refused(plan, step, error)

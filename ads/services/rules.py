@@ -10,7 +10,7 @@ the same outcomes and writes nothing.
 
 import datetime as dt
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -46,7 +46,7 @@ from stores.actors import Actor
 from stores.clock import store_today
 from stores.exceptions import ApplicationError
 from stores.models import Membership, Store, StoreStatus
-from stores.money import to_major
+from stores.money import to_major, to_minor
 from stores.permissions import membership_require
 
 logger = logging.getLogger("ads.rules")
@@ -224,7 +224,7 @@ def _metric_value(metric: str, totals: dict[str, int], currency: str) -> Decimal
         return (Decimal(totals["value"]) / spend).quantize(Decimal("0.0001")) if spend else None
     if metric == RuleMetric.CPA:
         if purchases:
-            return (to_major(spend, currency) / purchases).quantize(to_major(1, currency))
+            return (to_major(spend, currency) / purchases).quantize(to_major(1, currency), rounding=ROUND_HALF_UP)
         return INFINITE if spend else None
     if metric == RuleMetric.CTR:
         impressions = totals["impressions"]
@@ -252,8 +252,11 @@ def _describe(rule: AdRule, value: Decimal | None, totals: dict[str, int], curre
 
 
 def _new_budget(rule: AdRule, campaign: AdCampaign) -> int:
+    """The budget after the rule's change, to the nearest minor unit with halves rounded up (as everywhere money
+    is computed); never below one minor unit."""
     factor = 100 + rule.change_percent if rule.action == RuleAction.BUDGET_UP else 100 - rule.change_percent
-    return max(1, round(campaign.daily_budget_minor * factor / 100))
+    changed = to_major(campaign.daily_budget_minor, campaign.currency) * factor / 100
+    return max(1, to_minor(changed, campaign.currency, round_half_up=True))
 
 
 def _act(rule: AdRule, campaign: AdCampaign, reason: str) -> str:

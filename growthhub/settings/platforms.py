@@ -31,22 +31,26 @@ PLATFORM_CREDENTIALS = {
     }
     for slug in (*_ALL_PLATFORMS, _SHOPIFY)
 }
+# Google Ads also wants the developer token of the operator's manager account on every call.
+_SANDBOX_DEVELOPER_TOKEN = "growthhub-sandbox-developer-token"
+GOOGLE_ADS_DEVELOPER_TOKEN = env.str("GOOGLE_ADS_DEVELOPER_TOKEN", default=_SANDBOX_DEVELOPER_TOKEN)
 if PLATFORM_MODE == "live":
     _sandbox_credentials = [
         f"{slug.upper()}_CLIENT_ID / {slug.upper()}_CLIENT_SECRET"
         for slug, pair in PLATFORM_CREDENTIALS.items()
         if pair["client_id"] in {"", f"growthhub-{slug}"} or pair["client_secret"] in {"", f"growthhub-{slug}-secret"}
     ]
+    if GOOGLE_ADS_DEVELOPER_TOKEN in {"", _SANDBOX_DEVELOPER_TOKEN}:
+        _sandbox_credentials.append("GOOGLE_ADS_DEVELOPER_TOKEN")
     if _sandbox_credentials:
         raise ImproperlyConfigured(
             "PLATFORM_MODE is 'live' but these platforms still have the built-in sandbox credentials: "
-            f"{', '.join(_sandbox_credentials)}. Set each to your app's client id and secret at that platform, "
-            "or set PLATFORM_MODE=sandbox."
+            f"{', '.join(_sandbox_credentials)}. Set each to your app's client id and secret at that platform "
+            "(and Google Ads' developer token), or set PLATFORM_MODE=sandbox."
         )
 # Shopify signs its install and OAuth callback queries with a timestamp: one further than this many seconds from
 # now (either way) is refused as a replay.
 SHOPIFY_CALLBACK_MAX_AGE = env.int("SHOPIFY_CALLBACK_MAX_AGE", default=300)
-GOOGLE_ADS_DEVELOPER_TOKEN = env.str("GOOGLE_ADS_DEVELOPER_TOKEN", default="growthhub-sandbox-developer-token")
 
 # Connections (OAuth): a consent must come back within OAUTH_STATE_LIFETIME seconds; beat refreshes tokens that
 # expire within CONNECTION_REFRESH_MARGIN seconds; owners hear CONNECTION_EXPIRY_WARNING_DAYS ahead about tokens

@@ -1,5 +1,6 @@
 """Google Ads API (REST) client: campaign budget → campaign → ad group → responsive search ad through mutates,
-status and budget updates, daily metrics through GAQL. Money in micros (1 minor unit = 10 000 micros).
+status and budget updates, daily metrics through GAQL. Money in micros of the account currency (a million to the
+unit: a cent is 10 000 micros, a yen 1 000 000).
 
 Docs: https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers.campaignBudgets/mutate,
 https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers.campaigns/mutate,
@@ -14,18 +15,18 @@ have no idempotency key: names are unique per customer, and each level is looked
 import datetime as dt
 import re
 import zoneinfo
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 
 from platforms.ads_common import AWARENESS, SALES, TRAFFIC, CampaignSpec, DailyInsight, major_to_minor
 from platforms.base import platform_url
-from platforms.constants import GOOGLE_ADS
+from platforms.constants import GOOGLE_ADS, micros_per_minor
 from platforms.google_ads.http import GoogleAdsHttp
 
 API = "https://googleads.googleapis.com"
 API_VERSION = "v25"
-MICROS_PER_MINOR = 10_000
 HEADLINE_MAX = 30
 DESCRIPTION_MAX = 90
 
@@ -35,6 +36,12 @@ def end_date_time(end_at: dt.datetime, zone: str) -> str:
     (``yyyy-mm-dd hh:mm:ss``; search campaigns end at the end of a day)."""
     last_day = (end_at - dt.timedelta(seconds=1)).astimezone(zoneinfo.ZoneInfo(zone)).date()
     return f"{last_day.isoformat()} 23:59:59"
+
+
+def _micros_to_minor(micros: str | int | None, currency: str) -> int:
+    """Reported micros in minor units of ``currency``, rounded half up (a cost is rarely a whole minor unit)."""
+    per_minor = Decimal(micros_per_minor(currency))
+    return int((Decimal(str(micros or 0)) / per_minor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _gaql_string(value: str) -> str:
@@ -98,7 +105,7 @@ class GoogleAdsClient:
         if level == "budget":
             create: dict[str, Any] = {
                 "name": name,
-                "amountMicros": str(spec.daily_budget_minor * MICROS_PER_MINOR),
+                "amountMicros": str(spec.daily_budget_minor * micros_per_minor(spec.currency)),
                 "deliveryMethod": "STANDARD",
                 "explicitlyShared": False,
             }
@@ -170,17 +177,19 @@ class GoogleAdsClient:
         update = {"resourceName": self._rn("campaigns", ids["campaign"]), "status": "ENABLED" if active else "PAUSED"}
         self._mutate("campaigns", {"update": update, "updateMask": "status"})
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None:
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
         update = {
             "resourceName": self._rn("campaignBudgets", ids["budget"]),
-            "amountMicros": str(daily_budget_minor * MICROS_PER_MINOR),
+            "amountMicros": str(daily_budget_minor * micros_per_minor(currency)),
         }
         self._mutate("campaignBudgets", {"update": update, "updateMask": "amountMicros"})
 
     def archive(self, ids: dict[str, str]) -> None:
         self._mutate("campaigns", {"remove": self._rn("campaigns", ids["campaign"])})
 
-    def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]:
+    def daily_insights(
+        self, campaign_ids: list[str], since: dt.date, until: dt.date, *, currency: str
+    ) -> list[DailyInsight]:
         if not campaign_ids:
             return []
         id_list = ", ".join(str(int(cid)) for cid in campaign_ids)
@@ -197,11 +206,11 @@ class GoogleAdsClient:
                 DailyInsight(
                     campaign_id=str(row["campaign"]["id"]),
                     date=dt.date.fromisoformat(row["segments"]["date"]),
-                    spend_minor=int(metrics.get("costMicros") or 0) // MICROS_PER_MINOR,
+                    spend_minor=_micros_to_minor(metrics.get("costMicros"), currency),
                     impressions=int(metrics.get("impressions") or 0),
                     clicks=int(metrics.get("clicks") or 0),
                     purchases=round(float(metrics.get("conversions") or 0)),
-                    purchase_value_minor=major_to_minor(metrics.get("conversionsValue") or 0),
+                    purchase_value_minor=major_to_minor(metrics.get("conversionsValue") or 0, currency),
                 )
             )
         return out

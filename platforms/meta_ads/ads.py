@@ -125,7 +125,8 @@ class MetaAdsClient:
         for level in ("ad", "adset", "campaign"):
             self._post(ids[level], {"status": "ACTIVE"})
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None:
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
+        # Meta takes budgets in the account currency's minor units (its "offset"), so no conversion.
         self._post(ids["adset"], {"daily_budget": daily_budget_minor})
 
     def archive(self, ids: dict[str, str]) -> None:
@@ -134,7 +135,9 @@ class MetaAdsClient:
     def read_node(self, object_id: str, fields: list[str]) -> dict[str, Any]:
         return self._get(object_id, {"fields": ",".join(fields)})
 
-    def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]:
+    def daily_insights(
+        self, campaign_ids: list[str], since: dt.date, until: dt.date, *, currency: str
+    ) -> list[DailyInsight]:
         """One row per campaign per day with delivery, following cursor pages."""
         if not campaign_ids:
             return []
@@ -149,7 +152,7 @@ class MetaAdsClient:
         rows: list[DailyInsight] = []
         for _ in range(MAX_INSIGHT_PAGES):
             body = self._get(f"{self.account}/insights", params)
-            rows.extend(self._insight(row) for row in body.get("data") or [])
+            rows.extend(self._insight(row, currency) for row in body.get("data") or [])
             paging = body.get("paging") or {}
             after = (paging.get("cursors") or {}).get("after")
             if not (paging.get("next") and after):
@@ -165,14 +168,14 @@ class MetaAdsClient:
                 return by_type[action]
         return None
 
-    def _insight(self, row: dict[str, Any]) -> DailyInsight:
+    def _insight(self, row: dict[str, Any], currency: str) -> DailyInsight:
         purchases = self._action(row.get("actions"))
         return DailyInsight(
             campaign_id=row["campaign_id"],
             date=dt.date.fromisoformat(row["date_start"]),
-            spend_minor=major_to_minor(row.get("spend")),
+            spend_minor=major_to_minor(row.get("spend"), currency),
             impressions=int(row.get("impressions") or 0),
             clicks=int(row.get("clicks") or 0),
             purchases=int(float(purchases or 0)),
-            purchase_value_minor=major_to_minor(self._action(row.get("action_values"))),
+            purchase_value_minor=major_to_minor(self._action(row.get("action_values")), currency),
         )

@@ -82,8 +82,11 @@ class PinterestContent(ContentClient, PinterestHttp):
 
     def metrics(self, external_ids: list[str]) -> dict[str, Metrics]:
         """Lifetime totals (the analytics endpoint serves ranges starting within 90 days; we ask for 80 so a few
-        days of clock difference never make the request invalid; posts are synced for 30 days only)."""
-        today = timezone.now().date()
+        days of clock difference never make the request invalid; posts are synced for 30 days only).
+
+        Pinterest reads both dates as UTC days, so the range is built from the UTC day, not the store's or the
+        server's."""
+        today = timezone.now().astimezone(dt.UTC).date()
         params = {
             "start_date": (today - dt.timedelta(days=80)).isoformat(),
             "end_date": today.isoformat(),

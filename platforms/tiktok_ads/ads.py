@@ -124,13 +124,16 @@ class TikTokAdsClient:
         body = {"campaign_ids": [ids["campaign"]], "operation_status": "ENABLE" if active else "DISABLE"}
         self._post("campaign/status/update/", body)
 
-    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int) -> None:
-        self._post("adgroup/update/", {"adgroup_id": ids["adset"], "budget": daily_budget_minor / 100})
+    def set_daily_budget(self, ids: dict[str, str], daily_budget_minor: int, *, currency: str) -> None:
+        budget = float(minor_to_major(daily_budget_minor, currency))
+        self._post("adgroup/update/", {"adgroup_id": ids["adset"], "budget": budget})
 
     def archive(self, ids: dict[str, str]) -> None:
         self._post("campaign/status/update/", {"campaign_ids": [ids["campaign"]], "operation_status": "DELETE"})
 
-    def daily_insights(self, campaign_ids: list[str], since: dt.date, until: dt.date) -> list[DailyInsight]:
+    def daily_insights(
+        self, campaign_ids: list[str], since: dt.date, until: dt.date, *, currency: str
+    ) -> list[DailyInsight]:
         if not campaign_ids:
             return []
         params: dict[str, Any] = {
@@ -152,12 +155,12 @@ class TikTokAdsClient:
             for row in data.get("list") or []:
                 metrics, dims = row["metrics"], row["dimensions"]
                 purchases = int(float(metrics.get("complete_payment") or 0))
-                value = major_to_minor(metrics.get("value_per_complete_payment")) * purchases
+                value = major_to_minor(metrics.get("value_per_complete_payment"), currency) * purchases
                 out.append(
                     DailyInsight(
                         campaign_id=str(dims["campaign_id"]),
                         date=dt.date.fromisoformat(dims["stat_time_day"][:10]),
-                        spend_minor=major_to_minor(metrics.get("spend")),
+                        spend_minor=major_to_minor(metrics.get("spend"), currency),
                         impressions=int(metrics.get("impressions") or 0),
                         clicks=int(metrics.get("clicks") or 0),
                         purchases=purchases,

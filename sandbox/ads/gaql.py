@@ -9,13 +9,11 @@ import operator
 import re
 from typing import Any
 
-from platforms.constants import currency_exponent
+from platforms.constants import currency_exponent, micros_per_minor
 from sandbox.ads import market
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount
 from sandbox.models.ads import AdObjectKind, SandboxAdObject
-
-MICROS_PER_MINOR = 10_000
 
 
 def resource_name(obj: SandboxAdObject) -> str:
@@ -132,7 +130,7 @@ def _attribute(obj: SandboxAdObject, field: str) -> Any:
         return {
             "id": target.external_id,
             "name": target.name,
-            "amount_micros": str((target.daily_budget_minor or 0) * MICROS_PER_MINOR),
+            "amount_micros": str((target.daily_budget_minor or 0) * micros_per_minor(target.account.currency)),
             "resource_name": resource_name(target),
         }.get(attr)
     if resource == "ad_group_ad":
@@ -267,6 +265,7 @@ def _gaql_row(obj: SandboxAdObject, fields: list[str], days: list | None, day: d
         totals["clicks"] += d.clicks
         totals["conversions"] += d.purchases
         totals["value"] += d.value_minor
+    per_minor = micros_per_minor(obj.account.currency)
     for field in fields:
         group, _, attr = field.partition(".")
         if group == "segments":
@@ -274,13 +273,13 @@ def _gaql_row(obj: SandboxAdObject, fields: list[str], days: list | None, day: d
             continue
         if group == "metrics":
             value = {
-                "cost_micros": str(totals["cost"] * MICROS_PER_MINOR),
+                "cost_micros": str(totals["cost"] * per_minor),
                 "impressions": str(totals["impressions"]),
                 "clicks": str(totals["clicks"]),
                 "conversions": float(totals["conversions"]),
                 "conversions_value": totals["value"] / 10 ** currency_exponent(obj.account.currency),
                 "ctr": totals["clicks"] / totals["impressions"] if totals["impressions"] else 0.0,
-                "average_cpc": str(totals["cost"] * MICROS_PER_MINOR // totals["clicks"]) if totals["clicks"] else "0",
+                "average_cpc": str(totals["cost"] * per_minor // totals["clicks"]) if totals["clicks"] else "0",
             }[attr]
             row.setdefault("metrics", {})[camel(attr)] = value
             continue

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 
-from platforms.constants import GOOGLE_ADS
+from platforms.constants import GOOGLE_ADS, micros_per_minor
 from sandbox.ads.common import (
     ad_account_for,
     create_object,
@@ -27,7 +27,7 @@ from sandbox.ads.common import (
     to_int,
     update_object,
 )
-from sandbox.ads.gaql import MICROS_PER_MINOR, camel, resource_name, run_query
+from sandbox.ads.gaql import camel, resource_name, run_query
 from sandbox.endpoint import api_endpoint, rate_limit, request_payload
 from sandbox.errors import Failure, SandboxError
 from sandbox.models import SandboxAccount
@@ -98,9 +98,10 @@ def _end_date_time(account: SandboxAccount, value: str) -> str:
     return parse_end_time(end.isoformat(), name="endDateTime")
 
 
-def _budget_micros(value: Any) -> int:
+def _budget_minor(value: Any, currency: str) -> int:
+    """A budget's ``amountMicros`` (a million to the unit of the account currency) in minor units of it."""
     micros = to_int(value, "amountMicros")
-    if micros < MIN_BUDGET_MICROS or micros % MICROS_PER_MINOR:
+    if micros < MIN_BUDGET_MICROS or micros % micros_per_minor(currency):
         raise SandboxError(
             Failure.VALIDATION,
             "The budget must be at least 1.00 and a whole number of minor units.",
@@ -110,13 +111,13 @@ def _budget_micros(value: Any) -> int:
                 else {"rangeError": "TOO_LOW"}
             ),
         )
-    return micros
+    return micros // micros_per_minor(currency)
 
 
 def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool) -> SandboxAdObject | None:
     if kind == AdObjectKind.BUDGET:
         require(data, "name", "amountMicros")
-        micros = _budget_micros(data["amountMicros"])
+        budget_minor = _budget_minor(data["amountMicros"], account.currency)
         if data.get("deliveryMethod", "STANDARD") not in ("STANDARD", "ACCELERATED"):
             raise SandboxError(Failure.VALIDATION, "Invalid deliveryMethod.", code="INVALID_ENUM_VALUE")
         if validate_only:
@@ -126,7 +127,7 @@ def _create(account: SandboxAccount, kind: str, data: dict, validate_only: bool)
             kind=kind,
             name=data["name"],
             status="ENABLED",
-            daily_budget_minor=micros // MICROS_PER_MINOR,
+            daily_budget_minor=budget_minor,
             data={"explicitlyShared": bool(data.get("explicitlyShared", False))},
         )
     if kind == AdObjectKind.CAMPAIGN:
@@ -223,7 +224,7 @@ def _update(account: SandboxAccount, kind: str, data: dict, mask: str, validate_
         elif path == "name" and kind != AdObjectKind.AD:
             changes["name"] = data.get("name") or obj.name
         elif path in ("amountMicros", "amount_micros") and kind == AdObjectKind.BUDGET:
-            changes["daily_budget_minor"] = _budget_micros(data.get("amountMicros")) // MICROS_PER_MINOR
+            changes["daily_budget_minor"] = _budget_minor(data.get("amountMicros"), account.currency)
         else:
             raise SandboxError(Failure.VALIDATION, f"The field {path} cannot be updated.", code="IMMUTABLE_FIELD")
     if not validate_only:

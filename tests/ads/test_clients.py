@@ -97,7 +97,7 @@ def test_activate_pause_and_budget_change_reach_the_sandbox(platform, store, con
     last = campaign.history.order_by("-at", "-pk").first()
     assert (last.delivering, last.daily_budget_minor) == (True, 5000)
     # when its budget changes
-    client.set_daily_budget(ids, 7500)
+    client.set_daily_budget(ids, 7500, currency="USD")
     last = campaign.history.order_by("-at", "-pk").first()
     assert (last.delivering, last.daily_budget_minor) == (True, 7500)
     # when it is paused
@@ -125,7 +125,7 @@ def test_daily_insights_match_the_market_day_by_day(platform, store, connections
     campaign = sandbox_campaign(platform, ids)
     today = market.today_for(campaign)
     # when the client reads the last ten days
-    rows = client.daily_insights([ids["campaign"]], today - dt.timedelta(days=9), today)
+    rows = client.daily_insights([ids["campaign"]], today - dt.timedelta(days=9), today, currency="USD")
     # then there is one row per day, equal to the market's numbers for that day
     expected = {d.date: d for d in market.simulate_range(campaign, today - dt.timedelta(days=9), today)}
     assert len(rows) == len(expected) >= 9
@@ -141,9 +141,9 @@ def test_daily_insights_match_the_market_day_by_day(platform, store, connections
         assert row.purchase_value_minor == day.value_minor
         assert row.spend_minor <= 5000
     # and past days read the same again
-    assert client.daily_insights([ids["campaign"]], today - dt.timedelta(days=9), today - dt.timedelta(days=1)) == [
-        r for r in rows if r.date < today
-    ]
+    assert client.daily_insights(
+        [ids["campaign"]], today - dt.timedelta(days=9), today - dt.timedelta(days=1), currency="USD"
+    ) == [r for r in rows if r.date < today]
 
 
 @PLATFORMS

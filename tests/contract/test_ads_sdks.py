@@ -100,7 +100,7 @@ def test_facebook_business_reads_daily_insights_across_pages(meta_api, store, co
     )
     rows = list(cursor)
     # then it walks every page and the numbers are ours
-    ours = client.daily_insights([campaign_id], today - dt.timedelta(days=29), today)
+    ours = client.daily_insights([campaign_id], today - dt.timedelta(days=29), today, currency="USD")
     assert len(rows) == len(ours) > 20
     assert [r["date_start"] for r in rows] == [o.date.isoformat() for o in ours]
     assert [major_to_minor(r["spend"], "USD") for r in rows] == [o.spend_minor for o in ours]

@@ -184,7 +184,7 @@ def test_the_sdk_reads_the_daily_integrated_report_as_our_client_does(sdk):
     ours = (
         registry.platform(TIKTOK_ADS)
         .client(access_token=token, account_id=ADVERTISER)
-        .daily_insights([campaign_id], since, today)
+        .daily_insights([campaign_id], since, today, currency="USD")
     )
     assert len(rows) == len(ours) >= 8
     assert [r["dimensions"]["stat_time_day"][:10] for r in rows] == [o.date.isoformat() for o in ours]

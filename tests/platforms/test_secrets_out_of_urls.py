@@ -1,17 +1,20 @@
-"""Meta and Instagram sign-in calls send tokens, codes and the app secret in headers and POST bodies, never in a
-URL: URLs are written to access logs (ours, when the sandbox is served by our gunicorn) and to every proxy's.
+"""Meta, Instagram and TikTok Ads calls send tokens, codes and the app secret in headers and POST bodies, never in
+a URL: URLs are written to access logs (ours, when the sandbox is served by our gunicorn) and to every proxy's. The
+two exceptions are calls the platforms document only as GETs with the app secret in the query (Instagram's
+long-lived exchange, TikTok's advertiser list); the access log redacts it there.
 
 Every request the clients send to the sandbox on the live server is recorded as it leaves ``requests``.
 """
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from django.conf import settings
 
-from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS
-from platforms.registry import oauth_platform
+from platforms.constants import GOOGLE_ADS, INSTAGRAM, META_ADS, TIKTOK_ADS
+from platforms.registry import oauth_platform, platform
 from sandbox.models import AccountKind, SandboxAccount, SandboxToken
 from sandbox.oauth.grants import auth_code_create
 from tests.platform_fixtures import sandbox_app, sandbox_token
@@ -157,3 +160,33 @@ def test_a_google_revoke_sends_the_refresh_token_in_the_form_body(sandbox_url, s
     assert token.revoked_at is not None
     assert [_call(r) for r in sent] == [("POST", "google_ads/revoke", {})]
     assert _form(sent[0]) == {"token": token.refresh_token}
+
+
+def test_a_tiktok_ads_sign_in_and_client_send_the_token_only_in_the_access_token_header(sandbox_url, sent):
+    # given a TikTok advertiser user with one ad account and the code of their consent
+    app = sandbox_app(TIKTOK_ADS)
+    user = _user(TIKTOK_ADS, "7100000000000000001", "Nora Northwind")
+    SandboxAccount.objects.create(
+        platform=TIKTOK_ADS, kind=AccountKind.AD_ACCOUNT, external_id="7000000000000000042", name="Ads", owner=user
+    )
+    code = auth_code_create(app=app, account=user, redirect_uri=CALLBACK.format(TIKTOK_ADS), scopes=["ads"]).code
+    tiktok = oauth_platform(TIKTOK_ADS)
+
+    # when the code is exchanged, the account and its advertisers read, a report asked for and the grant revoked
+    token = tiktok.exchange_code(code=code, redirect_uri=CALLBACK.format(TIKTOK_ADS))
+    tiktok.fetch_account(access_token=token.access_token)
+    advertisers = tiktok.list_ad_accounts(access_token=token.access_token)
+    client = platform(TIKTOK_ADS).client(access_token=token.access_token, account_id=advertisers[0].id)
+    client.daily_insights(["1800000000000001"], dt.date(2026, 6, 1), dt.date(2026, 6, 2), currency="USD")
+    tiktok.revoke(access_token=token.access_token)
+
+    # then every call did its work
+    assert [a.id for a in advertisers] == ["7000000000000000042"]
+    assert SandboxToken.objects.filter(platform=TIKTOK_ADS, revoked_at__isnull=True).count() == 0
+    # and the token never went in a URL: every call after the exchange carried it in the Access-Token header
+    assert all(token.access_token not in r.url for r in sent)
+    assert [r.headers.get("Access-Token") for r in sent[1:]] == [token.access_token] * (len(sent) - 1)
+    # and the app secret is in a URL only on oauth2/advertiser/get, which TikTok documents as a GET taking
+    # app_id and secret in its query (our access log redacts it, see growthhub.gunicorn_logging)
+    secret = settings.PLATFORM_CREDENTIALS[TIKTOK_ADS]["client_secret"]
+    assert [_call(r)[1] for r in sent if secret in r.url] == ["tiktok_ads/open_api/v1.3/oauth2/advertiser/get/"]
