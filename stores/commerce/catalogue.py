@@ -66,7 +66,18 @@ def products_for_store(*, store: Store, search: str = "", status: str = "") -> Q
     return products.annotate(variant_count=Count("variants", distinct=True)).order_by("title", "pk")
 
 
+# The days an order filter may name: before online shops, or past any history, is a typo (and year 1 would
+# overflow turning the store's midnight into UTC).
+FIRST_DAY, LAST_DAY = dt.date(1995, 1, 1), dt.date(2100, 12, 31)
+
+
 def order_range_check(*, since: dt.date | None, until: dt.date | None) -> None:
+    for day in (since, until):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ApplicationError(
+                f"A day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}, please ({day.isoformat()} is not).",
+                code="date_out_of_range",
+            )
     if since and until and since > until:
         raise ApplicationError(
             f"The first day ({since.isoformat()}) is after the last ({until.isoformat()}).",

@@ -162,6 +162,8 @@ def test_a_reversed_date_range_is_refused_in_words(owner_client, store):
     response = owner_client.get(f"/stores/{store.slug}/orders/", {"since": "2026-03-05", "until": "2026-03-01"})
     assert response.status_code == 400
     assert "The first day (2026-03-05) is after the last (2026-03-01)." in response.content.decode()
+    response = owner_client.get(f"/stores/{store.slug}/orders/", {"until": "9999-12-31"})
+    assert response.status_code == 400 and "(9999-12-31 is not)" in response.content.decode()
     response = owner_client.get(f"/stores/{store.slug}/orders/", {"since": "not a day"})
     assert response.status_code == 400 and "Enter a valid date." in response.content.decode()
 

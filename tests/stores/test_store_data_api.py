@@ -103,6 +103,8 @@ def test_a_reversed_range_is_a_400_naming_both_days(api):
     assert response.status_code == 400
     assert response.json()["code"] == "date_range_reversed"
     assert api("get", "/api/store/orders?since=yesterday").status_code == 422
+    far = api("get", "/api/store/orders?since=0001-01-01")
+    assert (far.status_code, far.json()["code"]) == (400, "date_out_of_range")
 
 
 def test_one_order_with_lines_refunds_codes_and_landing(api, store):
