@@ -172,6 +172,6 @@ def test_the_post_edit_page_saves_the_new_text(owner_client, store):
     assert post.scheduled_at == dt.datetime(2028, 1, 5, 10, 0, tzinfo=store.tzinfo)
 
 
-def test_the_plan_page_asks_for_products_first(owner_client):
-    response = owner_client.get("/social/plan/")
-    assert "Add products to the catalogue or" in response.content.decode()
+def test_the_plan_page_asks_for_products_first(owner_client, store):
+    body = owner_client.get("/social/plan/").content.decode()
+    assert f'Add products to <a href="/stores/{store.slug}/products/">the catalogue</a> or' in body
