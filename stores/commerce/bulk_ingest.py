@@ -47,16 +47,17 @@ def batches(items: Iterable[records.OrderRecord], size: int = BATCH_SIZE) -> Ite
 def _customers(
     *, store: Store, connection: PlatformConnection, wanted: list[records.CustomerRecord]
 ) -> dict[str, Customer]:
-    """external id → customer for the batch's buyers: new ones inserted at once, known ones updated one by one (an
-    erased customer stays erased, an older record changes nothing)."""
+    """external id → customer for the batch's buyers: new ones inserted at once, known ones the record changes
+    updated one by one (an erased customer stays erased, an older or identical record changes nothing)."""
     latest: dict[str, records.CustomerRecord] = {}
     for record in wanted:
         held = latest.get(record.external_id)
         if held is None or record.updated_at >= held.updated_at:
             latest[record.external_id] = record
     known = {c.external_id: c for c in Customer.objects.filter(store=store, external_id__in=list(latest))}
-    for external_id in known:
-        known[external_id] = customer_upsert(store=store, connection=connection, record=latest[external_id])
+    for external_id, customer in known.items():
+        if _customer_changes(customer, latest[external_id], connection=connection):
+            known[external_id] = customer_upsert(store=store, connection=connection, record=latest[external_id])
     new = [
         Customer(
             store=store,
@@ -73,6 +74,21 @@ def _customers(
     ]
     Customer.objects.bulk_create(new)
     return known | {customer.external_id: customer for customer in new}
+
+
+def _customer_changes(customer: Customer, record: records.CustomerRecord, *, connection: PlatformConnection) -> bool:
+    """Whether ``customer_upsert`` would change the stored customer. A history names the same buyer in order after
+    order, batch after batch, with the same record: writing it again would cost queries per buyer and change
+    nothing (an older record is ignored by the upsert anyway)."""
+    if customer.source_updated_at is not None and record.updated_at < customer.source_updated_at:
+        return False
+    return (
+        customer.source_updated_at != record.updated_at
+        or customer.source_id != connection.pk
+        or customer.accepts_marketing != record.accepts_marketing
+        or customer.created_at != record.created_at
+        or (customer.redacted_at is None and (customer.email, customer.name) != (record.email[:254], record.name[:120]))
+    )
 
 
 def _new_orders(*, store: Store, connection: PlatformConnection, batch: list[records.OrderRecord]) -> None:
