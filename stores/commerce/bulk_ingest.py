@@ -15,7 +15,7 @@ from itertools import islice
 from django.db import transaction
 
 from platforms import store_records as records
-from stores.commerce.ingest import customer_upsert, line_costs, order_check, order_fields_set, order_upsert
+from stores.commerce.ingest import customer_fields_set, line_costs, order_check, order_fields_set, order_upsert
 from stores.exceptions import ApplicationError
 from stores.models import (
     Customer,
@@ -29,6 +29,7 @@ from stores.models import (
 )
 
 BATCH_SIZE = 1000
+CUSTOMER_FIELDS = ["email", "name", "accepts_marketing", "created_at", "source", "source_updated_at"]
 
 
 @dataclass
@@ -48,16 +49,21 @@ def _customers(
     *, store: Store, connection: PlatformConnection, wanted: list[records.CustomerRecord]
 ) -> dict[str, Customer]:
     """external id → customer for the batch's buyers: new ones inserted at once, known ones the record changes
-    updated one by one (an erased customer stays erased, an older or identical record changes nothing)."""
+    updated together, as ``customer_upsert`` would one by one (an erased customer stays erased, an older or
+    identical record changes nothing)."""
     latest: dict[str, records.CustomerRecord] = {}
     for record in wanted:
         held = latest.get(record.external_id)
         if held is None or record.updated_at >= held.updated_at:
             latest[record.external_id] = record
-    known = {c.external_id: c for c in Customer.objects.filter(store=store, external_id__in=list(latest))}
+    held = Customer.objects.select_for_update().filter(store=store, external_id__in=list(latest))
+    known = {customer.external_id: customer for customer in held}
+    changed = []
     for external_id, customer in known.items():
         if _customer_changes(customer, latest[external_id], connection=connection):
-            known[external_id] = customer_upsert(store=store, connection=connection, record=latest[external_id])
+            customer_fields_set(customer, latest[external_id], connection=connection)
+            changed.append(customer)
+    Customer.objects.bulk_update(changed, CUSTOMER_FIELDS, batch_size=500)
     new = [
         Customer(
             store=store,
@@ -77,9 +83,8 @@ def _customers(
 
 
 def _customer_changes(customer: Customer, record: records.CustomerRecord, *, connection: PlatformConnection) -> bool:
-    """Whether ``customer_upsert`` would change the stored customer. A history names the same buyer in order after
-    order, batch after batch, with the same record: writing it again would cost queries per buyer and change
-    nothing (an older record is ignored by the upsert anyway)."""
+    """Whether ``customer_upsert`` would change the stored customer (an older record never does); a buyer named
+    again by an identical record is not written again."""
     if customer.source_updated_at is not None and record.updated_at < customer.source_updated_at:
         return False
     return (

@@ -152,6 +152,28 @@ def test_buyers_known_from_an_earlier_batch_cost_no_query_each_unless_their_reco
     assert (buyer.email, buyer.source_updated_at) == ("moved@example.com", PLACED + dt.timedelta(days=90))
 
 
+def test_buyers_whose_records_changed_are_updated_together_as_one_by_one_would():
+    # given forty buyers the hub holds, one of them erased
+    store, connection = shop("a.myshopify.com")
+    first = [replace(r, customer=replace(r.customer, external_id=f"c-{n}")) for n, r in enumerate(history(40))]
+    orders_ingest_batch(store=store, connection=connection, batch=first)
+    Customer.objects.filter(store=store, external_id="c-0").update(email="", name="", redacted_at=PLACED)
+    # when a later batch names every one of them with a newer record
+    later = PLACED + dt.timedelta(days=30)
+    changed = [
+        replace(r, customer=replace(r.customer, external_id=f"c-{n}", email=f"new{n}@example.com", updated_at=later))
+        for n, r in enumerate(history(40, start=40))
+    ]
+    with CaptureQueriesContext(db_connection) as captured:
+        orders_ingest_batch(store=store, connection=connection, batch=changed)
+    # then all are updated by one read and one write, and the erased one keeps no email
+    customer_sql = [q["sql"] for q in captured.captured_queries if '"stores_customer"' in q["sql"]]
+    assert len(customer_sql) == 2
+    emails = dict(Customer.objects.filter(store=store).values_list("external_id", "email"))
+    assert emails["c-0"] == "" and emails["c-7"] == "new7@example.com"
+    assert set(Customer.objects.filter(store=store).values_list("source_updated_at", flat=True)) == {later}
+
+
 def test_a_refused_order_is_reported_and_the_rest_of_the_batch_written():
     store, connection = shop("a.myshopify.com")
     records = history(3)
