@@ -141,6 +141,11 @@ def run_backfill(url: str, env: dict[str, str], var_dir: str) -> dict[str, float
 
     sys.path.insert(0, str(ROOT))
     django.setup()
+    from django.conf import settings
+
+    # DEBUG=1 lets the settings load without production's secrets; the worker that ingests in production runs
+    # without it, so this process does not keep Django's log of every query either.
+    settings.DEBUG = False
     from sandbox.models import ShopifyBulkOperation, ShopifyOrder, ShopifyOrderLine
     from stores.commerce.sync import store_backfill_step, store_client
     from stores.models import Order, OrderLine, PlatformConnection
