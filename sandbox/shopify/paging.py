@@ -139,9 +139,9 @@ def queryset_connection(
 ) -> dict[str, Any]:
     """A page of ``queryset`` ordered by ``sort_field`` then id (descending with ``reverse``).
 
-    A bulk operation reads its top-level connection in windows (``info.context["bulk_window"]``, see
-    ``sandbox.shopify.bulk``): each execution of the query yields the next ``size`` nodes after the window's
-    ``after`` position, and notes where the next window starts."""
+    A bulk operation reads its top-level connections in windows (``info.context["bulk_window"]``, see
+    ``sandbox.shopify.bulk``): each execution of the query yields the next ``size`` nodes of each after where the
+    previous window stopped, and notes where the next one starts."""
     size = page_size(info, first)
     window = info.context.get("bulk_window") if info.path.prev is None else None
     prefix = "-" if reverse else ""

@@ -57,8 +57,8 @@ def _customers(
         held = latest.get(record.external_id)
         if held is None or record.updated_at >= held.updated_at:
             latest[record.external_id] = record
-    held = Customer.objects.select_for_update().filter(store=store, external_id__in=list(latest))
-    known = {customer.external_id: customer for customer in held}
+    stored = Customer.objects.select_for_update().filter(store=store, external_id__in=list(latest))
+    known = {customer.external_id: customer for customer in stored}
     changed = []
     for external_id, customer in known.items():
         if _customer_changes(customer, latest[external_id], connection=connection):
