@@ -38,7 +38,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = "bench-backfill.myshopify.com"
 DAYS = 365
-MAX_PER_DAY = 500  # sandbox_shopify_seed's bound
+MAX_PER_DAY = 3000  # sandbox_shopify_seed's bound
 SEED = 42
 
 SETUP = """
