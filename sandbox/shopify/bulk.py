@@ -16,7 +16,9 @@ from typing import Any
 
 from django.db import transaction
 from graphql import (
+    DocumentNode,
     FieldNode,
+    GraphQLError,
     GraphQLObjectType,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -30,6 +32,7 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 
 from sandbox.models import SandboxApp, ShopifyBulkOperation, ShopifyBulkStatus, ShopifyShop
+from sandbox.shopify.paging import BulkWindow
 from sandbox.shopify.webhooks import deliveries_queue
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ MAX_CONNECTIONS = 5
 MAX_DEPTH = 2
 MAX_RUNNING = 5
 MAX_QUERY_LENGTH = 50_000
+# Top-level nodes read and turned into lines per execution of a bulk query.
+BULK_WINDOW = 2000
 RUNNING = (ShopifyBulkStatus.CREATED, ShopifyBulkStatus.RUNNING)
 
 
@@ -143,6 +148,12 @@ def _connection_items(value: Any) -> list[dict[str, Any]] | None:
 def jsonl_lines(data: dict[str, Any], *, group: bool = False) -> tuple[list[str], int]:
     """(the result's lines, how many are root objects): each nested connection's nodes become lines of their own
     with ``__parentId``; plain nested objects and lists stay inside their line."""
+    roots, children, root_count = _jsonl_parts(data, group=group)
+    return roots + children, root_count
+
+
+def _jsonl_parts(data: dict[str, Any], *, group: bool) -> tuple[list[str], list[str], int]:
+    """(root lines, each followed by its children when ``group``; the children otherwise; the root count)."""
     roots: list[str] = []
     children: list[str] = []
 
@@ -167,7 +178,36 @@ def jsonl_lines(data: dict[str, Any], *, group: bool = False) -> tuple[list[str]
         for item in _connection_items(value) or []:
             emit(item, None, roots)
             root_count += 1
-    return roots + children, root_count
+    return roots, children, root_count
+
+
+def _windowed_lines(
+    schema: GraphQLSchema, document: DocumentNode, context: dict[str, Any], *, group: bool
+) -> tuple[list[GraphQLError], list[str], int]:
+    """(errors, the result's lines, how many are roots) of the query run ``BULK_WINDOW`` top-level nodes at a time,
+    so only one window's rows and nodes are held at once (a shop's whole history would not fit). The roots come
+    first in their connection's order, then the children, as one execution would give them. A query whose
+    top-level fields are not all windowed connections runs once, whole."""
+    window = BulkWindow(size=BULK_WINDOW)
+    roots: list[str] = []
+    children: list[str] = []
+    root_count = 0
+    while True:
+        result = execute(schema, document, context_value={**context, "bulk_window": window})
+        if result.errors or not isinstance(result.data, dict):
+            return list(result.errors or [GraphQLError("no data")]), [], 0
+        if set(result.data) != window.seen:
+            result = execute(schema, document, context_value=context)
+            if result.errors or not isinstance(result.data, dict):
+                return list(result.errors or [GraphQLError("no data")]), [], 0
+            lines, count = jsonl_lines(result.data, group=group)
+            return [], lines, count
+        window_roots, window_children, count = _jsonl_parts(result.data, group=group)
+        roots.extend(window_roots)
+        children.extend(window_children)
+        root_count += count
+        if window.done:
+            return [], roots + children, root_count
 
 
 def shopify_bulk_operation_run(*, operation_id: int, schema: GraphQLSchema) -> ShopifyBulkOperation:
@@ -186,17 +226,16 @@ def shopify_bulk_operation_run(*, operation_id: int, schema: GraphQLSchema) -> S
         "search_warnings": [],
         "result_url": lambda op: "",
     }
-    result = execute(schema, parse(operation.query), context_value=context)
+    errors, lines, roots = _windowed_lines(schema, parse(operation.query), context, group=operation.group_objects)
     now = dt.datetime.now(dt.UTC)
-    if result.errors or not isinstance(result.data, dict):
-        codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+    if errors:
+        codes = {(e.extensions or {}).get("code") for e in errors}
         operation.status = ShopifyBulkStatus.FAILED
         operation.error_code = "ACCESS_DENIED" if "ACCESS_DENIED" in codes else "INTERNAL_SERVER_ERROR"
-        logger.info("sandbox shopify bulk operation %s failed: %s", operation.pk, result.errors)
+        logger.info("sandbox shopify bulk operation %s failed: %s", operation.pk, errors)
     else:
-        lines, roots = jsonl_lines(result.data, group=operation.group_objects)
         operation.status = ShopifyBulkStatus.COMPLETED
-        operation.result = "\n".join(lines) + ("\n" if lines else "")
+        operation.result = "".join(line + "\n" for line in lines)
         operation.object_count, operation.root_object_count = len(lines), roots
     operation.completed_at = now
     with transaction.atomic():

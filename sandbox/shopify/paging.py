@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,28 @@ def page_size(info: GraphQLResolveInfo, first: int | None) -> int | None:
             f"The first argument must be between 0 and {MAX_PAGE_SIZE}.", extensions={"code": "BAD_REQUEST"}
         )
     return first
+
+
+@dataclass
+class BulkWindow:
+    """Where each top-level connection of a bulk query stands as it is read ``size`` nodes at a time: the position
+    (id, sort value) after which its next window starts, and the connections read to their end."""
+
+    size: int
+    positions: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    finished: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+
+    def advance(self, key: str, position: tuple[int, Any] | None) -> None:
+        self.seen.add(key)
+        if position is None:
+            self.finished.add(key)
+        else:
+            self.positions[key] = position
+
+    @property
+    def done(self) -> bool:
+        return self.finished >= self.seen
 
 
 def _connection(nodes: list[tuple[str, dict[str, Any]]], has_next: bool) -> dict[str, Any]:
@@ -114,8 +137,13 @@ def queryset_connection(
     sort_field: str = "pk",
     reverse: bool = False,
 ) -> dict[str, Any]:
-    """A page of ``queryset`` ordered by ``sort_field`` then id (descending with ``reverse``)."""
+    """A page of ``queryset`` ordered by ``sort_field`` then id (descending with ``reverse``).
+
+    A bulk operation reads its top-level connections in windows (``info.context["bulk_window"]``, see
+    ``sandbox.shopify.bulk``): each execution of the query yields the next ``size`` nodes of each after where the
+    previous window stopped, and notes where the next one starts."""
     size = page_size(info, first)
+    window = info.context.get("bulk_window") if info.path.prev is None else None
     prefix = "-" if reverse else ""
     ordering = [f"{prefix}pk"] if sort_field == "pk" else [f"{prefix}{sort_field}", f"{prefix}pk"]
     queryset = queryset.order_by(*ordering)
@@ -123,7 +151,18 @@ def queryset_connection(
         if after:
             last_id, last_value = _decode(after)
             queryset = queryset.filter(_after_filter(sort_field, last_value, last_id, reverse))
-        rows = list(queryset if size is None else queryset[: size + 1])
+        if window is not None:
+            key = info.path.key
+            position = window.positions.get(key)
+            if key in window.finished:
+                rows = []
+            else:
+                if position is not None:
+                    queryset = queryset.filter(_after_filter(sort_field, position[1], position[0], reverse))
+                rows = list(queryset[: window.size])
+            window.advance(key, (rows[-1].pk, _sort_value(rows[-1], sort_field)) if len(rows) == window.size else None)
+        else:
+            rows = list(queryset if size is None else queryset[: size + 1])
     except (ValueError, TypeError, ValidationError) as exc:
         # a cursor made under another sort key holds a value this key's field cannot compare with
         raise GraphQLError("Invalid cursor for current pagination sort.", extensions={"code": "BAD_REQUEST"}) from exc

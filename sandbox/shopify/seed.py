@@ -35,6 +35,10 @@ CANCELLED_SHARE = 0.02
 DISCOUNT_SHARE = 0.15
 DISCOUNT_CODES = ("WELCOME10", "SPRING15", "TIKTOK20")
 TAX_RATE = 0.08
+MAX_ORDERS_PER_DAY = 3000
+# Orders are drawn and written this many days at a time, so a history of a million orders is never held whole.
+SEED_CHUNK_DAYS = 30
+WRITE_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,92 @@ def _journey(rng: random.Random, product: ShopifyProduct, shop: ShopifyShop) -> 
     return Journey(landing_page=landing, referrer_url=referrer, source=source.title(), utm=utm)
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """What the refund pass needs of an order written earlier: its first line and what was paid for it."""
+
+    pk: int
+    created_at: dt.datetime
+    cancelled_at: dt.datetime | None
+    line_pk: int
+    quantity: int
+    paid: int
+
+
+def _order(rng, shop, basket, customers, number: int, placed: dt.datetime, unit: int) -> ShopifyOrder:
+    """One order of ``basket`` (variant, quantity) pairs, its discount, shipping, tax, journey and buyer drawn."""
+    gross = sum(quantity * variant.price_minor for variant, quantity in basket)
+    coded = rng.random() < DISCOUNT_SHARE
+    discount = gross // 10 if coded else 0
+    shipping = 0 if gross >= 75 * unit else 5 * unit
+    tax = round((gross - discount) * TAX_RATE)
+    cancelled = rng.random() < CANCELLED_SHARE
+    journey = _journey(rng, basket[0][0].product, shop)
+    return ShopifyOrder(
+        shop=shop,
+        number=number,
+        customer=rng.choice(customers),
+        currency=shop.currency,
+        financial_status=ShopifyFinancialStatus.VOIDED if cancelled else ShopifyFinancialStatus.PAID,
+        subtotal_minor=gross - discount,
+        total_discounts_minor=discount,
+        shipping_minor=shipping,
+        tax_minor=tax,
+        total_minor=gross - discount + shipping + tax,
+        discount_codes=[rng.choice(DISCOUNT_CODES)] if coded else [],
+        custom_attributes=[{"key": "gh_visitor", "value": f"v-{rng.getrandbits(64):016x}"}],
+        landing_page=journey.landing_page,
+        referrer_url=journey.referrer_url,
+        visit_source=journey.source,
+        utm=journey.utm,
+        created_at=placed,
+        processed_at=placed,
+        updated_at=placed,
+        cancelled_at=placed + dt.timedelta(hours=2) if cancelled else None,
+    )
+
+
+def _orders_write(orders: list[ShopifyOrder], baskets: list[list]) -> list[_Placed]:
+    """Insert a chunk of orders and their lines (each line's share of the order's discount); what the refund pass
+    needs of each order, so the chunk's rows need not stay in memory."""
+    ShopifyOrder.objects.bulk_create(orders, batch_size=WRITE_BATCH)
+    lines = []
+    for order, basket in zip(orders, baskets, strict=True):
+        gross = sum(quantity * variant.price_minor for variant, quantity in basket)
+        for variant, quantity in basket:
+            title = variant.product.title
+            lines.append(
+                ShopifyOrderLine(
+                    order=order,
+                    variant=variant,
+                    product=variant.product,
+                    name=title if variant.title == "Default Title" else f"{title} - {variant.title}",
+                    sku=variant.sku,
+                    quantity=quantity,
+                    unit_price_minor=variant.price_minor,
+                    discount_minor=order.total_discounts_minor * variant.price_minor * quantity // gross
+                    if gross
+                    else 0,
+                )
+            )
+    ShopifyOrderLine.objects.bulk_create(lines, batch_size=WRITE_BATCH)
+    first_line = {}
+    for line in lines:
+        first_line.setdefault(line.order_id, line)
+    return [
+        _Placed(
+            pk=order.pk,
+            created_at=order.created_at,
+            cancelled_at=order.cancelled_at,
+            line_pk=first_line[order.pk].pk,
+            quantity=first_line[order.pk].quantity,
+            paid=first_line[order.pk].unit_price_minor * first_line[order.pk].quantity
+            - first_line[order.pk].discount_minor,
+        )
+        for order in orders
+    ]
+
+
 @transaction.atomic
 def sandbox_shopify_seed(
     *, domain: str = DEMO_SHOP, products: int, days: int, orders_per_day: int, seed: int, now: dt.datetime | None = None
@@ -111,8 +201,8 @@ def sandbox_shopify_seed(
     """Replace the shop's catalogue, customers and orders with a deterministic history of ``days`` days ending at
     ``now``. Subscriptions, tokens and bulk operations are kept; no webhook is queued. The same arguments give the
     same data (ids aside). Raises ValueError when a count is out of bounds."""
-    if not (1 <= products <= 500 and 1 <= days <= 730 and 0 <= orders_per_day <= 500):
-        raise ValueError("products 1–500, days 1–730 and orders_per_day 0–500 are the bounds.")
+    if not (1 <= products <= 500 and 1 <= days <= 730 and 0 <= orders_per_day <= MAX_ORDERS_PER_DAY):
+        raise ValueError(f"products 1–500, days 1–730 and orders_per_day 0–{MAX_ORDERS_PER_DAY} are the bounds.")
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     start = now - dt.timedelta(days=days)
     rng = random.Random(seed)
@@ -137,85 +227,44 @@ def sandbox_shopify_seed(
     ]
     ShopifyCustomer.objects.bulk_create(customers)
     unit = 10 ** currency_exponent(shop.currency)
-    orders, baskets = [], []
-    for day in range(days):
-        for _ in range(max(0, round(rng.gauss(orders_per_day, orders_per_day**0.5)))):
-            placed = start + dt.timedelta(days=day, seconds=rng.randrange(86400))
-            basket = [(rng.choice(variants), rng.choice((1, 1, 1, 2))) for _ in range(rng.choice((1, 1, 2, 3)))]
-            gross = sum(quantity * variant.price_minor for variant, quantity in basket)
-            coded = rng.random() < DISCOUNT_SHARE
-            discount = gross // 10 if coded else 0
-            shipping = 0 if gross >= 75 * unit else 5 * unit
-            tax = round((gross - discount) * TAX_RATE)
-            cancelled = rng.random() < CANCELLED_SHARE
-            journey = _journey(rng, basket[0][0].product, shop)
-            orders.append(
-                ShopifyOrder(
-                    shop=shop,
-                    number=1001 + len(orders),
-                    customer=rng.choice(customers),
-                    currency=shop.currency,
-                    financial_status=ShopifyFinancialStatus.VOIDED if cancelled else ShopifyFinancialStatus.PAID,
-                    subtotal_minor=gross - discount,
-                    total_discounts_minor=discount,
-                    shipping_minor=shipping,
-                    tax_minor=tax,
-                    total_minor=gross - discount + shipping + tax,
-                    discount_codes=[rng.choice(DISCOUNT_CODES)] if coded else [],
-                    custom_attributes=[{"key": "gh_visitor", "value": f"v-{rng.getrandbits(64):016x}"}],
-                    landing_page=journey.landing_page,
-                    referrer_url=journey.referrer_url,
-                    visit_source=journey.source,
-                    utm=journey.utm,
-                    created_at=placed,
-                    processed_at=placed,
-                    updated_at=placed,
-                    cancelled_at=placed + dt.timedelta(hours=2) if cancelled else None,
-                )
-            )
-            baskets.append((basket, discount, gross))
-    ShopifyOrder.objects.bulk_create(orders)
-    lines = []
-    for order, (basket, discount, gross) in zip(orders, baskets, strict=True):
-        for variant, quantity in basket:
-            share = discount * variant.price_minor * quantity // gross if gross else 0
-            title = variant.product.title
-            lines.append(
-                ShopifyOrderLine(
-                    order=order,
-                    variant=variant,
-                    product=variant.product,
-                    name=title if variant.title == "Default Title" else f"{title} - {variant.title}",
-                    sku=variant.sku,
-                    quantity=quantity,
-                    unit_price_minor=variant.price_minor,
-                    discount_minor=share,
-                )
-            )
-    ShopifyOrderLine.objects.bulk_create(lines)
-    first_line = {}
-    for line in lines:
-        first_line.setdefault(line.order_id, line)
+    placed: list[_Placed] = []
+    for first_day in range(0, days, SEED_CHUNK_DAYS):
+        orders, baskets = [], []
+        for day in range(first_day, min(days, first_day + SEED_CHUNK_DAYS)):
+            for _ in range(max(0, round(rng.gauss(orders_per_day, orders_per_day**0.5)))):
+                placed_at = start + dt.timedelta(days=day, seconds=rng.randrange(86400))
+                basket = [(rng.choice(variants), rng.choice((1, 1, 1, 2))) for _ in range(rng.choice((1, 1, 2, 3)))]
+                orders.append(_order(rng, shop, basket, customers, 1001 + len(placed) + len(orders), placed_at, unit))
+                baskets.append(basket)
+        placed.extend(_orders_write(orders, baskets))
     refunds, refunded = [], []
-    for order in orders:
+    for order in placed:
         if order.cancelled_at is None and rng.random() < REFUND_SHARE:
-            line = first_line[order.pk]
-            paid = line.unit_price_minor * line.quantity - line.discount_minor
             refunded_at = min(now, order.created_at + dt.timedelta(days=rng.randrange(1, 10)))
             refunds.append(
-                (ShopifyRefund(order=order, note="Returned", amount_minor=paid, created_at=refunded_at), line)
+                (
+                    ShopifyRefund(order_id=order.pk, note="Returned", amount_minor=order.paid, created_at=refunded_at),
+                    order,
+                )
             )
-            order.financial_status = ShopifyFinancialStatus.PARTIALLY_REFUNDED
-            order.updated_at = refunded_at
-            refunded.append(order)
-    ShopifyRefund.objects.bulk_create([refund for refund, _ in refunds])
+            refunded.append(
+                ShopifyOrder(
+                    pk=order.pk, financial_status=ShopifyFinancialStatus.PARTIALLY_REFUNDED, updated_at=refunded_at
+                )
+            )
+    ShopifyRefund.objects.bulk_create([refund for refund, _ in refunds], batch_size=WRITE_BATCH)
     ShopifyRefundLine.objects.bulk_create(
-        ShopifyRefundLine(refund=refund, line=line, quantity=line.quantity, subtotal_minor=refund.amount_minor)
-        for refund, line in refunds
+        (
+            ShopifyRefundLine(
+                refund=refund, line_id=order.line_pk, quantity=order.quantity, subtotal_minor=refund.amount_minor
+            )
+            for refund, order in refunds
+        ),
+        batch_size=WRITE_BATCH,
     )
-    ShopifyOrder.objects.bulk_update(refunded, ["financial_status", "updated_at"])
+    ShopifyOrder.objects.bulk_update(refunded, ["financial_status", "updated_at"], batch_size=WRITE_BATCH)
     return SeedSummary(
-        products=products, variants=len(variants), customers=len(customers), orders=len(orders), refunds=len(refunds)
+        products=products, variants=len(variants), customers=len(customers), orders=len(placed), refunds=len(refunds)
     )
 
 

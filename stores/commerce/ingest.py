@@ -212,17 +212,18 @@ def customer_upsert(*, store: Store, connection: PlatformConnection | None, reco
     customer = Customer.objects.select_for_update().filter(store=store, external_id=record.external_id).first()
     if customer is not None and _is_stale(customer.source_updated_at, record.updated_at):
         return customer
-    if customer is None:
-        customer = Customer(store=store, external_id=record.external_id)
-    if customer.redacted_at is None:
-        customer.email = record.email[:254]
-        customer.name = record.name[:120]
-    customer.accepts_marketing = record.accepts_marketing
-    customer.created_at = record.created_at
-    customer.source = connection
-    customer.source_updated_at = record.updated_at
+    customer = customer or Customer(store=store, external_id=record.external_id)
+    customer_fields_set(customer, record, connection=connection)
     customer.save()
     return customer
+
+
+def customer_fields_set(customer: Customer, record: records.CustomerRecord, *, connection: PlatformConnection | None):
+    """Set what the record says on ``customer`` (not saved); an erased customer's email and name stay blank."""
+    if customer.redacted_at is None:
+        customer.email, customer.name = record.email[:254], record.name[:120]
+    customer.accepts_marketing, customer.created_at = record.accepts_marketing, record.created_at
+    customer.source, customer.source_updated_at = connection, record.updated_at
 
 
 def order_check(record: records.OrderRecord) -> None:

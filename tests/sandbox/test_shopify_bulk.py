@@ -174,3 +174,50 @@ def test_group_objects_puts_each_line_right_after_its_order(client, shop, eager,
             assert (
                 lines[index - 1]["id"] == line["__parentId"] or lines[index - 1].get("__parentId") == line["__parentId"]
             )
+
+
+@pytest.mark.parametrize("group", [False, True])
+def test_a_history_read_a_few_orders_at_a_time_gives_the_file_one_read_gives(
+    client, shop, eager, django_capture_on_commit_callbacks, group
+):
+    # given a shop of seven orders, two of them of several lines, and a query over orders and their products
+    for n in range(5):
+        place_order(shop, email=f"buyer{n}@example.com", quantity=n + 1)
+    token = token_for(shop).access_token
+    mutation = """mutation Run($query: String!, $group: Boolean!) {
+      bulkOperationRunQuery(query: $query, groupObjects: $group) { bulkOperation { id } userErrors { message } }
+    }"""
+    query = queries.BULK_ORDERS_QUERY.replace("{\n  orders", "{\n  products { edges { node { id title } } }\n  orders")
+
+    # when the same query runs read whole and read three top-level nodes at a time
+    results = []
+    for window in (10_000, 3):
+        with patch("sandbox.shopify.bulk.BULK_WINDOW", window), django_capture_on_commit_callbacks(execute=True):
+            body = graphql(client, shop, token, mutation, {"query": query, "group": group}).json()
+        assert body["data"]["bulkOperationRunQuery"]["userErrors"] == []
+        results.append(ShopifyBulkOperation.objects.order_by("-pk").first())
+
+    # then both files are the same, line for line, with every order and product once
+    whole, windowed = results
+    assert whole.status == windowed.status == "COMPLETED"
+    assert windowed.result == whole.result
+    assert (windowed.object_count, windowed.root_object_count) == (whole.object_count, whole.root_object_count)
+    roots = [json.loads(line)["id"] for line in whole.result.splitlines() if "__parentId" not in line]
+    assert len(roots) == len(set(roots)) == 7 + shop.products.count()
+
+
+def test_a_query_whose_connection_is_not_at_the_top_is_read_whole(
+    client, shop, eager, django_capture_on_commit_callbacks
+):
+    # given a bulk query whose only connection hangs under the shop object
+    token = token_for(shop).access_token
+    query = "{ shop { name } orders { edges { node { id } } } }"
+
+    # when it runs read one top-level node at a time
+    with patch("sandbox.shopify.bulk.BULK_WINDOW", 1):
+        operation = _run(client, shop, token, query, django_capture_on_commit_callbacks)
+
+    # then the file holds each order once
+    assert operation["userErrors"] == []
+    lines = ShopifyBulkOperation.objects.get().result.splitlines()
+    assert len(lines) == len(set(lines)) == 2

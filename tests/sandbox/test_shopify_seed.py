@@ -1,6 +1,7 @@
 """The sandbox Shopify seed: a deterministic history, bounded arguments, and one order arriving now with webhooks."""
 
 import datetime as dt
+from unittest.mock import patch
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -57,7 +58,30 @@ def test_another_seed_gives_another_history():
     assert _fingerprint() != first
 
 
-@pytest.mark.parametrize("arguments", [{"products": 0}, {"days": 731}, {"orders_per_day": -1}])
+def test_a_history_written_a_day_at_a_time_is_the_one_written_in_one_go():
+    # given the same seed written in one chunk, then a day's orders at a time
+    histories = []
+    for chunk_days in (1000, 1):
+        with patch("sandbox.shopify.seed.SEED_CHUNK_DAYS", chunk_days):
+            summary = sandbox_shopify_seed(products=6, days=40, orders_per_day=6, seed=11, now=NOW)
+        lines = ShopifyOrderLine.objects.order_by("order__number", "pk")
+        refunds = ShopifyRefund.objects.order_by("order__number")
+        histories.append(
+            (
+                summary,
+                _fingerprint(),
+                [(li.order.number, li.sku, li.quantity, li.discount_minor) for li in lines],
+                [(r.order.number, r.amount_minor, r.created_at, r.lines.get().line.sku) for r in refunds],
+            )
+        )
+    # then both are the same history, refunds and their lines included
+    assert histories[0] == histories[1]
+    assert histories[0][0].refunds > 0
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"products": 0}, {"days": 731}, {"orders_per_day": -1}, {"orders_per_day": 3001}]
+)
 def test_out_of_bounds_arguments_change_nothing(arguments):
     # given a seeded shop
     sandbox_shopify_seed(products=3, days=5, orders_per_day=1, seed=1, now=NOW)

@@ -3,6 +3,7 @@ batch, with refusals isolated, an order a webhook brought first kept at its newe
 the same rows."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.db import connection as db_connection
@@ -122,6 +123,55 @@ def test_a_batch_takes_the_same_number_of_queries_whatever_its_size():
     # (the three customers exist after the first batch: each is updated once per batch, as a webhook would)
     assert len(large) <= len(small) + 3 * 8
     assert Order.objects.filter(store=store).count() == 210
+
+
+def test_buyers_known_from_an_earlier_batch_cost_no_query_each_unless_their_record_changed():
+    # given a first batch that brought the three buyers in
+    store, connection = shop("a.myshopify.com")
+    orders_ingest_batch(store=store, connection=connection, batch=history(10))
+    # when the next batches name the same buyers with the same records, few and many times
+    with CaptureQueriesContext(db_connection) as few:
+        orders_ingest_batch(store=store, connection=connection, batch=history(3, start=10))
+    with CaptureQueriesContext(db_connection) as many:
+        orders_ingest_batch(store=store, connection=connection, batch=history(300, start=20))
+
+    # then they are read once per batch and none is written again, however many orders name them
+    def customer_queries(captured):
+        return [q["sql"] for q in captured.captured_queries if '"stores_customer"' in q["sql"]]
+
+    assert len(customer_queries(many)) == len(customer_queries(few)) == 1
+    # when a buyer's record changed at the platform since
+    (order,) = history(1, start=400)
+    moved = replace(order.customer, email="moved@example.com", updated_at=PLACED + dt.timedelta(days=90))
+    orders_ingest_batch(store=store, connection=connection, batch=[replace(order, customer=moved)])
+    # then that buyer is updated, and an older record for them afterwards changes nothing
+    (later,) = history(1, start=401)
+    older = replace(moved, email="old@example.com", updated_at=PLACED)
+    orders_ingest_batch(store=store, connection=connection, batch=[replace(later, customer=older)])
+    buyer = Customer.objects.get(store=store, external_id=moved.external_id)
+    assert (buyer.email, buyer.source_updated_at) == ("moved@example.com", PLACED + dt.timedelta(days=90))
+
+
+def test_buyers_whose_records_changed_are_updated_together_as_one_by_one_would():
+    # given forty buyers the hub holds, one of them erased
+    store, connection = shop("a.myshopify.com")
+    first = [replace(r, customer=replace(r.customer, external_id=f"c-{n}")) for n, r in enumerate(history(40))]
+    orders_ingest_batch(store=store, connection=connection, batch=first)
+    Customer.objects.filter(store=store, external_id="c-0").update(email="", name="", redacted_at=PLACED)
+    # when a later batch names every one of them with a newer record
+    later = PLACED + dt.timedelta(days=30)
+    changed = [
+        replace(r, customer=replace(r.customer, external_id=f"c-{n}", email=f"new{n}@example.com", updated_at=later))
+        for n, r in enumerate(history(40, start=40))
+    ]
+    with CaptureQueriesContext(db_connection) as captured:
+        orders_ingest_batch(store=store, connection=connection, batch=changed)
+    # then all are updated by one read and one write, and the erased one keeps no email
+    customer_sql = [q["sql"] for q in captured.captured_queries if '"stores_customer"' in q["sql"]]
+    assert len(customer_sql) == 2
+    emails = dict(Customer.objects.filter(store=store).values_list("external_id", "email"))
+    assert emails["c-0"] == "" and emails["c-7"] == "new7@example.com"
+    assert set(Customer.objects.filter(store=store).values_list("source_updated_at", flat=True)) == {later}
 
 
 def test_a_refused_order_is_reported_and_the_rest_of_the_batch_written():
