@@ -12,9 +12,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import cast
 
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import Field
 
 from platforms import store_records as records
 from stores.commerce.ingest import customer_fields_set, line_costs, order_check, order_fields_set, order_upsert
@@ -89,8 +91,8 @@ def _customers_save(customers: list[Customer]) -> None:
     ``bulk_update`` builds a CASE per field and row, slower than the rows it writes)."""
     if not customers:
         return
-    fields = [Customer._meta.get_field(name) for name in CUSTOMER_FIELDS]
-    assignments = ", ".join(f"{db_connection.ops.quote_name(f.column)} = %s" for f in fields)
+    fields = [cast(Field, Customer._meta.get_field(name)) for name in CUSTOMER_FIELDS]  # concrete columns
+    assignments = ", ".join(f"{db_connection.ops.quote_name(f.column or f.attname)} = %s" for f in fields)
     sql = f"UPDATE {db_connection.ops.quote_name(Customer._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608 - names from _meta
     rows = [
         [f.get_db_prep_save(getattr(customer, f.attname), db_connection) for f in fields] + [customer.pk]
