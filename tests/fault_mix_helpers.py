@@ -268,11 +268,17 @@ def posts_left() -> Counter:
 
 
 def campaigns_left() -> Counter:
-    return Counter(
+    """Campaigns not yet created, and created ones with a change still to reach the platform (an activation the
+    platform has not confirmed is pushed again by the sweeps)."""
+    left = Counter(
         AdCampaign.objects.exclude(status__in=(CampaignStatus.PAUSED, CampaignStatus.ACTIVE)).values_list(
             "status", flat=True
         )
     )
+    pending = CampaignAction.objects.filter(result=ActionResult.PENDING).values("campaign").distinct().count()
+    if pending:
+        left["with a pending change"] = pending
+    return left
 
 
 def posts_report() -> dict[str, list[str]]:

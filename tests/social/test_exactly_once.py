@@ -38,7 +38,7 @@ def publish_in_worker_thread(post_id):
         connection.close()
 
 
-def run_publisher_until_idle(*, workers=8, timeout=150.0):
+def run_publisher_until_idle(*, workers=8, timeout=240.0):
     """What beat and a pool of workers do: hand every due post to a worker, again until every post is published.
 
     Each round hands every due post to two workers at once, as a duplicated delivery would.
