@@ -1,8 +1,9 @@
-"""How long ``seed_demo`` takes at scale, on SQLite and on PostgreSQL.
+"""How long the demo seed takes to write a year of trade at the sandbox's Shopify shop at scale, on SQLite and on
+PostgreSQL (the store's sync of that shop is ``backfill_scale.py``'s to measure).
 
 Each backend gets a fresh database (a temporary SQLite file; a dedicated PostgreSQL database that this script
-creates and drops), is migrated, and then runs ``manage.py seed_demo --orders N --reset`` in a subprocess, the
-way an operator would. Only the seed is timed. Usage::
+creates and drops), is migrated, and then runs ``manage.py seed_demo --orders N --shop-only --reset`` in a
+subprocess, the way an operator would. Only the seed is timed. Usage::
 
     .venv/bin/python bench/seed_scale.py                       # 1,000,000 orders on both backends
     .venv/bin/python bench/seed_scale.py --orders 100000 --backend sqlite
@@ -46,13 +47,13 @@ def base_env(var_dir: str) -> dict[str, str]:
 
 def seed(env: dict[str, str], args: argparse.Namespace) -> tuple[float, str]:
     run_manage(["migrate", "--noinput", "-v", "0"], env, capture=False)
-    command = ["seed_demo", "--orders", str(args.orders), "--seed", str(args.seed), "--reset"]
+    command = ["seed_demo", "--orders", str(args.orders), "--seed", str(args.seed), "--shop-only", "--reset"]
     if args.end_date:
         command += ["--end-date", args.end_date]
     started = time.perf_counter()
     output = run_manage(command, env, capture=True)
     elapsed = time.perf_counter() - started
-    summary = next((line for line in output.splitlines() if line.startswith("commerce:")), output.strip())
+    summary = next((line for line in output.splitlines() if line.startswith("shop:")), output.strip())
     return elapsed, summary
 
 

@@ -7,8 +7,15 @@ page, choose the demo account and Allow, take the code from the redirect back to
 following it), complete the callback as the demo user and, on the ad platforms, pick the demo ad account. Because
 connections are matched on store, platform, account and ad account, the seeded rows themselves become active and
 keep their history. The sandbox is only reached over HTTP (the apps never import it).
+
+The store itself is connected the same way: ``demo_shop_connect`` installs Growth Hub on the sandbox's Shopify shop
+(its install page, Install, the hmac-signed callback), which starts the catalogue sync and the history backfill in
+the worker; ``demo_store_data_wait`` waits for them, so the steps that need the catalogue (posts, campaigns) run
+on the products the store synced.
 """
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -20,17 +27,32 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from demo.connections import DEMO_CONNECTIONS, DemoConnection
-from demo.seed.store import DEMO_STORE_SLUG
+from demo.seed.plan import DemoSeedPlan, ProgressBar, ProgressFactory
+from demo.seed.store import DEMO_SHOP, DEMO_STORE_SLUG
 from platforms.base import default_timeout
-from platforms.constants import PLATFORM_NAMES
+from platforms.constants import PLATFORM_NAMES, SHOPIFY
 from platforms.errors import PlatformError
 from stores.connections.services import (
     connection_authorize_begin,
     connection_authorize_complete,
     connection_pick_ad_account,
 )
+from stores.connections.services.store_consent import shopify_connection_begin, shopify_connection_complete
 from stores.exceptions import ApplicationError
-from stores.models import ConnectionStatus, Membership, PlatformConnection, Role, Store
+from stores.models import (
+    BackfillState,
+    ConnectionStatus,
+    Membership,
+    Order,
+    PlatformConnection,
+    Product,
+    Role,
+    Store,
+    StoreSync,
+)
+
+# How long the seed waits for the store's first sync (catalogue and order history) to arrive from the worker.
+DEMO_SYNC_TIMEOUT = 300.0
 
 
 class DemoConnectFailed(Exception):
@@ -123,8 +145,11 @@ def callback_redirect_uri(platform: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def consent_allow(*, session: requests.Session, authorization_url: str, account_name: str, redirect_uri: str) -> dict:
-    """Open the consent page, Allow as the account named ``account_name``; return the callback's query parameters.
+def consent_allow(
+    *, session: requests.Session, authorization_url: str, account_name: str | None, redirect_uri: str
+) -> dict:
+    """Open the consent page, Allow as the account named ``account_name`` (``None``: a page that asks for no
+    account, like Shopify's app install); return the callback's query parameters.
 
     The redirect back to Growth Hub is read, not followed: its code and state are what the callback view receives.
     """
@@ -132,9 +157,12 @@ def consent_allow(*, session: requests.Session, authorization_url: str, account_
     if page.status_code != 200:
         raise DemoConnectFailed(f"the consent page answered HTTP {page.status_code} at {urlsplit(page.url).path}")
     form = consent_form_parse(page.text)
-    if form.method != "post" or not form.accounts:
+    if form.method != "post" or (account_name is not None and not form.accounts):
         raise DemoConnectFailed("the consent page holds no sign-in form with accounts to choose from")
-    data = [*form.hidden, ("account", _account_choice(form, name=account_name)), ("decision", "allow")]
+    data = list(form.hidden)
+    if account_name is not None:
+        data.append(("account", _account_choice(form, name=account_name)))
+    data.append(("decision", "allow"))
     answer = session.post(urljoin(page.url, form.action), data=data, allow_redirects=False, timeout=default_timeout())
     location = answer.headers.get("Location", "")
     if answer.status_code not in (301, 302, 303, 307, 308) or not location:
@@ -191,13 +219,32 @@ def demo_connection_connect(
     return saved
 
 
+def demo_shop_connect(*, store: Store, user: AbstractBaseUser, session: requests.Session) -> DemoConnectOutcome:
+    """Install Growth Hub on the sandbox's demo Shopify shop unless the store is already connected to it."""
+    active = PlatformConnection.objects.filter(
+        store=store, platform=SHOPIFY, external_account_id=DEMO_SHOP, status=ConnectionStatus.ACTIVE
+    ).first()
+    if active is not None:
+        return DemoConnectOutcome(SHOPIFY, "skipped", f"already active ({active.external_account_name}, {DEMO_SHOP})")
+    redirect_uri = callback_redirect_uri(SHOPIFY)
+    try:
+        url = shopify_connection_begin(store=store, user=user, shop=DEMO_SHOP, redirect_uri=redirect_uri)
+        params = consent_allow(session=session, authorization_url=url, account_name=None, redirect_uri=redirect_uri)
+        connection = shopify_connection_complete(user=user, params=params)
+    except (DemoConnectFailed, ApplicationError, PlatformError, requests.RequestException) as exc:
+        return DemoConnectOutcome(SHOPIFY, "failed", f"not connected: {_reason(exc)}")
+    return DemoConnectOutcome(SHOPIFY, "connected", f"connected ({connection.external_account_name}, {DEMO_SHOP})")
+
+
 def demo_connections_connect(
     *, store: Store, user: AbstractBaseUser, session: requests.Session | None = None
 ) -> list[DemoConnectOutcome]:
-    """Reconnect each demo connection that is not active with a real consent at the sandbox; skip active ones.
+    """Install Growth Hub on the demo Shopify shop, then reconnect each demo connection that is not active with a
+    real consent at the sandbox; skip active ones.
 
-    One outcome per platform, in ``DEMO_CONNECTIONS`` order. A platform that fails does not stop the others.
-    Only for ``PLATFORM_MODE=sandbox``: elsewhere the consent pages are the real platforms'.
+    One outcome per platform, the shop first (its sync runs in the worker while the consents go on), then in
+    ``DEMO_CONNECTIONS`` order. A platform that fails does not stop the others. Only for ``PLATFORM_MODE=sandbox``:
+    elsewhere the consent pages are the real platforms'.
     """
     if settings.PLATFORM_MODE != "sandbox":
         raise ApplicationError(
@@ -205,7 +252,7 @@ def demo_connections_connect(
         )
     session = session or requests.Session()
     session.headers["User-Agent"] = "GrowthHub-demo/1.0"
-    outcomes = []
+    outcomes = [demo_shop_connect(store=store, user=user, session=session)]
     for platform, demo in DEMO_CONNECTIONS.items():
         connection = PlatformConnection.objects.filter(
             store=store, platform=platform, external_account_id=demo.account_id, ad_account_id=demo.ad_account_id
@@ -238,3 +285,59 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, requests.RequestException):
         return f"the sandbox could not be reached ({type(exc).__name__})"
     return str(exc)
+
+
+def demo_store_data_wait(
+    *,
+    store: Store,
+    bar: ProgressBar,
+    timeout: float,
+    poll: float = 0.5,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """Wait until the store's Shopify sync has brought the catalogue and the whole order history in (the worker
+    does it); ``bar`` moves with the orders synced. Returns a summary line; raises ApplicationError when the
+    backfill failed, or when nothing arrived within ``timeout`` seconds (the catalogue is what later steps need)."""
+    deadline = clock() + timeout
+    shown = 0
+    while True:
+        sync = StoreSync.objects.filter(store=store, connection__platform=SHOPIFY).first()
+        orders = Order.objects.filter(store=store).count()
+        bar.update(orders - shown)
+        shown = orders
+        products = Product.objects.filter(store=store).count()
+        if sync is not None and sync.backfill_status == BackfillState.FAILED:
+            raise ApplicationError(
+                f"The demo shop's order history could not be synced: {sync.backfill_error}", code="demo_sync_failed"
+            )
+        if sync is not None and sync.backfill_status == BackfillState.DONE and products:
+            return f"{products} products and {orders} orders synced from {DEMO_SHOP}"
+        if clock() >= deadline:
+            if products:
+                return f"{products} products and {orders} orders synced so far; the rest keeps arriving"
+            raise ApplicationError(
+                f"No product arrived from {DEMO_SHOP} within {timeout:.0f} seconds; is the Celery worker running?",
+                code="demo_sync_timeout",
+            )
+        sleep(poll)
+
+
+def demo_connect_seed(*, plan: DemoSeedPlan, progress: ProgressFactory) -> str:
+    """Seed step, with the demo server and its worker up: install Growth Hub on the demo shop, sign the seven
+    connections in, and wait for the shop's catalogue and year of orders to sync. Refuses (ApplicationError) when
+    the shop could not be connected: without its catalogue there is nothing to post or advertise."""
+    _, user = demo_owner_get()
+    outcomes = demo_connections_connect(store=plan.store, user=user)
+    shop = outcomes[0]
+    if shop.status == "failed":
+        raise ApplicationError(
+            f"{shop.line}. The demo store syncs from the sandbox served by the running demo (SITE_URL "
+            f"{settings.SITE_URL}); start it with scripts/demo.",
+            code="demo_shop_not_connected",
+        )
+    with progress("orders synced", plan.orders) as bar:
+        synced = demo_store_data_wait(store=plan.store, bar=bar, timeout=DEMO_SYNC_TIMEOUT)
+    active = sum(outcome.status in ("connected", "skipped") for outcome in outcomes)
+    failed = "; ".join(outcome.line for outcome in outcomes if outcome.status not in ("connected", "skipped"))
+    return f"{active} of {len(outcomes)} connections active{f' ({failed})' if failed else ''}; {synced}"

@@ -9,8 +9,6 @@ import numpy as np
 from django.core.management.color import no_style
 from django.db import connection, models
 
-from stores.models import Customer, Order, OrderLine, Product
-
 
 def relaxed_durability() -> AbstractContextManager[None]:
     """On SQLite, skip fsync while the seed writes (the data can be re-seeded); restored afterwards."""
@@ -32,20 +30,20 @@ def relaxed_durability() -> AbstractContextManager[None]:
     return relaxed()
 
 
-def lock_tables() -> None:
+def lock_tables(tables: Sequence[type[models.Model]]) -> None:
     """Ids are allocated from MAX(id): keep other writers out of these tables until the seed commits."""
     if connection.vendor == "postgresql":
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Customer, Order, OrderLine, Product))
+        names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def next_id(model: type[models.Model]) -> int:
     return (model._default_manager.aggregate(top=models.Max("id"))["top"] or 0) + 1
 
 
-def reset_sequences() -> None:
-    sql = connection.ops.sequence_reset_sql(no_style(), [Product, Customer, Order, OrderLine])
+def reset_sequences(tables: Sequence[type[models.Model]]) -> None:
+    sql = connection.ops.sequence_reset_sql(no_style(), list(tables))
     with connection.cursor() as cursor:
         for statement in sql:
             cursor.execute(statement)

@@ -1,7 +1,8 @@
 """The demo store, Northwind Outfitters, and its owner the demo user: created when missing, emptied on reset.
 
 The seed steps that fill it live beside this module: ``commerce`` (a year of customers and orders, drawn by
-``orders``), ``social`` and ``ads``; ``demo.connections`` records its platform connections.
+``orders``, written to the sandbox's Shopify shop ``DEMO_SHOP``, which the store then installs Growth Hub on and
+syncs), ``social`` and ``ads``; ``demo.connections`` records its platform connections.
 """
 
 from allauth.account.models import EmailAddress
@@ -10,8 +11,11 @@ from django.db import connection, models, transaction
 from django.db.models import ForeignObjectRel
 
 from demo.seed.bulk import column_name
+from sandbox.shopify.seed import DEMO_SHOP
 from stores.exceptions import ApplicationError
 from stores.models import Customer, Membership, Order, OrderLine, Product, Role, Store
+
+__all__ = ["DEMO_SHOP", "demo_store_ensure", "demo_store_has_orders", "demo_store_reset"]
 
 DEMO_STORE_NAME = "Northwind Outfitters"
 DEMO_STORE_SLUG = "northwind"

@@ -8,20 +8,40 @@ import requests
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from demo.connect import DemoConnectFailed, callback_redirect_uri, consent_allow, consent_form_parse, demo_owner_get
+from demo.connect import (
+    DemoConnectFailed,
+    callback_redirect_uri,
+    consent_allow,
+    consent_form_parse,
+    demo_owner_get,
+    demo_store_data_wait,
+)
 from demo.connections import DEMO_CONNECTIONS, demo_connections_ensure
-from demo.seed.store import demo_store_ensure
-from platforms.constants import ALL_PLATFORMS, META_ADS, X
+from demo.seed.commerce import demo_shop_ensure
+from demo.seed.store import DEMO_SHOP, demo_store_ensure
+from platforms.constants import ALL_PLATFORMS, META_ADS, SHOPIFY, X
 from platforms.registry import oauth_platform
 from sandbox.models import AccountKind, SandboxAccount, SandboxToken
-from sandbox.services import sandbox_bootstrap
 from stores.connections.services import connection_authorize_begin
-from stores.models import ConnectionEvent, ConnectionEventKind, ConnectionStatus, OAuthState, PlatformConnection, Store
+from stores.exceptions import ApplicationError
+from stores.models import (
+    BackfillState,
+    ConnectionEvent,
+    ConnectionEventKind,
+    ConnectionStatus,
+    OAuthState,
+    PlatformConnection,
+    Store,
+    StoreSync,
+)
+from tests.factories import OrderFactory, ProductFactory, StoreFactory
+from tests.stores.commerce_helpers import store_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # What each connection reads as once the platform's account reader has named the signed-in account.
 CONNECTED_LINES = [
+    f"Shopify: connected (Northwind Outfitters, {DEMO_SHOP})",
     "TikTok: connected (Northwind Outfitters)",
     "Instagram: connected (northwind.outfitters)",
     "Pinterest: connected (Northwind Outfitters)",
@@ -33,9 +53,10 @@ CONNECTED_LINES = [
 
 
 @pytest.fixture
-def demo_store(sandbox_url) -> Store:
-    # given the sandbox's demo accounts, and the demo store as the seed leaves it: seven connections, no tokens
-    sandbox_bootstrap()
+def demo_store(demo_server) -> Store:
+    # given the sandbox's demo accounts and demo shop, and the demo store as the seed leaves it: seven connections
+    # without tokens, and no store connection yet
+    demo_shop_ensure()
     store = demo_store_ensure(email=settings.DEMO_USER_EMAIL, password=settings.DEMO_USER_PASSWORD)
     demo_connections_ensure(store=store)
     return store
@@ -63,7 +84,7 @@ def test_the_seeded_connections_are_signed_in_at_the_sandbox_and_keep_their_hist
 
     # then it says one line per platform, and the same seven rows are active with the demo accounts
     assert lines == CONNECTED_LINES
-    connections = list(PlatformConnection.objects.filter(store=demo_store).order_by("pk"))
+    connections = list(PlatformConnection.objects.filter(store=demo_store, pk__in=seeded.values()).order_by("pk"))
     assert {c.platform: c.pk for c in connections} == seeded
     for connection in connections:
         demo = DEMO_CONNECTIONS[connection.platform]
@@ -80,7 +101,7 @@ def test_the_seeded_connections_are_signed_in_at_the_sandbox_and_keep_their_hist
         assert account.id == demo.account_id
     # and each keeps the seed's event, followed by the reconnect by the demo user
     history = list(
-        ConnectionEvent.objects.filter(store=demo_store)
+        ConnectionEvent.objects.filter(store=demo_store, connection__in=seeded.values())
         .order_by("connection_id", "pk")
         .values_list("connection_id", "kind", "actor_user__email")
     )
@@ -94,7 +115,10 @@ def test_the_seeded_connections_are_signed_in_at_the_sandbox_and_keep_their_hist
     ]
     # and every consent it started is completed, none left open
     assert OAuthState.objects.filter(store=demo_store, completed_at__isnull=True).count() == 0
-    assert OAuthState.objects.filter(store=demo_store).count() == len(ALL_PLATFORMS)
+    assert OAuthState.objects.filter(store=demo_store).count() == len(ALL_PLATFORMS) + 1
+    # and the store is installed on the demo shop
+    shop = PlatformConnection.objects.get(store=demo_store, platform=SHOPIFY)
+    assert (shop.external_account_id, shop.status) == (DEMO_SHOP, ConnectionStatus.ACTIVE)
 
 
 def test_a_second_run_changes_nothing(demo_store):
@@ -128,9 +152,9 @@ def test_only_the_connections_that_are_not_active_are_signed_in(demo_store):
     lines = run()
 
     # then only X is signed in again, on the same row with a new token; the others are untouched
-    assert lines[3] == "X: connected (@northwind_out)"
-    assert [line for i, line in enumerate(lines) if i != 3] == [
-        line.replace(": connected (", ": already active (") for i, line in enumerate(CONNECTED_LINES) if i != 3
+    assert lines[4] == "X: connected (@northwind_out)"
+    assert [line for i, line in enumerate(lines) if i != 4] == [
+        line.replace(": connected (", ": already active (") for i, line in enumerate(CONNECTED_LINES) if i != 4
     ]
     x.refresh_from_db()
     assert x.status == ConnectionStatus.ACTIVE
@@ -145,23 +169,23 @@ def test_a_platform_whose_consent_page_offers_no_demo_account_fails_alone(demo_s
 
     # when the command runs
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"^1 of 7 demo connections are not active\.$"):
+    with pytest.raises(CommandError, match=r"^1 of 8 demo connections are not active\.$"):
         call_command("demo_connect", stdout=out)
 
     # then X says why it was not connected, and stays expired without a token or a new event
     lines = out.getvalue().splitlines()
-    assert lines[3] == (
+    assert lines[4] == (
         "X: not connected: the consent page offers no single account named 'Northwind Outfitters' "
         "(offered: Renamed @northwind_out, Trailhead Demo @trailhead_demo)"
     )
     x = PlatformConnection.objects.get(store=demo_store, platform=X)
     assert (x.status, x.access_token_encrypted) == (ConnectionStatus.EXPIRED, "")
     assert list(ConnectionEvent.objects.filter(connection=x).values_list("kind", flat=True)) == ["expired"]
-    # and the six others are connected all the same
-    assert [line for i, line in enumerate(lines) if i != 3] == [
-        line for i, line in enumerate(CONNECTED_LINES) if i != 3
+    # and the six others and the shop are connected all the same
+    assert [line for i, line in enumerate(lines) if i != 4] == [
+        line for i, line in enumerate(CONNECTED_LINES) if i != 4
     ]
-    assert PlatformConnection.objects.filter(store=demo_store, status=ConnectionStatus.ACTIVE).count() == 6
+    assert PlatformConnection.objects.filter(store=demo_store, status=ConnectionStatus.ACTIVE).count() == 7
 
 
 def test_a_consent_that_signs_in_as_another_account_is_reported_and_leaves_the_demo_row_expired(demo_store):
@@ -176,7 +200,7 @@ def test_a_consent_that_signs_in_as_another_account_is_reported_and_leaves_the_d
         call_command("demo_connect", stdout=out)
 
     # then X reports the mismatch: the consent connected the account it signed in as, not the demo's row
-    assert out.getvalue().splitlines()[3] == (
+    assert out.getvalue().splitlines()[4] == (
         "X: not connected: the consent saved another connection (account 1500000000000000002) instead of the demo's"
     )
     demo_row = PlatformConnection.objects.get(store=demo_store, platform=X, external_account_id=demo_id)
@@ -189,11 +213,11 @@ def test_a_missing_seeded_connection_is_reported_not_created(demo_store):
 
     # when the command runs
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"^1 of 7 demo connections are not active\.$"):
+    with pytest.raises(CommandError, match=r"^1 of 8 demo connections are not active\.$"):
         call_command("demo_connect", stdout=out)
 
     # then X says so and no X connection or consent is made
-    assert out.getvalue().splitlines()[3] == "X: no demo connection on record; run `manage.py seed_demo`"
+    assert out.getvalue().splitlines()[4] == "X: no demo connection on record; run `manage.py seed_demo`"
     assert not PlatformConnection.objects.filter(store=demo_store, platform=X).exists()
     assert not OAuthState.objects.filter(platform=X).exists()
 
@@ -248,7 +272,7 @@ def test_a_sandbox_that_does_not_answer_fails_every_platform_and_changes_nothing
 
     # when the command runs
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"^7 of 7 demo connections are not active\.$"):
+    with pytest.raises(CommandError, match=r"^8 of 8 demo connections are not active\.$"):
         call_command("demo_connect", stdout=out)
 
     # then each platform says the sandbox could not be reached, and no connection or event changed
@@ -266,12 +290,12 @@ def test_a_sandbox_address_without_consent_pages_fails_every_platform(demo_store
 
     # when the command runs
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"^7 of 7 demo connections are not active\.$"):
+    with pytest.raises(CommandError, match=r"^8 of 8 demo connections are not active\.$"):
         call_command("demo_connect", stdout=out)
 
     # then each platform reports the page that answered instead, and none became active
     assert (
-        out.getvalue().splitlines()[3]
+        out.getvalue().splitlines()[4]
         == "X: not connected: the consent page answered HTTP 404 at /nowhere/x/i/oauth2/authorize"
     )
     assert not PlatformConnection.objects.filter(store=demo_store, status=ConnectionStatus.ACTIVE).exists()
@@ -283,7 +307,7 @@ def test_a_callback_the_connection_service_refuses_leaves_the_connections_expire
 
     # when the command runs
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"^7 of 7 demo connections are not active\.$"):
+    with pytest.raises(CommandError, match=r"^8 of 8 demo connections are not active\.$"):
         call_command("demo_connect", stdout=out)
 
     # then each platform relays the service's refusal, and no connection became active or got a token
@@ -310,7 +334,7 @@ def test_an_ad_consent_as_another_person_is_not_picked(demo_store):
         call_command("demo_connect", stdout=out)
 
     # then Meta reports whom the consent signed in as, and no ad account was picked: no Meta connection is active
-    assert out.getvalue().splitlines()[4] == (
+    assert out.getvalue().splitlines()[5] == (
         "Meta Ads: not connected: the consent signed in as account 10200000000000002, not 10200000000000001"
     )
     assert list(
@@ -349,3 +373,71 @@ def test_a_consent_that_redirects_somewhere_other_than_the_callback_is_refused(d
             account_name="Northwind Outfitters",
             redirect_uri=callback_redirect_uri(X),
         )
+
+
+class Clock:
+    """A clock that moves on by one second at every sleep, so waits take no time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += 1.0
+
+
+class Bar:
+    def __init__(self) -> None:
+        self.total = 0
+
+    def update(self, n: int = 1) -> None:
+        self.total += n
+
+
+def shop_sync(store: Store, status: str, error: str = "") -> StoreSync:
+    connection = store_connection(store, platform=SHOPIFY, account=DEMO_SHOP)
+    return StoreSync.objects.create(store=store, connection=connection, backfill_status=status, backfill_error=error)
+
+
+def test_the_wait_ends_when_the_history_is_in_and_moves_the_bar_with_the_orders():
+    # given a store whose backfill is done, with its catalogue and two orders
+    store = StoreFactory()
+    shop_sync(store, BackfillState.DONE)
+    ProductFactory(store=store)
+    OrderFactory.create_batch(2, store=store)
+    bar, clock = Bar(), Clock()
+    # when the seed waits for it, then it is done at once, and the bar shows the orders
+    summary = demo_store_data_wait(store=store, bar=bar, timeout=30, clock=clock, sleep=clock.sleep)
+    assert summary == f"1 products and 2 orders synced from {DEMO_SHOP}"
+    assert (bar.total, clock.now) == (2, 0.0)
+
+
+def test_a_failed_backfill_stops_the_wait_with_its_reason():
+    store = StoreFactory()
+    shop_sync(store, BackfillState.FAILED, error="The bulk operation failed: ACCESS_DENIED")
+    clock = Clock()
+    with pytest.raises(ApplicationError, match="could not be synced: The bulk operation failed: ACCESS_DENIED"):
+        demo_store_data_wait(store=store, bar=Bar(), timeout=30, clock=clock, sleep=clock.sleep)
+
+
+def test_a_catalogue_that_never_arrives_is_a_timeout_that_names_the_worker():
+    # given a connected store whose first sync never runs (no worker)
+    store = StoreFactory()
+    shop_sync(store, BackfillState.NOT_STARTED)
+    clock = Clock()
+    # when the seed waits 30 seconds, then it gives up then, and says what to look at
+    with pytest.raises(ApplicationError, match="No product arrived .* within 30 seconds; is the Celery worker running"):
+        demo_store_data_wait(store=store, bar=Bar(), timeout=30, clock=clock, sleep=clock.sleep)
+    assert clock.now == 30.0
+
+
+def test_a_history_still_arriving_at_the_timeout_lets_the_seed_go_on_with_the_catalogue():
+    store = StoreFactory()
+    shop_sync(store, BackfillState.INGESTING)
+    ProductFactory(store=store)
+    OrderFactory(store=store)
+    clock = Clock()
+    summary = demo_store_data_wait(store=store, bar=Bar(), timeout=5, clock=clock, sleep=clock.sleep)
+    assert summary == "1 products and 1 orders synced so far; the rest keeps arriving"

@@ -14,8 +14,8 @@ from ads.services import committed_daily_budget
 from demo.connections import DEMO_CONNECTIONS
 from demo.seed.ads import demo_ads_seed, market_objective
 from demo.seed.plan import demo_seed_plan
-from demo.seed.store import DEMO_STORE_SLUG
-from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, GOOGLE_ADS, META_ADS, TIKTOK_ADS
+from demo.seed.store import DEMO_SHOP, DEMO_STORE_SLUG
+from platforms.constants import AD_PLATFORMS, ALL_PLATFORMS, GOOGLE_ADS, META_ADS, SHOPIFY, TIKTOK_ADS
 from sandbox.ads import market
 from sandbox.models import AccountKind, SandboxAccount, SandboxAdHistory, SandboxAdObject, SandboxCatalogItem
 from sandbox.services import DEMO_ACCOUNTS
@@ -24,14 +24,15 @@ from stores.models import ConnectionEvent, ConnectionStatus, PlatformConnection,
 from tests.factories import StoreFactory
 from tests.platform_fixtures import connect_store
 
-pytestmark = pytest.mark.django_db
+# The seed syncs the demo store from the sandbox shop over HTTP, so every test here runs with the demo's server.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo_server")]
 
 END = "2026-11-26"
 
 
 def seed(*extra: str) -> str:
     out = io.StringIO()
-    call_command("seed_demo", "--orders", "1500", "--seed", "11", "--end-date", END, *extra, stdout=out)
+    call_command("seed_demo", "--orders", "300", "--seed", "11", "--end-date", END, *extra, stdout=out)
     return out.getvalue()
 
 
@@ -83,16 +84,18 @@ def test_the_same_seed_gives_the_same_campaigns_insights_and_logs_after_a_reset(
 def test_another_seed_gives_other_campaigns():
     seed()
     first = digest(demo_store())
-    call_command("seed_demo", "--orders", "1500", "--seed", "12", "--end-date", END, "--reset", stdout=io.StringIO())
+    call_command("seed_demo", "--orders", "300", "--seed", "12", "--end-date", END, "--reset", stdout=io.StringIO())
     assert digest(demo_store()) != first
 
 
-def test_the_demo_connections_are_the_sandbox_demo_accounts_waiting_for_a_sign_in():
+def test_the_demo_connections_are_the_sandbox_demo_accounts_signed_in_by_real_consents():
     seed()
     store = demo_store()
     connections = {c.platform: c for c in PlatformConnection.objects.filter(store=store)}
-    # then there is one per platform, for the first demo person (and ad account) the sandbox bootstraps
-    assert set(connections) == set(ALL_PLATFORMS)
+    # then there is one per platform, for the first demo person (and ad account) the sandbox bootstraps, and the
+    # store's own connection to the demo Shopify shop
+    assert set(connections) == {*ALL_PLATFORMS, SHOPIFY}
+    assert connections[SHOPIFY].external_account_id == DEMO_SHOP
     for platform, demo in DEMO_CONNECTIONS.items():
         sandbox_person = DEMO_ACCOUNTS[platform][0]
         assert (demo.account_id, demo.account_name) == (sandbox_person.external_id, sandbox_person.name)
@@ -100,18 +103,19 @@ def test_the_demo_connections_are_the_sandbox_demo_accounts_waiting_for_a_sign_i
             assert (demo.ad_account_id, demo.ad_account_name, demo.currency) == sandbox_person.ad_accounts[0]
         connection = connections[platform]
         assert (connection.external_account_id, connection.ad_account_id) == (demo.account_id, demo.ad_account_id)
-        # and, without a token, each says so and waits for the merchant to sign in
-        assert connection.status == ConnectionStatus.EXPIRED
-        assert connection.access_token_encrypted == ""
-        assert "sign in" in connection.last_error
+    # and each was recorded without a token, then signed in at the sandbox by the seed's connect step
     assert ConnectionEvent.objects.filter(store=store, kind="expired").count() == len(ALL_PLATFORMS)
+    for connection in connections.values():
+        assert connection.status == ConnectionStatus.ACTIVE
+        assert connection.access_token_encrypted != ""
+        assert connection.last_error == ""
 
 
 def test_every_seeded_campaign_has_ended_and_its_totals_are_its_days():
     seed()
     store = demo_store()
     campaigns = AdCampaign.objects.filter(store=store)
-    # then nothing is live on a connection without a token, so nothing counts against the cap
+    # then nothing seeded is live, so nothing counts against the cap
     assert set(campaigns.values_list("status", flat=True)) <= {CampaignStatus.COMPLETED, CampaignStatus.ARCHIVED}
     assert campaigns.filter(status=CampaignStatus.ARCHIVED).exists()
     assert committed_daily_budget(store=store) == 0
@@ -254,11 +258,12 @@ def test_reset_removes_the_ads_and_connections_of_the_demo_store_only():
     connect_store(other, META_ADS, ad_account_id="act_9000001")
     seed()
     first = set(PlatformConnection.objects.filter(store=demo_store()).values_list("pk", flat=True))
+    events = ConnectionEvent.objects.filter(store=demo_store()).count()
     # when the demo store is reset and seeded again
     seed("--reset")
     demo = demo_store()
     # then the demo store has fresh connections and events, one seeding's worth, and the other store kept its own
     again = set(PlatformConnection.objects.filter(store=demo).values_list("pk", flat=True))
-    assert len(again) == len(ALL_PLATFORMS) and not again & first
-    assert ConnectionEvent.objects.filter(store=demo).count() == len(ALL_PLATFORMS)
+    assert len(again) == len(ALL_PLATFORMS) + 1 and not again & first
+    assert ConnectionEvent.objects.filter(store=demo).count() == events
     assert PlatformConnection.objects.filter(store=other).count() == 1

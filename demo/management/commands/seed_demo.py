@@ -1,7 +1,10 @@
 """Seed the demo store: the demo user, Northwind Outfitters and a year of its trade.
 
 The seed runs as explicit steps, each taking the plan (store, generator seed, period) and returning a summary
-line. The commerce step comes first because the later ones (posts, campaigns, touchpoints) build on its orders.
+line. The shop step fills the sandbox's Shopify shop with a year of trade; the connect step, which needs the demo
+server and its worker running (scripts/demo starts them first), installs Growth Hub on that shop and waits for the
+catalogue and orders to sync, as a merchant's store would; the later steps (posts, campaigns) build on the synced
+catalogue.
 """
 
 import argparse
@@ -16,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from demo.connect import demo_connect_seed
 from demo.connections import demo_connections_reset, demo_connections_seed
 from demo.seed.ads import demo_ads_reset, demo_ads_seed
 from demo.seed.commerce import demo_commerce_seed
@@ -27,17 +31,19 @@ from stores.exceptions import ApplicationError
 SeedStep = Callable[..., str]
 # In order: each step may read what the steps before it wrote.
 SEED_STEPS: list[tuple[str, SeedStep]] = [
-    ("commerce", demo_commerce_seed),
+    ("shop", demo_commerce_seed),
     ("connections", demo_connections_seed),
+    ("connect", demo_connect_seed),
     ("social", demo_social_seed),
     ("ads", demo_ads_seed),
 ]
-# --reset runs these in order, so the data of later steps goes before the orders it points at.
+# --reset runs these in order, so the data of later steps goes before the orders it points at. The sandbox shop
+# is replaced by the shop step itself.
 RESET_STEPS: list[Callable[..., None]] = [
     demo_social_reset,
     demo_ads_reset,
-    demo_connections_reset,
     demo_store_reset,
+    demo_connections_reset,
 ]
 
 
@@ -54,7 +60,11 @@ def _progress(desc: str, total: int) -> AbstractContextManager[ProgressBar]:
 
 
 class Command(BaseCommand):
-    help = "Create the demo user and the Northwind Outfitters store, with twelve months of orders."
+    help = (
+        "Create the demo user and the Northwind Outfitters store: a year of trade at the sandbox's Shopify shop, "
+        "synced into the store through a real install, then a year of posts and campaigns. Needs the demo server "
+        "and its worker running (scripts/demo)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--orders", type=int, default=20_000, help="How many orders to seed (default 20000).")
@@ -63,6 +73,12 @@ class Command(BaseCommand):
             "--end-date",
             type=_end_date,
             help="Last day of the seeded year (YYYY-MM-DD, in the store's time zone); default: now.",
+        )
+        parser.add_argument(
+            "--shop-only",
+            action="store_true",
+            help="Only write the year at the sandbox's Shopify shop (no server needed); the store syncs it once "
+            "connected (manage.py demo_connect).",
         )
         when = parser.add_mutually_exclusive_group()
         when.add_argument("--if-empty", action="store_true", help="Do nothing when the demo store has orders.")
@@ -84,7 +100,8 @@ class Command(BaseCommand):
                 plan: DemoSeedPlan = demo_seed_plan(
                     store=store, seed=options["seed"], orders=options["orders"], end=end
                 )
-                for name, step in SEED_STEPS:
+                steps = SEED_STEPS[:1] if options["shop_only"] else SEED_STEPS
+                for name, step in steps:
                     summary = step(plan=plan, progress=_progress)
                     self.stdout.write(f"{name}: {summary}")
         except ApplicationError as exc:
