@@ -10,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import ForeignObjectRel
 
+from ads.models import AdCampaign
 from demo.seed.bulk import column_name
 from sandbox.shopify.seed import DEMO_SHOP
 from stores.exceptions import ApplicationError
 from stores.models import Customer, Membership, Order, OrderLine, Product, Role, Store
 
-__all__ = ["DEMO_SHOP", "demo_store_ensure", "demo_store_has_orders", "demo_store_reset"]
+__all__ = ["DEMO_SHOP", "demo_store_ensure", "demo_store_seeded", "demo_store_reset"]
 
 DEMO_STORE_NAME = "Northwind Outfitters"
 DEMO_STORE_SLUG = "northwind"
@@ -59,8 +60,10 @@ def demo_store_ensure(*, email: str, password: str) -> Store:
     return store
 
 
-def demo_store_has_orders(*, store: Store) -> bool:
-    return Order.objects.filter(store=store).exists()
+def demo_store_seeded(*, store: Store) -> bool:
+    """Whether a seed went through to its last step: orders synced and the year of ad campaigns written. A store
+    with less is what an interrupted seed left (a first start stopped during the sync, say)."""
+    return Order.objects.filter(store=store).exists() and AdCampaign.objects.filter(store=store).exists()
 
 
 @transaction.atomic

@@ -327,7 +327,7 @@ def test_if_empty_leaves_a_seeded_store_alone(demo_server):
     # when the demo start script runs the seed again with --if-empty and another seed
     output = seed("--orders", "500", "--seed", "9", "--if-empty")
     # then nothing was added or changed, in the store or at its shop
-    assert "already has orders; nothing seeded" in output
+    assert "is already seeded; nothing seeded" in output
     assert store_orders() == before and len(before) == 120
     assert shop_digest() == shop_before
 
@@ -342,6 +342,22 @@ def test_if_empty_seeds_a_store_without_orders(demo_server):
     now = timezone.now()
     assert not orders.filter(created_at__gt=now).exists()
     assert not orders.filter(created_at__lt=now - dt.timedelta(days=365)).exists()
+
+
+def test_if_empty_clears_what_an_interrupted_seed_left_and_seeds_again(demo_server):
+    # given a first start stopped during the sync: the shop connected, its catalogue in, no order or campaign yet
+    seed("--orders", "60", "--seed", "7", "--end-date", "2026-11-26")
+    store = demo_store()
+    AdCampaign.objects.filter(store=store).delete()
+    Order.objects.filter(store=store).delete()
+    # when the start script runs the seed again with --if-empty
+    output = seed("--orders", "80", "--seed", "7", "--end-date", "2026-11-26", "--if-empty")
+    # then the demo store is seeded whole, once: the new year's orders, one shop connection, campaigns again
+    assert "connect: 8 of 8 connections active; 40 products and 80 orders synced" in output
+    assert Order.objects.filter(store=store).count() == 80
+    assert PlatformConnection.objects.filter(store=store, platform=SHOPIFY).count() == 1
+    assert Product.objects.filter(store=store).count() == 40
+    assert AdCampaign.objects.filter(store=store).exists()
 
 
 def test_the_demo_user_owns_the_store_and_can_log_in_by_email(demo_server, client, settings):

@@ -25,7 +25,7 @@ from demo.seed.ads import demo_ads_reset, demo_ads_seed
 from demo.seed.commerce import demo_commerce_seed
 from demo.seed.plan import DemoSeedPlan, ProgressBar, demo_seed_plan
 from demo.seed.social import demo_social_reset, demo_social_seed
-from demo.seed.store import demo_store_ensure, demo_store_has_orders, demo_store_reset
+from demo.seed.store import demo_store_ensure, demo_store_reset, demo_store_seeded
 from stores.exceptions import ApplicationError
 
 SeedStep = Callable[..., str]
@@ -81,18 +81,19 @@ class Command(BaseCommand):
             "connected (manage.py demo_connect).",
         )
         when = parser.add_mutually_exclusive_group()
-        when.add_argument("--if-empty", action="store_true", help="Do nothing when the demo store has orders.")
+        when.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the demo store is seeded; what an interrupted earlier seed left is cleared first.",
+        )
         when.add_argument("--reset", action="store_true", help="Delete the demo store's data first.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             store = demo_store_ensure(email=settings.DEMO_USER_EMAIL, password=settings.DEMO_USER_PASSWORD)
-            if options["if_empty"] and demo_store_has_orders(store=store):
-                self.stdout.write(f"{store.name} already has orders; nothing seeded.")
+            if options["if_empty"] and demo_store_seeded(store=store):
+                self.stdout.write(f"{store.name} is already seeded; nothing seeded.")
             else:
-                if options["reset"]:
-                    for reset in RESET_STEPS:
-                        reset(store=store)
                 end = timezone.now()
                 if options["end_date"] is not None:
                     next_day = options["end_date"] + dt.timedelta(days=1)
@@ -100,6 +101,9 @@ class Command(BaseCommand):
                 plan: DemoSeedPlan = demo_seed_plan(
                     store=store, seed=options["seed"], orders=options["orders"], end=end
                 )
+                if options["reset"] or options["if_empty"]:
+                    for reset in RESET_STEPS:
+                        reset(store=store)
                 steps = SEED_STEPS[:1] if options["shop_only"] else SEED_STEPS
                 for name, step in steps:
                     summary = step(plan=plan, progress=_progress)
