@@ -27,9 +27,10 @@ from platforms.errors import PlatformError, RateLimited, Rejected, Transient
 from platforms.store_records import StoreEvent, StoreWebhookReader
 from stores.actors import Actor
 from stores.commerce import compliance, ingest
+from stores.commerce.sync import store_sync_counts_refresh
 from stores.connections.services import connection_mark_uninstalled
 from stores.exceptions import ApplicationError
-from stores.models import ConnectionStatus, DeliveryStatus, PlatformConnection, WebhookDelivery
+from stores.models import ConnectionStatus, DeliveryStatus, Order, PlatformConnection, Product, Store, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,23 @@ def _record_of(event: StoreEvent, kind: type[RecordT]) -> RecordT:
     return event.record
 
 
+def _upsert_counted(
+    *,
+    store: Store,
+    connection: PlatformConnection,
+    model: type[Product] | type[Order],
+    record: records.ProductRecord | records.OrderRecord,
+    upsert: Callable[..., object],
+) -> object:
+    """Write a product or order record; when the connection did not hold that row yet (a new order, a product first
+    seen), recount what it brought in. An update of a row it holds changes no count and costs no recount."""
+    held = model.objects.filter(store=store, external_id=record.external_id, source=connection).exists()
+    written = upsert(store=store, connection=connection, record=record)
+    if not held:
+        store_sync_counts_refresh(store_id=store.pk, counted=(model,))
+    return written
+
+
 def _apply(delivery: WebhookDelivery, event: StoreEvent) -> str:
     """Apply one read event; returns the delivery's new status (processed or ignored)."""
     store, connection = delivery.store, delivery.connection
@@ -174,14 +192,22 @@ def _apply(delivery: WebhookDelivery, event: StoreEvent) -> str:
         # Data of a connection the merchant disconnected (or the platform revoked) is no longer taken in.
         return DeliveryStatus.IGNORED
     handlers: dict[str, Callable[[], object]] = {
-        records.EVENT_ORDER: lambda: ingest.order_upsert(
-            store=store, connection=connection, record=_record_of(event, records.OrderRecord)
+        records.EVENT_ORDER: lambda: _upsert_counted(
+            store=store,
+            connection=connection,
+            model=Order,
+            record=_record_of(event, records.OrderRecord),
+            upsert=ingest.order_upsert,
         ),
         records.EVENT_REFUND: lambda: ingest.refund_apply(
             store=store, order_external_id=event.order_external_id, record=_record_of(event, records.RefundRecord)
         ),
-        records.EVENT_PRODUCT: lambda: ingest.product_upsert(
-            store=store, connection=connection, record=_record_of(event, records.ProductRecord)
+        records.EVENT_PRODUCT: lambda: _upsert_counted(
+            store=store,
+            connection=connection,
+            model=Product,
+            record=_record_of(event, records.ProductRecord),
+            upsert=ingest.product_upsert,
         ),
         records.EVENT_PRODUCT_DELETED: lambda: ingest.product_delete_mark(store=store, external_id=event.external_id),
         records.EVENT_INVENTORY: lambda: ingest.inventory_apply(

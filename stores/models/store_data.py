@@ -31,6 +31,10 @@ class StoreSync(models.Model):
     customers_synced_through = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # What the connection brought in: the products and orders whose source it is. Recounted by whatever adds such
+    # rows (each sync, backfill batch, CSV import, and a webhook bringing a new one), so pages read, never count.
+    products_count = models.PositiveIntegerField(default=0)
+    orders_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Sync of {self.connection_id}"
