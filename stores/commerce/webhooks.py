@@ -160,16 +160,19 @@ def _record_of(event: StoreEvent, kind: type[RecordT]) -> RecordT:
     return event.record
 
 
+# What a connection's webhooks add rows with: the model of each kind of record and the ingest that writes it.
+COUNTED_UPSERTS: dict[type, tuple[type[Product] | type[Order], Callable[..., object]]] = {
+    records.ProductRecord: (Product, ingest.product_upsert),
+    records.OrderRecord: (Order, ingest.order_upsert),
+}
+
+
 def _upsert_counted(
-    *,
-    store: Store,
-    connection: PlatformConnection,
-    model: type[Product] | type[Order],
-    record: records.ProductRecord | records.OrderRecord,
-    upsert: Callable[..., object],
+    *, store: Store, connection: PlatformConnection, record: records.ProductRecord | records.OrderRecord
 ) -> object:
     """Write a product or order record; when the connection did not hold that row yet (a new order, a product first
     seen), recount what it brought in. An update of a row it holds changes no count and costs no recount."""
+    model, upsert = COUNTED_UPSERTS[type(record)]
     held = model.objects.filter(store=store, external_id=record.external_id, source=connection).exists()
     written = upsert(store=store, connection=connection, record=record)
     if not held:
@@ -193,21 +196,13 @@ def _apply(delivery: WebhookDelivery, event: StoreEvent) -> str:
         return DeliveryStatus.IGNORED
     handlers: dict[str, Callable[[], object]] = {
         records.EVENT_ORDER: lambda: _upsert_counted(
-            store=store,
-            connection=connection,
-            model=Order,
-            record=_record_of(event, records.OrderRecord),
-            upsert=ingest.order_upsert,
+            store=store, connection=connection, record=_record_of(event, records.OrderRecord)
         ),
         records.EVENT_REFUND: lambda: ingest.refund_apply(
             store=store, order_external_id=event.order_external_id, record=_record_of(event, records.RefundRecord)
         ),
         records.EVENT_PRODUCT: lambda: _upsert_counted(
-            store=store,
-            connection=connection,
-            model=Product,
-            record=_record_of(event, records.ProductRecord),
-            upsert=ingest.product_upsert,
+            store=store, connection=connection, record=_record_of(event, records.ProductRecord)
         ),
         records.EVENT_PRODUCT_DELETED: lambda: ingest.product_delete_mark(store=store, external_id=event.external_id),
         records.EVENT_INVENTORY: lambda: ingest.inventory_apply(

@@ -2,28 +2,15 @@
 on every view); the rows already there are counted once here, later syncs, backfills, imports and webhooks recount."""
 
 from django.db import migrations, models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 
 def count_what_each_connection_brought(apps, schema_editor):
     StoreSync = apps.get_model("stores", "StoreSync")
-    counted = {"products_count": apps.get_model("stores", "Product"), "orders_count": apps.get_model("stores", "Order")}
-    StoreSync.objects.update(
-        **{
-            field: Coalesce(
-                Subquery(
-                    model.objects.filter(source=OuterRef("connection_id"))
-                    .order_by()
-                    .values("source")
-                    .annotate(n=Count("*"))
-                    .values("n")
-                ),
-                0,
-            )
-            for field, model in counted.items()
-        }
-    )
+    Product, Order = apps.get_model("stores", "Product"), apps.get_model("stores", "Order")
+    for sync in StoreSync.objects.only("pk", "connection_id"):
+        sync.products_count = Product.objects.filter(source_id=sync.connection_id).count()
+        sync.orders_count = Order.objects.filter(source_id=sync.connection_id).count()
+        sync.save(update_fields=["products_count", "orders_count"])
 
 
 class Migration(migrations.Migration):

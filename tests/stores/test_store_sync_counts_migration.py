@@ -3,28 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.db import connection as db_connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_helpers import latest_schema_after, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
+__all__ = ["latest_schema_after"]
 
 BEFORE = ("stores", "0012_import_job")
 AFTER = ("stores", "0013_store_sync_counts")
-
-
-def migrate_to(*targets):
-    executor = MigrationExecutor(db_connection)
-    executor.loader.build_graph()
-    executor.migrate(list(targets))
-    return executor.loader.project_state(list(targets)).apps
-
-
-@pytest.fixture
-def latest_schema_after():
-    """Whatever the test does, the database is left at the latest migrations for the tests that follow."""
-    yield
-    executor = MigrationExecutor(db_connection)
-    migrate_to(*executor.loader.graph.leaf_nodes())
 
 
 def test_each_sync_starts_with_the_products_and_orders_its_connection_already_brought(latest_schema_after):
