@@ -113,3 +113,20 @@ def parse_link(url: str) -> LinkTags:
         post_id=_marker_id(_POST_MARKER_RE, content),
         campaign_id=_marker_id(_CAMPAIGN_MARKER_RE, campaign),
     )
+
+
+# The click ids ad platforms append to the links of their ads (Meta, Google and its iOS variants, TikTok, Pinterest,
+# X, LinkedIn, Microsoft): what an order's landing page carries of the click that brought it.
+CLICK_ID_PARAMETERS = ("fbclid", "gclid", "gbraid", "wbraid", "ttclid", "epik", "twclid", "li_fat_id", "msclkid")
+MAX_CLICK_ID_LENGTH = 500
+
+
+def click_ids_from_url(url: str) -> dict[str, str]:
+    """The click ids in ``url``'s query (a path with a query too), each at most MAX_CLICK_ID_LENGTH characters;
+    the first value of a parameter given twice."""
+    found: dict[str, str] = {}
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=False):
+        key = name.lower()
+        if key in CLICK_ID_PARAMETERS and key not in found:
+            found[key] = value[:MAX_CLICK_ID_LENGTH]
+    return found

@@ -141,7 +141,7 @@ def _order(rng, shop, basket, customers, number: int, placed: dt.datetime, unit:
         tax_minor=tax,
         total_minor=gross - discount + shipping + tax,
         discount_codes=[rng.choice(DISCOUNT_CODES)] if coded else [],
-        custom_attributes=[{"key": "gh_visitor", "value": f"v-{rng.getrandbits(64):016x}"}],
+        custom_attributes=[{"key": "_gh_visitor", "value": f"v-{rng.getrandbits(64):016x}"}],
         landing_page=journey.landing_page,
         referrer_url=journey.referrer_url,
         visit_source=journey.source,
@@ -292,6 +292,6 @@ def sandbox_shopify_order_arrive(*, domain: str = DEMO_SHOP, now: dt.datetime | 
         shipping_minor=0 if gross >= 75 * unit else 5 * unit,
         tax_rate=TAX_RATE,
         journey=_journey(rng, basket[0].product, shop),
-        attributes={"gh_visitor": f"v-{rng.getrandbits(64):016x}"},
+        attributes={"_gh_visitor": f"v-{rng.getrandbits(64):016x}"},
         now=now,
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from platforms import store_records as records
 from stores.exceptions import ApplicationError
+from stores.links import click_ids_from_url
 from stores.models import (
     Customer,
     Order,
@@ -296,6 +297,7 @@ def order_fields_set(order: Order, record: records.OrderRecord, *, connection: P
         order.visitor_id = str(record.attributes.get(VISITOR_ATTRIBUTE, ""))[:64]
         order.landing_url = record.landing_url[:2000]
         order.referrer = record.referrer[:2000]
+        order.click_ids = click_ids_from_url(record.landing_url)
     order.utm_source = record.utm.get("source", "")[:100]
     order.utm_medium = record.utm.get("medium", "")[:100]
     order.utm_campaign = record.utm.get("campaign", "")[:200]

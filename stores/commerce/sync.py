@@ -109,7 +109,7 @@ def _apply_each(
 
 
 def store_sync_incremental(*, connection: PlatformConnection, client: Any = None) -> SyncOutcome:
-    """Read what changed at the platform since the watermarks (the whole catalogue and customers the first time;
+    """Read what changed at the platform since the watermarks (the whole catalogue the first time; customers and
     orders once the history backfill is in, see ``history_pending``) and write it.
 
     Raises ``platforms.errors`` for the platform's failures (the task retries Transient / RateLimited); the
@@ -126,14 +126,14 @@ def store_sync_incremental(*, connection: PlatformConnection, client: Any = None
         updated=lambda record: record.updated_at,
     )
     _watermark(sync, "products_synced_through", products_newest)
-    outcome.customers, customers_newest = _apply_each(
-        client.customers(updated_since=sync.customers_synced_through),
-        lambda record: ingest.customer_upsert(store=store, connection=connection, record=record),
-        outcome=outcome,
-        updated=lambda record: record.updated_at,
-    )
-    _watermark(sync, "customers_synced_through", customers_newest)
     if not history_pending(sync):
+        outcome.customers, customers_newest = _apply_each(
+            client.customers(updated_since=sync.customers_synced_through),
+            lambda record: ingest.customer_upsert(store=store, connection=connection, record=record),
+            outcome=outcome,
+            updated=lambda record: record.updated_at,
+        )
+        _watermark(sync, "customers_synced_through", customers_newest)
         outcome.orders, orders_newest = _apply_each(
             client.orders(updated_since=sync.orders_synced_through),
             lambda record: ingest.order_upsert(store=store, connection=connection, record=record),
@@ -154,8 +154,10 @@ def store_sync_incremental(*, connection: PlatformConnection, client: Any = None
 
 def history_pending(sync: StoreSync) -> bool:
     """Whether the order history is still to come through the backfill: until it is in, the incremental sync
-    leaves orders to it instead of paging through the whole history a second time (a store with a million orders
-    would be read twice). The backfill's newest ``updated_at`` becomes the orders' watermark, so what changes
+    leaves orders and customers to it instead of paging through the whole history a second time (a store with a
+    million orders would be read twice; the history brings every buyer with their orders, and the customers who
+    never ordered are read by the first incremental sync after it), so the backfill starts right after the
+    catalogue. The backfill's newest ``updated_at`` becomes the orders' watermark, so what changes
     after its snapshot is read by the next incremental sync (and arrives by webhook meanwhile)."""
     return sync.backfill_status != BackfillState.DONE and sync.orders_synced_through is None
 

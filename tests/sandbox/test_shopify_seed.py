@@ -112,6 +112,9 @@ def test_an_arriving_order_is_placed_now_and_queued_to_the_subscriptions(django_
     assert order.number == max(ShopifyOrder.objects.values_list("number", flat=True))
     assert order.financial_status == "PAID" and order.landing_page
     assert ShopifyWebhookDelivery.objects.filter(topic="orders/create").count() == 1
+    # and the visitor id sits in the cart attribute the storefront snippet writes (the hub reads that key)
+    assert [attribute["key"] for attribute in order.custom_attributes] == ["_gh_visitor"]
+    assert all(o.custom_attributes[0]["key"] == "_gh_visitor" for o in ShopifyOrder.objects.all())
 
 
 def test_the_command_seeds_the_demo_shop_and_places_orders(capsys):
@@ -131,3 +134,31 @@ def test_the_command_refuses_a_domain_that_is_not_a_shop():
     with pytest.raises(CommandError, match="myshopify.com"):
         call_command("sandbox_shopify", "--domain", "evil.example.com")
     assert not ShopifyShop.objects.exists()
+
+
+def test_shoppers_keep_placing_orders_until_stopped(monkeypatch, capsys):
+    # given the seeded demo shop, and a clock whose fourth wait is interrupted by Ctrl-C
+    sandbox_shopify_seed(products=3, days=2, orders_per_day=1, seed=1, now=NOW)
+    before = ShopifyOrder.objects.count()
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 4:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("sandbox.management.commands.sandbox_shopify.time.sleep", sleep)
+    # when the demo's shoppers run about every 30 seconds
+    call_command("sandbox_shopify", "--shoppers-every", "30")
+    # then three orders were placed, one after each wait, the waits drawn (not the clock's), and it stopped cleanly
+    assert ShopifyOrder.objects.count() == before + 3
+    assert len(set(waits)) == 4 and all(w > 0 for w in waits)
+    out = capsys.readouterr().out
+    assert out.count(" placed.") == 3 and out.rstrip().endswith("Stopped.")
+
+
+@pytest.mark.parametrize("every", ["1", "7200"])
+def test_shoppers_at_an_unreasonable_pace_are_refused(every):
+    with pytest.raises(CommandError, match="between 5 and 3600 seconds"):
+        call_command("sandbox_shopify", "--shoppers-every", every)
+    assert not ShopifyOrder.objects.exists()

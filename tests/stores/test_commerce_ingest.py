@@ -196,6 +196,20 @@ def test_the_same_order_record_twice_gives_one_order_with_its_lines_codes_and_cu
     assert order.customer.email == "ada@example.net"
 
 
+def test_the_click_id_of_the_landing_page_is_kept_with_the_order(shop):
+    # given an order that landed from a Google ad and a Meta ad's click both (the first of each kept)
+    store, connection = shop
+    landing = "https://trail-socks.example.com/p?utm_source=google_ads&GCLID=Cj0KCQ&fbclid=IwAR1&gclid=other&x=1"
+    # when it is written
+    order = order_upsert(store=store, connection=connection, record=order_record(landing_url=landing))
+    # then its click ids are those of the landing page, and an order without any has none
+    assert order.click_ids == {"gclid": "Cj0KCQ", "fbclid": "IwAR1"}
+    plain = order_upsert(
+        store=store, connection=connection, record=order_record(external_id="gid://shopify/Order/2", name="#2")
+    )
+    assert plain.click_ids == {}
+
+
 def test_an_older_order_update_after_a_newer_one_is_ignored(shop):
     # given
     store, connection = shop

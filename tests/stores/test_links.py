@@ -5,7 +5,15 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from platforms.registry import PLATFORMS, platform
-from stores.links import LinkTags, campaign_marker, parse_link, post_marker, tag_link
+from stores.links import (
+    MAX_CLICK_ID_LENGTH,
+    LinkTags,
+    campaign_marker,
+    click_ids_from_url,
+    parse_link,
+    post_marker,
+    tag_link,
+)
 
 SLUGS = sorted(PLATFORMS)
 EXPECTED_WORDS = {
@@ -161,3 +169,16 @@ def test_only_exact_markers_name_a_post_or_campaign(content, campaign, post_id, 
 def test_paid_mediums_of_other_tools_count_as_paid(medium):
     # given a paid medium another tool wrote / when parsed / then it is paid
     assert parse_link(f"https://s.example/?utm_source=bing&utm_medium={medium}").paid is True
+
+
+def test_click_ids_are_read_from_a_url_or_a_path_and_bounded():
+    # given landing pages with click ids of several platforms, an unknown parameter and an empty one
+    long_id = "a" * (MAX_CLICK_ID_LENGTH + 50)
+    # when they are read, then only the known click ids with a value come back, each bounded
+    assert click_ids_from_url("/products/x?ttclid=E.C.P.1&utm_source=tiktok_ads&wbraid=") == {"ttclid": "E.C.P.1"}
+    assert click_ids_from_url(f"https://shop.example/?msclkid=m1&epik=e1&gbraid={long_id}") == {
+        "msclkid": "m1",
+        "epik": "e1",
+        "gbraid": "a" * MAX_CLICK_ID_LENGTH,
+    }
+    assert click_ids_from_url("not a url at all") == {}

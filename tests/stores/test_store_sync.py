@@ -137,16 +137,16 @@ def test_the_first_sync_reads_the_catalogue_and_leaves_the_orders_to_the_history
     )
     # when the hub syncs before the backfill
     first = sync.store_sync_incremental(connection=connection, client=platform)
-    # then it read the catalogue and customers but did not page through the orders
-    assert (first.products, first.orders) == (1, 0)
-    assert platform.asked == [("products", None), ("customers", None)]
+    # then it read the catalogue but paged through neither the customers nor the orders (the history brings them)
+    assert (first.products, first.customers, first.orders) == (1, 0, 0)
+    assert platform.asked == [("products", None)]
     # when the backfill brings the history in and the hub syncs again
     states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
     assert states == [BackfillState.RUNNING, BackfillState.DONE]
     platform.asked.clear()
     again = sync.store_sync_incremental(connection=connection, client=platform)
-    # then the orders are read from the history's newest change on, and the order is there once
-    assert ("orders", later(10)) in platform.asked
+    # then the customers are read once, the orders from the history's newest change on, and the order is there once
+    assert platform.asked == [("products", later(5)), ("customers", None), ("orders", later(10))]
     assert again.orders == 0
     assert Order.objects.count() == 1
 

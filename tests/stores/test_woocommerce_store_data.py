@@ -263,11 +263,12 @@ def test_a_key_revoked_at_the_store_marks_the_connection_expired(
 
 
 def test_later_passes_read_only_the_customers_registered_since(connection):
-    # given a store whose older customers registered long ago, synced once
+    # given a store whose older customers registered long ago, its history backfilled and synced once
     seeded = list(WooCustomer.objects.order_by("pk"))
     long_ago = NOW - dt.timedelta(days=30)
     older = [c.pk for c in seeded[: len(seeded) // 2]]
     WooCustomer.objects.filter(pk__in=older).update(date_created_gmt=long_ago, date_modified_gmt=long_ago)
+    assert store_backfill_step(connection=connection) == BackfillState.DONE
     first = store_sync_incremental(connection=connection)
     # and a shopper who registers afterwards with an order
     product = WooProduct.objects.filter(site__handle="northwind", type="simple").first()

@@ -1,3 +1,5 @@
+import random
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,7 +11,8 @@ from sandbox.shopify.services import sandbox_shopify_shop_ensure
 class Command(BaseCommand):
     help = (
         "Run the sandbox Shopify shop at /sandbox/shopify/<domain>: `--seed` writes a deterministic history (no "
-        "webhooks), `--orders N` places N new orders now (queued to the shop's webhook subscriptions)."
+        "webhooks), `--orders N` places N new orders now (queued to the shop's webhook subscriptions), "
+        "`--shoppers-every S` keeps placing one about every S seconds until stopped (the running demo's shoppers)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--orders-per-day", type=int, default=8)
         parser.add_argument("--random-seed", type=int, default=1, help="the history's seed (same seed, same data)")
         parser.add_argument("--orders", type=int, default=0, help="place this many new orders (1-1000)")
+        parser.add_argument(
+            "--shoppers-every",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="then place one order about every SECONDS (5-3600, drawn around it) until stopped",
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         domain = options["domain"].strip().lower()
@@ -29,6 +39,9 @@ class Command(BaseCommand):
             raise CommandError("The domain is <handle>.myshopify.com (at most 80 characters).")
         if not 0 <= options["orders"] <= 1000:
             raise CommandError("--orders is between 0 and 1000.")
+        every = options["shoppers_every"]
+        if every and not 5 <= every <= 3600:
+            raise CommandError("--shoppers-every is between 5 and 3600 seconds.")
         shop = sandbox_shopify_shop_ensure(
             domain=domain, currency=options["currency"], iana_timezone=options["timezone"]
         )
@@ -50,5 +63,21 @@ class Command(BaseCommand):
                 sandbox_shopify_order_arrive(domain=shop.domain)
             if options["orders"]:
                 self.stdout.write(f"Placed {options['orders']} orders.")
+            if every:
+                self._shoppers(domain=shop.domain, every=every)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _shoppers(self, *, domain: str, every: float) -> None:
+        """One order at a time, the waits drawn around ``every`` (a shop's orders do not come by the clock)."""
+        self.stdout.write(f"Placing an order about every {every:g} s at {domain}; Ctrl-C stops.")
+        self.stdout.flush()
+        rng = random.Random()
+        try:
+            while True:
+                time.sleep(rng.expovariate(1 / every))
+                order = sandbox_shopify_order_arrive(domain=domain)
+                self.stdout.write(f"Order #{order.number} placed.")
+                self.stdout.flush()
+        except KeyboardInterrupt:
+            self.stdout.write("Stopped.")
