@@ -32,7 +32,7 @@ class StoreSync(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     # What the connection brought in: the products and orders whose source it is. Recounted by whatever adds such
-    # rows (each sync, backfill batch, CSV import, and a webhook bringing a new one), so pages read, never count.
+    # rows (each sync, a backfill as it writes, each CSV import, a webhook bringing a new one): pages read, never count.
     products_count = models.PositiveIntegerField(default=0)
     orders_count = models.PositiveIntegerField(default=0)
 

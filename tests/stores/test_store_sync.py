@@ -361,12 +361,13 @@ def test_each_sync_counts_what_the_connection_brought_in_onto_its_sync(connectio
     assert brought_in(connection) == (3, 2)
 
 
-def test_the_backfill_counts_the_orders_after_each_batch(connection, monkeypatch):
-    # given a history of five orders written two a batch, and a platform that notes the count as it hands each on
+def counting_backfill(connection, monkeypatch, *, orders: int) -> tuple[PlatformStore, list[int]]:
+    """A platform holding a history of ``orders`` orders written two a batch, and the orders its connection's sync
+    row counted each time the platform handed one on."""
     batches = bulk_ingest.batches
     monkeypatch.setattr(bulk_ingest, "batches", lambda items: batches(items, size=2))
     history = [
-        order_record(external_id=f"gid://shopify/Order/{n}", name=f"#{n}", updated_at=later(n)) for n in range(5)
+        order_record(external_id=f"gid://shopify/Order/{n}", name=f"#{n}", updated_at=later(n)) for n in range(orders)
     ]
     seen_while_reading: list[int] = []
 
@@ -376,14 +377,34 @@ def test_the_backfill_counts_the_orders_after_each_batch(connection, monkeypatch
                 seen_while_reading.append(StoreSync.objects.get(connection=connection).orders_count)
                 yield record
 
-    platform = CountingPlatform(history=history, polls_until_ready=0)
+    return CountingPlatform(history=history, polls_until_ready=0), seen_while_reading
+
+
+def test_a_long_backfill_counts_its_orders_as_it_goes(connection, monkeypatch):
+    # given a history of five orders written two a batch, each batch taking longer than the recount interval
+    platform, seen_while_reading = counting_backfill(connection, monkeypatch, orders=5)
+    monkeypatch.setattr(sync, "BACKFILL_RECOUNT_SECONDS", 0.0)
 
     # when the backfill starts, then writes the history
     states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
-    assert states == [BackfillState.RUNNING, BackfillState.DONE]
 
     # then each batch was counted as soon as it was in, and the sync row ends with the whole history
+    assert states == [BackfillState.RUNNING, BackfillState.DONE]
     assert seen_while_reading == [0, 0, 2, 2, 4]
+    assert brought_in(connection) == (0, 5)
+
+
+def test_a_quick_backfill_counts_its_orders_once_at_its_end(connection, monkeypatch):
+    # given a history of five orders written two a batch, all well within the recount interval
+    platform, seen_while_reading = counting_backfill(connection, monkeypatch, orders=5)
+    monkeypatch.setattr(sync, "BACKFILL_RECOUNT_SECONDS", 3600.0)
+
+    # when the backfill starts, then writes the history
+    states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
+
+    # then the orders were not recounted between batches, and the whole history is counted at the end
+    assert states == [BackfillState.RUNNING, BackfillState.DONE]
+    assert seen_while_reading == [0, 0, 0, 0, 0]
     assert brought_in(connection) == (0, 5)
 
 
