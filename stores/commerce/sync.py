@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +71,8 @@ def store_sync_counts_refresh(
     """Recount what each store-platform connection of the store brought in (its products and orders, whatever their
     status) onto its sync row, after rows were added: one UPDATE counting by the indexed source key, true whatever
     wrote the rows. Its sync rows are locked first, so the UPDATE's snapshot (taken after the lock) sees every writer
-    that recounted before; one still writing recounts after this, and the last count is the true one."""
+    that counted before; one still writing counts after this (a recount, or ``store_sync_count_moved``'s one more),
+    so what the sync row holds at the end is true."""
     locked = list(StoreSync.objects.select_for_update().filter(store_id=store_id).values_list("pk", flat=True))
     if not locked:
         return
@@ -89,6 +90,23 @@ def store_sync_counts_refresh(
         for model in counted
     }
     StoreSync.objects.filter(pk__in=locked).update(**counts)
+
+
+def store_sync_count_moved(
+    *, model: type[Product] | type[Order], from_connection_id: int | None, to_connection_id: int | None
+) -> None:
+    """One row of ``model`` changed hands, inside the transaction that wrote it: one more for the connection that now
+    holds it, one fewer for the one that held it (None: the merchant's own row, or no row before). Each sync row's
+    UPDATE re-reads its count under the row's lock, so it adds to whatever a recount or another write left."""
+    if from_connection_id == to_connection_id:
+        return
+    field_name = COUNT_FIELDS[model]
+    if to_connection_id is not None:
+        StoreSync.objects.filter(connection_id=to_connection_id).update(**{field_name: F(field_name) + 1})
+    if from_connection_id is not None:
+        StoreSync.objects.filter(connection_id=from_connection_id, **{f"{field_name}__gt": 0}).update(
+            **{field_name: F(field_name) - 1}
+        )
 
 
 def _apply_each(
@@ -309,6 +327,7 @@ __all__ = [
     "store_backfill_step",
     "store_client",
     "store_connections_to_sync",
+    "store_sync_count_moved",
     "store_sync_counts_refresh",
     "store_sync_get",
     "store_sync_incremental",

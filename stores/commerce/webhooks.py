@@ -27,7 +27,7 @@ from platforms.errors import PlatformError, RateLimited, Rejected, Transient
 from platforms.store_records import StoreEvent, StoreWebhookReader
 from stores.actors import Actor
 from stores.commerce import compliance, ingest
-from stores.commerce.sync import store_sync_counts_refresh
+from stores.commerce.sync import store_sync_count_moved
 from stores.connections.services import connection_mark_uninstalled
 from stores.exceptions import ApplicationError
 from stores.models import ConnectionStatus, DeliveryStatus, Order, PlatformConnection, Product, Store, WebhookDelivery
@@ -161,7 +161,7 @@ def _record_of(event: StoreEvent, kind: type[RecordT]) -> RecordT:
 
 
 # What a connection's webhooks add rows with: the model of each kind of record and the ingest that writes it.
-COUNTED_UPSERTS: dict[type, tuple[type[Product] | type[Order], Callable[..., object]]] = {
+COUNTED_UPSERTS: dict[type, tuple[type[Product] | type[Order], Callable[..., Product | Order]]] = {
     records.ProductRecord: (Product, ingest.product_upsert),
     records.OrderRecord: (Order, ingest.order_upsert),
 }
@@ -169,14 +169,22 @@ COUNTED_UPSERTS: dict[type, tuple[type[Product] | type[Order], Callable[..., obj
 
 def _upsert_counted(
     *, store: Store, connection: PlatformConnection, record: records.ProductRecord | records.OrderRecord
-) -> object:
-    """Write a product or order record; when the connection did not hold that row yet (a new order, a product first
-    seen), recount what it brought in. An update of a row it holds changes no count and costs no recount."""
+) -> Product | Order:
+    """Write a product or order record, and move the counts of what each connection brought in by the row's change
+    of hands: its source before the write (read under the row's lock, in the delivery's transaction) and after it.
+
+    A webhook adds one row at a time, so the change is known exactly; a recount here would read every order the
+    connection holds (0.15 to 0.6 s at a million on PostgreSQL) for each new order, holding the sync row all along.
+    Each sync recounts from scratch all the same."""
     model, upsert = COUNTED_UPSERTS[type(record)]
-    held = model.objects.filter(store=store, external_id=record.external_id, source=connection).exists()
+    held_by = (
+        model.objects.select_for_update()
+        .filter(store=store, external_id=record.external_id)
+        .values_list("source_id", flat=True)
+        .first()
+    )
     written = upsert(store=store, connection=connection, record=record)
-    if not held:
-        store_sync_counts_refresh(store_id=store.pk, counted=(model,))
+    store_sync_count_moved(model=model, from_connection_id=held_by, to_connection_id=written.source_id)
     return written
 
 

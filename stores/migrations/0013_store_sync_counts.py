@@ -1,5 +1,5 @@
 """What each store-platform connection brought in, kept on its sync row (the status pages read it instead of counting
-on every view); the rows already there are counted once here, later syncs, backfills, imports and webhooks recount."""
+on every view); the rows already there are counted once here, and what adds rows keeps the counts from then on."""
 
 from django.db import migrations, models
 

@@ -31,8 +31,9 @@ class StoreSync(models.Model):
     customers_synced_through = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    # What the connection brought in: the products and orders whose source it is. Recounted by whatever adds such
-    # rows (each sync, a backfill as it writes, each CSV import, a webhook bringing a new one): pages read, never count.
+    # What the connection brought in: the products and orders whose source it is. Kept true by whatever adds such
+    # rows (each sync, a backfill as it writes and each CSV import recount them; a webhook adds the row it brought),
+    # so pages read them and never count.
     products_count = models.PositiveIntegerField(default=0)
     orders_count = models.PositiveIntegerField(default=0)
 
