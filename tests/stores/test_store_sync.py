@@ -380,31 +380,26 @@ def counting_backfill(connection, monkeypatch, *, orders: int) -> tuple[Platform
     return CountingPlatform(history=history, polls_until_ready=0), seen_while_reading
 
 
-def test_a_long_backfill_counts_its_orders_as_it_goes(connection, monkeypatch):
-    # given a history of five orders written two a batch, each batch taking longer than the recount interval
+@pytest.mark.parametrize(
+    ("recount_seconds", "counted_while_writing"),
+    [
+        pytest.param(0.0, [0, 0, 2, 2, 4], id="a long backfill is counted after each batch as it goes"),
+        pytest.param(3600.0, [0, 0, 0, 0, 0], id="a quick one is counted once, at its end"),
+    ],
+)
+def test_a_backfill_counts_its_orders_as_it_goes_and_at_its_end(
+    connection, monkeypatch, recount_seconds, counted_while_writing
+):
+    # given a history of five orders written two a batch, and the interval between recounts
     platform, seen_while_reading = counting_backfill(connection, monkeypatch, orders=5)
-    monkeypatch.setattr(sync, "BACKFILL_RECOUNT_SECONDS", 0.0)
+    monkeypatch.setattr(sync, "BACKFILL_RECOUNT_SECONDS", recount_seconds)
 
     # when the backfill starts, then writes the history
     states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
 
-    # then each batch was counted as soon as it was in, and the sync row ends with the whole history
+    # then the sync row counted the batches written so far as the interval allowed, and ends with the whole history
     assert states == [BackfillState.RUNNING, BackfillState.DONE]
-    assert seen_while_reading == [0, 0, 2, 2, 4]
-    assert brought_in(connection) == (0, 5)
-
-
-def test_a_quick_backfill_counts_its_orders_once_at_its_end(connection, monkeypatch):
-    # given a history of five orders written two a batch, all well within the recount interval
-    platform, seen_while_reading = counting_backfill(connection, monkeypatch, orders=5)
-    monkeypatch.setattr(sync, "BACKFILL_RECOUNT_SECONDS", 3600.0)
-
-    # when the backfill starts, then writes the history
-    states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
-
-    # then the orders were not recounted between batches, and the whole history is counted at the end
-    assert states == [BackfillState.RUNNING, BackfillState.DONE]
-    assert seen_while_reading == [0, 0, 0, 0, 0]
+    assert seen_while_reading == counted_while_writing
     assert brought_in(connection) == (0, 5)
 
 
