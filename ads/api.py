@@ -20,8 +20,8 @@ from ads.models import (
     CampaignStatus,
 )
 from ads.selectors import ID_MAX
-from stores.actors import Actor, ActorKind
 from stores.api_aliases import AD_PLATFORM_ALIASES, OBJECTIVE_ALIASES, alias_resolver, aliases_described
+from stores.api_auth import api_actor
 from stores.api_pagination import BoundedPageNumberPagination
 from stores.exceptions import ApplicationError
 from stores.idempotency import idempotent
@@ -36,10 +36,6 @@ CampaignId = Annotated[int, Path(ge=1, le=ID_MAX)]
 # A platform or objective by its own word or one of the aliases of ``stores.api_aliases``.
 AdPlatform = Annotated[str, BeforeValidator(alias_resolver(AD_PLATFORM_ALIASES))]
 CampaignObjective = Annotated[str, BeforeValidator(alias_resolver(OBJECTIVE_ALIASES))]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(kind=ActorKind.API, user=request.api_user, label="API")
 
 
 class CampaignIn(Schema):
@@ -218,7 +214,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, obj
     the product lacks such as TikTok's video, no product in stock) answer 400 with `{"detail", "code"}` and create
     nothing.
     """
-    store, actor = request.store, _actor(request)
+    store, actor = request.store, api_actor(request)
     end_at = services.campaign_end_for(store=store, last_day=payload.end_date)
     if not payload.creative_ids:
         campaign = services.campaign_create_for_product(
@@ -277,7 +273,7 @@ def patch_campaign(request: HttpRequest, campaign_id: CampaignId, payload: Campa
     for the same status again while it is pending makes sure it is on its way.
     """
     campaign = selectors.campaign_get_for_store(store=request.store, id=campaign_id)
-    actor = _actor(request)
+    actor = api_actor(request)
     if payload.status is None and payload.daily_budget is None:
         raise ApplicationError("Give a status or a daily_budget.", code="nothing_to_change")
     if payload.daily_budget is not None and payload.daily_budget != campaign.daily_budget_minor:

@@ -145,26 +145,18 @@ class StorePlatformStatus:
 
 
 def store_platform_statuses(*, store: Store) -> list[StorePlatformStatus]:
-    """The store's Shopify or WooCommerce connections (not revoked) with their sync and what they brought in:
-    products and orders whose source they are. Four queries (two counts by an indexed key, no join of the two)."""
-    connections = list(
+    """The store's Shopify or WooCommerce connections (not revoked) with their sync and what they brought in: the
+    products and orders whose source they are, as their sync last counted them. One query, whatever the store's size
+    (the counts are kept on the sync row, not counted here)."""
+    connections = (
         PlatformConnection.objects.filter(store=store, platform__in=STORE_PLATFORMS)
         .exclude(status=ConnectionStatus.REVOKED)
+        .select_related("store_sync")
         .order_by("platform", "pk")
-    )
-    syncs = {sync.connection_id: sync for sync in StoreSync.objects.filter(connection__in=connections)}
-    products = dict(
-        Product.objects.filter(source__in=connections)
-        .values("source")
-        .annotate(n=Count("pk"))
-        .values_list("source", "n")
-    )
-    orders = dict(
-        Order.objects.filter(source__in=connections).values("source").annotate(n=Count("pk")).values_list("source", "n")
     )
     statuses = []
     for connection in connections:
-        sync = syncs.get(connection.pk) or StoreSync(store=store, connection=connection)
+        sync = getattr(connection, "store_sync", None) or StoreSync(store=store, connection=connection)
         statuses.append(
             StorePlatformStatus(
                 connection=connection,
@@ -173,8 +165,8 @@ def store_platform_statuses(*, store: Store) -> list[StorePlatformStatus]:
                 backfill_error=sync.backfill_error,
                 last_synced_at=sync.last_synced_at,
                 last_error=sync.last_error or connection.last_error,
-                products=products.get(connection.pk, 0),
-                orders=orders.get(connection.pk, 0),
+                products=sync.products_count,
+                orders=sync.orders_count,
             )
         )
     return statuses

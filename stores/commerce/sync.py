@@ -9,12 +9,15 @@ sync (``last_error``) and the rest go on.
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +27,7 @@ from platforms.registry import store_platform
 from stores.actors import Actor
 from stores.commerce import bulk_ingest, ingest
 from stores.exceptions import ApplicationError
-from stores.models import BackfillState, ConnectionStatus, PlatformConnection, StoreSync
+from stores.models import BackfillState, ConnectionStatus, Order, PlatformConnection, Product, StoreSync
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,59 @@ def store_client(*, connection: PlatformConnection) -> Any:
 def store_sync_get(*, connection: PlatformConnection) -> StoreSync:
     sync, _ = StoreSync.objects.get_or_create(connection=connection, defaults={"store_id": connection.store_id})
     return sync
+
+
+# What a sync row counts: the products and orders whose source is its connection.
+COUNT_FIELDS = {Product: "products_count", Order: "orders_count"}
+# While a history is written, its orders are recounted after a batch at most this often (and once at its end): a
+# count reads every order the connection holds (0.15 to 0.6 s at a million on PostgreSQL), so a recount after every
+# batch of a large history would cost more the further it goes, up to a fifth of the backfill's time.
+BACKFILL_RECOUNT_SECONDS = 10.0
+
+
+@transaction.atomic
+def store_sync_counts_refresh(
+    *, store_id: int, counted: Collection[type[Product] | type[Order]] = (Product, Order)
+) -> None:
+    """Recount what each store-platform connection of the store brought in (its products and orders, whatever their
+    status) onto its sync row, after rows were added: one UPDATE counting by the indexed source key, true whatever
+    wrote the rows. Its sync rows are locked first, so the UPDATE's snapshot (taken after the lock) sees every writer
+    that counted before; one still writing counts after this (a recount, or ``store_sync_count_moved``'s one more),
+    so what the sync row holds at the end is true."""
+    locked = list(StoreSync.objects.select_for_update().filter(store_id=store_id).values_list("pk", flat=True))
+    if not locked:
+        return
+    counts = {
+        COUNT_FIELDS[model]: Coalesce(
+            Subquery(
+                model.objects.filter(source=OuterRef("connection_id"))
+                .order_by()
+                .values("source")
+                .annotate(n=Count("*"))
+                .values("n")
+            ),
+            0,
+        )
+        for model in counted
+    }
+    StoreSync.objects.filter(pk__in=locked).update(**counts)
+
+
+def store_sync_count_moved(
+    *, model: type[Product] | type[Order], from_connection_id: int | None, to_connection_id: int | None
+) -> None:
+    """One row of ``model`` changed hands, inside the transaction that wrote it: one more for the connection that now
+    holds it, one fewer for the one that held it (None: the merchant's own row, or no row before). Each sync row's
+    UPDATE re-reads its count under the row's lock, so it adds to whatever a recount or another write left."""
+    if from_connection_id == to_connection_id:
+        return
+    field_name = COUNT_FIELDS[model]
+    if to_connection_id is not None:
+        StoreSync.objects.filter(connection_id=to_connection_id).update(**{field_name: F(field_name) + 1})
+    if from_connection_id is not None:
+        StoreSync.objects.filter(connection_id=from_connection_id, **{f"{field_name}__gt": 0}).update(
+            **{field_name: F(field_name) - 1}
+        )
 
 
 def _apply_each(
@@ -111,6 +167,7 @@ def store_sync_incremental(*, connection: PlatformConnection, client: Any = None
     sync.last_synced_at = timezone.now()
     sync.last_error = "; ".join(outcome.refused)[:2000]
     sync.save(update_fields=["last_synced_at", "last_error"])
+    store_sync_counts_refresh(store_id=connection.store_id)
     logger.info(
         "store sync",
         extra={"connection": connection.pk, "products": outcome.products, "orders": outcome.orders},
@@ -160,12 +217,17 @@ def store_backfill_step(*, connection: PlatformConnection, client: Any = None) -
     _backfill_save(sync, state=BackfillState.INGESTING)
     outcome = SyncOutcome()
     newest = None
+    counted_at = time.monotonic()
     for batch in bulk_ingest.batches(client.backfill_orders(status)):
         written = bulk_ingest.orders_ingest_batch(store=connection.store, connection=connection, batch=batch)
         outcome.orders += written.written
         outcome.refused.extend(written.refused)
+        if time.monotonic() - counted_at >= BACKFILL_RECOUNT_SECONDS:
+            store_sync_counts_refresh(store_id=connection.store_id, counted=(Order,))
+            counted_at = time.monotonic()
         if written.newest is not None and (newest is None or written.newest > newest):
             newest = written.newest
+    store_sync_counts_refresh(store_id=connection.store_id, counted=(Order,))
     sync.refresh_from_db()
     _watermark(sync, "orders_synced_through", newest)
     _backfill_save(sync, state=BackfillState.DONE, error="; ".join(outcome.refused)[:2000], finished=True)
@@ -246,6 +308,8 @@ def store_sync_record_failure(*, connection_id: int, error: Exception) -> None:
     sync = store_sync_get(connection=connection)
     sync.last_error = (getattr(error, "message", "") or type(error).__name__)[:2000]
     sync.save(update_fields=["last_error"])
+    # What the failed pass wrote before it stopped is kept, and counted.
+    store_sync_counts_refresh(store_id=connection.store_id)
     if isinstance(error, AuthExpired):
         # stores.connections.services imports this module (the disconnect deletes store webhooks): looked up here.
         from stores.connections.services import connection_mark_expired
@@ -263,6 +327,8 @@ __all__ = [
     "store_backfill_step",
     "store_client",
     "store_connections_to_sync",
+    "store_sync_count_moved",
+    "store_sync_counts_refresh",
     "store_sync_get",
     "store_sync_incremental",
     "store_sync_record_failure",

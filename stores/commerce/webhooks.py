@@ -27,9 +27,10 @@ from platforms.errors import PlatformError, RateLimited, Rejected, Transient
 from platforms.store_records import StoreEvent, StoreWebhookReader
 from stores.actors import Actor
 from stores.commerce import compliance, ingest
+from stores.commerce.sync import store_sync_count_moved
 from stores.connections.services import connection_mark_uninstalled
 from stores.exceptions import ApplicationError
-from stores.models import ConnectionStatus, DeliveryStatus, PlatformConnection, WebhookDelivery
+from stores.models import ConnectionStatus, DeliveryStatus, Order, PlatformConnection, Product, Store, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,34 @@ def _record_of(event: StoreEvent, kind: type[RecordT]) -> RecordT:
     return event.record
 
 
+# What a connection's webhooks add rows with: the model of each kind of record and the ingest that writes it.
+COUNTED_UPSERTS: dict[type, tuple[type[Product] | type[Order], Callable[..., Product | Order]]] = {
+    records.ProductRecord: (Product, ingest.product_upsert),
+    records.OrderRecord: (Order, ingest.order_upsert),
+}
+
+
+def _upsert_counted(
+    *, store: Store, connection: PlatformConnection, record: records.ProductRecord | records.OrderRecord
+) -> Product | Order:
+    """Write a product or order record, and move the counts of what each connection brought in by the row's change
+    of hands: its source before the write (read under the row's lock, in the delivery's transaction) and after it.
+
+    A webhook adds one row at a time, so the change is known exactly; a recount here would read every order the
+    connection holds (0.15 to 0.6 s at a million on PostgreSQL) for each new order, holding the sync row all along.
+    Each sync recounts from scratch all the same."""
+    model, upsert = COUNTED_UPSERTS[type(record)]
+    held_by = (
+        model.objects.select_for_update()
+        .filter(store=store, external_id=record.external_id)
+        .values_list("source_id", flat=True)
+        .first()
+    )
+    written = upsert(store=store, connection=connection, record=record)
+    store_sync_count_moved(model=model, from_connection_id=held_by, to_connection_id=written.source_id)
+    return written
+
+
 def _apply(delivery: WebhookDelivery, event: StoreEvent) -> str:
     """Apply one read event; returns the delivery's new status (processed or ignored)."""
     store, connection = delivery.store, delivery.connection
@@ -174,13 +203,13 @@ def _apply(delivery: WebhookDelivery, event: StoreEvent) -> str:
         # Data of a connection the merchant disconnected (or the platform revoked) is no longer taken in.
         return DeliveryStatus.IGNORED
     handlers: dict[str, Callable[[], object]] = {
-        records.EVENT_ORDER: lambda: ingest.order_upsert(
+        records.EVENT_ORDER: lambda: _upsert_counted(
             store=store, connection=connection, record=_record_of(event, records.OrderRecord)
         ),
         records.EVENT_REFUND: lambda: ingest.refund_apply(
             store=store, order_external_id=event.order_external_id, record=_record_of(event, records.RefundRecord)
         ),
-        records.EVENT_PRODUCT: lambda: ingest.product_upsert(
+        records.EVENT_PRODUCT: lambda: _upsert_counted(
             store=store, connection=connection, record=_record_of(event, records.ProductRecord)
         ),
         records.EVENT_PRODUCT_DELETED: lambda: ingest.product_delete_mark(store=store, external_id=event.external_id),

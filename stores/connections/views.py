@@ -211,23 +211,42 @@ def _away(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-@require_POST
-@store_member_required(write=True)
-def woocommerce_connect(request: HttpRequest) -> HttpResponse:
-    """Start the WooCommerce key flow for the site the merchant typed: off to its approval page. The keys come to
-    ``woocommerce_keys`` at this site's public address (SITE_URL: the store's server posts there)."""
+def _woocommerce_submit(request: HttpRequest, *, keys_pasted: bool) -> HttpResponse:
+    """Both WooCommerce forms, read one way: the site the merchant typed, and the consumer key and secret when they
+    made a key pair in WooCommerce and pasted it (each field cut to its bound). Pasted keys connect at once; the site
+    alone starts the key flow, off to its approval page, and the keys come to ``woocommerce_keys`` at this site's
+    public address (SITE_URL: the store's server posts there). A refusal goes back to the connections page in words.
+    """
+    store, user = _member(request).store, request.user
+    site_url = request.POST.get("site_url", "")[:500]
     try:
-        url = woocommerce_connection_begin(
-            store=_member(request).store,
-            user=request.user,
-            site_url=request.POST.get("site_url", "")[:500],
+        if keys_pasted:
+            connection = woocommerce_connection_paste(
+                store=store,
+                user=user,
+                site_url=site_url,
+                consumer_key=request.POST.get("consumer_key", "")[:200],
+                consumer_secret=request.POST.get("consumer_secret", "")[:200],
+            )
+            return _store_connected(request, connection.external_account_name, WOOCOMMERCE)
+        approval_url = woocommerce_connection_begin(
+            store=store,
+            user=user,
+            site_url=site_url,
             return_url=callback_uri(request, WOOCOMMERCE),
             callback_url=settings.SITE_URL.rstrip("/") + reverse("stores:woocommerce_keys"),
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("stores:connections")
-    return _away(request, url)
+    return _away(request, approval_url)
+
+
+@require_POST
+@store_member_required(write=True)
+def woocommerce_connect(request: HttpRequest) -> HttpResponse:
+    """Start the WooCommerce key flow for the site the merchant typed: off to its approval page."""
+    return _woocommerce_submit(request, keys_pasted=False)
 
 
 @csrf_exempt
@@ -247,15 +266,4 @@ def woocommerce_keys(request: HttpRequest) -> HttpResponse:
 @store_member_required(write=True)
 def woocommerce_paste(request: HttpRequest) -> HttpResponse:
     """Connect with a consumer key and secret the merchant made in WooCommerce and pasted."""
-    try:
-        connection = woocommerce_connection_paste(
-            store=_member(request).store,
-            user=request.user,
-            site_url=request.POST.get("site_url", "")[:500],
-            consumer_key=request.POST.get("consumer_key", "")[:200],
-            consumer_secret=request.POST.get("consumer_secret", "")[:200],
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("stores:connections")
-    return _store_connected(request, connection.external_account_name, WOOCOMMERCE)
+    return _woocommerce_submit(request, keys_pasted=True)

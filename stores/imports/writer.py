@@ -24,6 +24,7 @@ from django.db import transaction
 
 from platforms.store_records import OrderRecord, ProductRecord
 from stores.commerce.ingest import order_upsert, product_upsert
+from stores.commerce.sync import store_sync_counts_refresh
 from stores.exceptions import ApplicationError
 from stores.imports.shopify_csv import ORDERS, PRODUCTS, RowProblem, orders_csv_read, products_csv_read
 from stores.models import Order, Product, ProductVariant, Store
@@ -234,4 +235,6 @@ def import_write(*, store: Store, report: ImportReport, progress: Progress | Non
                     stored.add(record.external_id)
             if progress is not None:
                 progress(done)
+        # A row a platform connection held and the file now holds stops being that connection's.
+        store_sync_counts_refresh(store_id=store.pk, counted=(model,))
     return ImportResult(created=created, updated=updated, skipped=skipped)

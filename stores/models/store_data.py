@@ -31,6 +31,11 @@ class StoreSync(models.Model):
     customers_synced_through = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # What the connection brought in: the products and orders whose source it is. Kept true by whatever adds such
+    # rows (each sync, a backfill as it writes and each CSV import recount them; a webhook adds the row it brought),
+    # so pages read them and never count.
+    products_count = models.PositiveIntegerField(default=0)
+    orders_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Sync of {self.connection_id}"

@@ -52,6 +52,29 @@ def test_the_example_body_creates_a_paused_campaign(client, store, api_key, conn
     assert campaign.actions.get().actor_kind == "api"
 
 
+def test_the_audit_log_names_the_key_or_the_member_that_changed_a_campaign(
+    client, owner_client, owner, store, connections, ad_settings, creative
+):
+    # given a key made by the owner, and a paused campaign
+    _, raw = api_key_create(store=store, name="Ops", created_by=owner, role=Role.MARKETER)
+    campaign = make_campaigns(store, connections[META_ADS], creative, 1)[0]
+
+    # when the key raises its budget, and the owner (signed in to the dashboard) raises it again through the API
+    assert call(client, "patch", f"/campaigns/{campaign.pk}", raw, {"daily_budget": 5500}).status_code == 200
+    by_member = owner_client.patch(
+        f"/api/ads/campaigns/{campaign.pk}", data={"daily_budget": 6000}, content_type="application/json"
+    )
+    assert by_member.status_code == 200
+
+    # then the log names the key for the key's change (not the person who once made it), and the owner for theirs
+    actions = campaign.actions.order_by("pk")
+    assert [(a.actor_kind, a.actor_user, a.actor_label) for a in actions] == [
+        ("api", None, "API key Ops"),
+        ("api", owner, "API"),
+    ]
+    assert [a.actor_display for a in actions] == ["API key Ops", "API"]
+
+
 def test_refusals_answer_400_with_the_reason_and_create_nothing(
     client, store, api_key, connections, ad_settings, creative
 ):

@@ -1,30 +1,15 @@
 """The migration that gives PostEvent the shared actor columns carries every old ``actor`` / ``source`` over."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import StoreFactory
+from tests.migration_helpers import latest_schema_after, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
+__all__ = ["latest_schema_after"]
 
 BEFORE = ("social", "0004_post_unconfirmed_status")
 AFTER = ("social", "0007_remove_postevent_actor_source")
-
-
-def migrate_to(*targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(list(targets))
-    return executor.loader.project_state(list(targets)).apps
-
-
-@pytest.fixture
-def latest_schema_after():
-    """Whatever the test does, the database is left at the latest migrations for the tests that follow."""
-    yield
-    executor = MigrationExecutor(connection)
-    migrate_to(*executor.loader.graph.leaf_nodes())
 
 
 def test_old_sources_become_a_member_the_api_or_a_labelled_part_of_growth_hub(latest_schema_after):

@@ -8,7 +8,9 @@ import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
+from platforms.constants import WOOCOMMERCE
 from stores.commerce.ingest import order_upsert, product_upsert
+from stores.commerce.sync import store_sync_counts_refresh
 from stores.models import Product, ProductStatus, Role, StoreSync, UnitCostSource
 from tests.factories import OrderFactory, ProductFactory
 from tests.stores.commerce_helpers import order_record, product_record, refund_record, store_connection, variant_record
@@ -74,6 +76,34 @@ def test_the_catalogue_pages_by_fifty_in_a_fixed_number_of_queries(owner_client,
     assert len(second) == len(third)
     # and a page number out of range shows the first page
     assert "Sock 0000" in owner_client.get(products_url(store), {"page": "999999999"}).content.decode()
+
+
+def test_the_store_platform_status_on_the_catalogue_costs_one_query_whatever_was_brought_in(
+    owner_client, store, django_assert_num_queries
+):
+    # given a Shopify and a WooCommerce connection with their syncs, one having brought many products in
+    shopify = store_connection(store)
+    woocommerce = store_connection(store, platform=WOOCOMMERCE, account="https://shop.example.org")
+    for connection in (shopify, woocommerce):
+        StoreSync.objects.create(store=store, connection=connection)
+    Product.objects.bulk_create(
+        Product(
+            store=store, external_id=f"P{n:04d}", title=f"Sock {n:04d}", price_minor=100, currency="USD", source=shopify
+        )
+        for n in range(60)
+    )
+    store_sync_counts_refresh(store_id=store.pk)
+    owner_client.get(products_url(store))  # the session and the store are warm
+
+    # when the owner opens the catalogue: session, user, membership, the products' count and page, the member's
+    # stores for the menu, and one read of the connections with their syncs (what each brought in is read from its
+    # sync, not counted)
+    with django_assert_num_queries(7):
+        response = owner_client.get(products_url(store))
+
+    # then both connections show
+    assert response.status_code == 200
+    assert "From Shopify" in response.content.decode() and "From WooCommerce" in response.content.decode()
 
 
 def test_the_merchant_sets_a_unit_cost_the_platform_does_not_hold(owner_client, store):

@@ -1,28 +1,14 @@
 """The migration that gives ConnectionEvent the shared actor columns carries every old ``actor`` over."""
 
 import pytest
-from django.db import connection as db_connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_helpers import latest_schema_after, migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
+__all__ = ["latest_schema_after"]
 
 BEFORE = ("stores", "0005_store_locale")
 AFTER = ("stores", "0008_remove_connectionevent_actor")
-
-
-def migrate_to(*targets):
-    executor = MigrationExecutor(db_connection)
-    executor.loader.build_graph()
-    executor.migrate(list(targets))
-    return executor.loader.project_state(list(targets)).apps
-
-
-@pytest.fixture
-def latest_schema_after():
-    """Whatever the test does, the database is left at the latest migrations for the tests that follow."""
-    yield
-    executor = MigrationExecutor(db_connection)
-    migrate_to(*executor.loader.graph.leaf_nodes())
 
 
 def test_a_member_stays_the_actor_and_growth_hub_is_labelled_by_what_it_did(latest_schema_after):

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from stores.commerce.ingest import order_upsert
+from stores.commerce.sync import store_sync_counts_refresh, store_sync_get
 from stores.exceptions import ApplicationError
 from stores.imports.shopify_csv import ORDERS, PRODUCTS
 from stores.imports.writer import MAX_FILE_BYTES, csv_text_decode, import_read, import_write
-from stores.models import Customer, Order, OrderLine, Product, ProductVariant, Refund
+from stores.models import Customer, Order, OrderLine, Product, ProductVariant, Refund, StoreSync
 from tests.stores.commerce_helpers import order_record, store_connection
 from tests.stores.csv_import_helpers import NOW, ORDERS_CSV, ORDERS_HEADER, PRODUCTS_CSV, PRODUCTS_HEADER
 
@@ -254,3 +255,30 @@ def test_a_customer_of_several_orders_is_one_customer_created_at_their_first_ord
     (customer,) = Customer.objects.filter(store=store)
     assert customer.created_at == dt.datetime(2025, 3, 1, 10, 0, tzinfo=dt.UTC)
     assert set(Order.objects.filter(store=store).values_list("customer", flat=True)) == {customer.pk}
+
+
+def test_an_order_the_platform_brought_while_the_file_waited_is_the_files_and_no_longer_counted_as_the_platforms(
+    store,
+):
+    # given an orders file checked while order 7410991464714 was not in the hub yet
+    connection = store_connection(store)
+    store_sync_get(connection=connection)
+    report = import_read(store=store, kind=ORDERS, text=ORDERS_CSV, now=NOW)
+    # and Shopify bringing that order in (unchanged since it was placed) before the file is written, counted on its
+    # sync
+    placed = dt.datetime(2025, 10, 7, 7, 50, 26, tzinfo=dt.UTC)
+    order_upsert(
+        store=store,
+        connection=connection,
+        record=order_record(external_id="gid://shopify/Order/7410991464714", created_at=placed, updated_at=placed),
+    )
+    store_sync_counts_refresh(store_id=store.pk)
+    assert StoreSync.objects.get(connection=connection).orders_count == 1
+
+    # when the file is written
+    import_write(store=store, report=report)
+
+    # then the file's copy of the order (as recent as Shopify's) is the store's own, and the sync no longer counts it
+    # as Shopify's
+    assert not Order.objects.filter(source=connection).exists()
+    assert StoreSync.objects.get(connection=connection).orders_count == 0

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
+from platforms.constants import WOOCOMMERCE
 from stores.commerce.ingest import order_upsert, product_upsert
+from stores.commerce.sync import store_sync_counts_refresh
 from stores.models import BackfillState, Role, StoreSync
 from stores.services import api_key_create
 from tests.factories import OrderFactory, OrderLineFactory, ProductFactory
@@ -120,14 +122,18 @@ def test_one_order_with_lines_refunds_codes_and_landing(api, store):
 
 
 def test_the_store_connection_reports_its_sync_and_what_it_brought(api, store):
+    # given a connection that brought a product and an order in, counted as every sync counts them
     connection = store_connection(store)
-    product_upsert(store=store, connection=connection, record=product_record())
-    order_upsert(store=store, connection=connection, record=order_record())
     synced = dt.datetime(2026, 3, 3, 15, tzinfo=dt.UTC)
     StoreSync.objects.create(
         store=store, connection=connection, backfill_status=BackfillState.DONE, last_synced_at=synced
     )
+    product_upsert(store=store, connection=connection, record=product_record())
+    order_upsert(store=store, connection=connection, record=order_record())
+    store_sync_counts_refresh(store_id=store.pk)
+    # when the key asks for the store's connection
     body = api("get", "/api/store/connection").json()
+    # then it has its health, its sync and what it brought
     assert body == [
         {
             "connection_id": connection.pk,
@@ -142,4 +148,28 @@ def test_the_store_connection_reports_its_sync_and_what_it_brought(api, store):
             "products": 1,
             "orders": 1,
         }
+    ]
+
+
+def test_the_store_connection_answers_in_a_fixed_number_of_queries_whatever_it_brought(
+    client, owner, store, django_assert_num_queries
+):
+    # given a Shopify and a WooCommerce connection, one with many orders counted on its sync
+    shopify = store_connection(store)
+    woocommerce = store_connection(store, platform=WOOCOMMERCE, account="https://shop.example.org")
+    for connection in (shopify, woocommerce):
+        StoreSync.objects.create(store=store, connection=connection, backfill_status=BackfillState.DONE)
+    OrderFactory.create_batch(25, store=store, source=shopify)
+    store_sync_counts_refresh(store_id=store.pk)
+    _, raw = api_key_create(store=store, created_by=owner, name="ops", role=Role.ADMIN)
+
+    # when the key asks for the store's connections: the key's look-up and its last use, then one read of the
+    # connections with their sync rows (nothing counted on the way)
+    with django_assert_num_queries(3):
+        body = client.get("/api/store/connection", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+
+    # then both are there with what they brought
+    assert [(row["platform"], row["products"], row["orders"]) for row in body] == [
+        ("shopify", 0, 25),
+        ("woocommerce", 0, 0),
     ]

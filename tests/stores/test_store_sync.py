@@ -10,11 +10,18 @@ from collections.abc import Iterator
 import pytest
 
 from platforms.errors import Transient
-from platforms.store_records import BackfillStatus, CustomerRecord, OrderRecord, ProductRecord, ShopRecord
+from platforms.store_records import (
+    PRODUCT_ARCHIVED,
+    BackfillStatus,
+    CustomerRecord,
+    OrderRecord,
+    ProductRecord,
+    ShopRecord,
+)
 from stores import tasks
-from stores.commerce import sync
+from stores.commerce import bulk_ingest, sync
 from stores.models import BackfillState, ConnectionStatus, Customer, Order, Product, StoreSync
-from tests.factories import StoreFactory
+from tests.factories import ProductFactory, StoreFactory
 from tests.stores.commerce_helpers import PLACED, customer_record, order_record, product_record, store_connection
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +321,113 @@ def test_the_reconciliation_survives_one_failing_store_and_syncs_the_others(plat
     assert platform_stores[healthy.pk].operations_started == 1
     assert StoreSync.objects.get(connection=failing).last_error == "Shopify answered 503."
     assert not StoreSync.objects.filter(connection=revoked).exists()
+
+
+def brought_in(connection) -> tuple[int, int]:
+    """The products and orders the connection's sync row says it brought in."""
+    stored = StoreSync.objects.get(connection=connection)
+    return stored.products_count, stored.orders_count
+
+
+def test_each_sync_counts_what_the_connection_brought_in_onto_its_sync(connection):
+    # given the history backfilled, a platform holding two products and an order, and a CSV product of the store
+    history_done(connection)
+    ProductFactory(store=connection.store, title="Market stall tote")
+    platform = PlatformStore(
+        products=[
+            product_record(external_id="gid://shopify/Product/1", handle="sock", variants=(), updated_at=later(1)),
+            product_record(external_id="gid://shopify/Product/2", handle="beanie", variants=(), updated_at=later(2)),
+        ],
+        orders=[order_record(external_id="gid://shopify/Order/1", updated_at=later(3))],
+    )
+
+    # when the hub syncs
+    sync.store_sync_incremental(connection=connection, client=platform)
+
+    # then its sync row holds what came from the platform (the CSV product is not the connection's)
+    assert brought_in(connection) == (2, 1)
+
+    # when the platform gains an order and a product (an earlier one archived) and the hub syncs again
+    platform.orders_held.append(order_record(external_id="gid://shopify/Order/2", name="#2", updated_at=later(4)))
+    platform.products_held.append(
+        product_record(external_id="gid://shopify/Product/3", handle="gaiter", variants=(), updated_at=later(5))
+    )
+    platform.products_held[0] = product_record(
+        external_id="gid://shopify/Product/1", handle="sock", variants=(), status=PRODUCT_ARCHIVED, updated_at=later(6)
+    )
+    sync.store_sync_incremental(connection=connection, client=platform)
+
+    # then the counts follow (an archived product is still one the connection brought)
+    assert brought_in(connection) == (3, 2)
+
+
+def counting_backfill(connection, monkeypatch, *, orders: int) -> tuple[PlatformStore, list[int]]:
+    """A platform holding a history of ``orders`` orders written two a batch, and the orders its connection's sync
+    row counted each time the platform handed one on."""
+    batches = bulk_ingest.batches
+    monkeypatch.setattr(bulk_ingest, "batches", lambda items: batches(items, size=2))
+    history = [
+        order_record(external_id=f"gid://shopify/Order/{n}", name=f"#{n}", updated_at=later(n)) for n in range(orders)
+    ]
+    seen_while_reading: list[int] = []
+
+    class CountingPlatform(PlatformStore):
+        def backfill_orders(self, status: BackfillStatus) -> Iterator[OrderRecord]:
+            for record in self.history:
+                seen_while_reading.append(StoreSync.objects.get(connection=connection).orders_count)
+                yield record
+
+    return CountingPlatform(history=history, polls_until_ready=0), seen_while_reading
+
+
+@pytest.mark.parametrize(
+    ("recount_seconds", "counted_while_writing"),
+    [
+        pytest.param(0.0, [0, 0, 2, 2, 4], id="a long backfill is counted after each batch as it goes"),
+        pytest.param(3600.0, [0, 0, 0, 0, 0], id="a quick one is counted once, at its end"),
+    ],
+)
+def test_a_backfill_counts_its_orders_as_it_goes_and_at_its_end(
+    connection, monkeypatch, recount_seconds, counted_while_writing
+):
+    # given a history of five orders written two a batch, and the interval between recounts
+    platform, seen_while_reading = counting_backfill(connection, monkeypatch, orders=5)
+    monkeypatch.setattr(sync, "BACKFILL_RECOUNT_SECONDS", recount_seconds)
+
+    # when the backfill starts, then writes the history
+    states = [sync.store_backfill_step(connection=connection, client=platform) for _ in range(2)]
+
+    # then the sync row counted the batches written so far as the interval allowed, and ends with the whole history
+    assert states == [BackfillState.RUNNING, BackfillState.DONE]
+    assert seen_while_reading == counted_while_writing
+    assert brought_in(connection) == (0, 5)
+
+
+def test_a_sync_that_fails_halfway_counts_what_it_wrote(connection):
+    # given the history backfilled and a platform whose orders fail after its catalogue was read
+    history_done(connection)
+    platform = PlatformStore(products=[product_record(updated_at=later(5))], orders=[order_record(updated_at=later(9))])
+    platform.fail_orders_with = Transient("Shopify answered 503.")
+
+    # when the sync fails and the failure is recorded
+    with pytest.raises(Transient) as failure:
+        sync.store_sync_incremental(connection=connection, client=platform)
+    sync.store_sync_record_failure(connection_id=connection.pk, error=failure.value)
+
+    # then the product written before the failure is counted
+    assert brought_in(connection) == (1, 0)
+
+
+def test_the_counts_of_one_store_leave_another_store_alone(connection):
+    # given another store's connection whose sync counted a product
+    other = store_connection(StoreFactory(), account="other-shop.myshopify.com")
+    history_done(connection)
+    history_done(other)
+    sync.store_sync_incremental(connection=other, client=PlatformStore(products=[product_record()]))
+
+    # when this store syncs a platform holding two orders
+    orders = [order_record(external_id=f"gid://shopify/Order/{n}", name=f"#{n}", updated_at=later(n)) for n in (1, 2)]
+    sync.store_sync_incremental(connection=connection, client=PlatformStore(orders=orders))
+
+    # then each sync row counts its own connection's rows only
+    assert (brought_in(connection), brought_in(other)) == ((0, 2), (1, 0))

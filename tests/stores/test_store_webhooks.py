@@ -5,9 +5,11 @@ from django.conf import settings
 
 from platforms.constants import SHOPIFY, WOOCOMMERCE
 from stores import tasks
-from stores.models import DeliveryStatus, Order, WebhookDelivery
+from stores.commerce.ingest import order_upsert
+from stores.commerce.sync import store_sync_counts_refresh, store_sync_get
+from stores.models import DeliveryStatus, Order, StoreSync, WebhookDelivery
 from tests.factories import StoreFactory
-from tests.stores.commerce_helpers import store_connection
+from tests.stores.commerce_helpers import order_record, store_connection
 from tests.stores.webhook_helpers import fake_reader, order_body, signed_headers
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,52 @@ def test_only_post_is_accepted(client, fake_reader):
 
     # then
     assert response.status_code == 405
+
+
+def test_a_new_order_by_webhook_is_counted_on_the_connections_sync_and_an_update_is_not_a_new_one(
+    client, fake_reader, queued, shopify_connection, django_capture_on_commit_callbacks
+):
+    # given a connection whose sync has counted nothing yet
+    store_sync_get(connection=shopify_connection)
+    deliveries = [
+        ("d-1", order_body("gid://shopify/Order/1001")),
+        ("d-2", order_body("gid://shopify/Order/1001", total=5200, updated_at="2026-03-02T16:00:00+00:00")),
+        ("d-3", order_body("gid://shopify/Order/1002")),
+    ]
+
+    # when an order arrives, then its update, then another order, each processed as it comes
+    counted = []
+    for delivery, body in deliveries:
+        headers = signed_headers(body, secret=app_secret(), account=SHOP, topic="orders/create", delivery=delivery)
+        with django_capture_on_commit_callbacks(execute=True):
+            post(client, SHOPIFY_URL, body, headers)
+        tasks.store_webhook_process_task(queued[-1])
+        counted.append(StoreSync.objects.get(connection=shopify_connection).orders_count)
+
+    # then the sync counted each new order once, and the update changed no count
+    assert counted == [1, 1, 2]
+    assert Order.objects.get(external_id="gid://shopify/Order/1001").total_minor == 5200
+
+
+def test_an_order_the_merchant_imported_becomes_the_connections_when_its_webhook_brings_it(
+    client, fake_reader, queued, shopify_connection, django_capture_on_commit_callbacks
+):
+    # given an order the merchant imported from a CSV file and one Shopify brought, counted by the last sync
+    store = shopify_connection.store
+    order_upsert(store=store, connection=None, record=order_record(external_id="gid://shopify/Order/1001"))
+    order_upsert(
+        store=store, connection=shopify_connection, record=order_record(external_id="gid://shopify/Order/1000")
+    )
+    store_sync_get(connection=shopify_connection)
+    store_sync_counts_refresh(store_id=store.pk)
+
+    # when Shopify's webhook brings a newer copy of the imported order
+    body = order_body("gid://shopify/Order/1001", updated_at="2026-03-02T16:00:00+00:00")
+    headers = signed_headers(body, secret=app_secret(), account=SHOP, topic="orders/create", delivery="d-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, SHOPIFY_URL, body, headers)
+    tasks.store_webhook_process_task(queued[-1])
+
+    # then the order is Shopify's now, and counted with the one the sync had counted
+    assert Order.objects.get(external_id="gid://shopify/Order/1001").source == shopify_connection
+    assert StoreSync.objects.get(connection=shopify_connection).orders_count == 2
