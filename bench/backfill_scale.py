@@ -72,7 +72,7 @@ from sandbox.models import ShopifyBulkOperation
 from sandbox.shopify.bulk import shopify_bulk_operation_run
 from sandbox.shopify.schema import admin_schema
 operation = shopify_bulk_operation_run(operation_id={operation_id}, schema=admin_schema())
-print(operation.status or "-", operation.error_code or "-", operation.object_count, len(operation.result.encode()),
+print(operation.status or "-", operation.error_code or "-", operation.object_count, operation.result_size,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

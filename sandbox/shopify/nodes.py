@@ -320,7 +320,7 @@ def bulk_operation_node(operation: ShopifyBulkOperation, result_url: str) -> dic
         "errorCode": operation.error_code or None,
         "objectCount": str(operation.object_count),
         "rootObjectCount": str(operation.root_object_count),
-        "fileSize": str(len(operation.result.encode())) if has_file else None,
+        "fileSize": str(operation.result_size) if has_file else None,
         "url": result_url if has_file else None,
         "partialDataUrl": None,
         "query": operation.query,
