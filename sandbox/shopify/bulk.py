@@ -36,6 +36,7 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 
 from sandbox.models import SandboxApp, ShopifyBulkOperation, ShopifyBulkStatus, ShopifyShop
+from sandbox.shopify.execution import BulkExecutionContext, never_awaitable
 from sandbox.shopify.paging import BulkWindow
 from sandbox.shopify.webhooks import deliveries_queue
 
@@ -238,11 +239,23 @@ def _windowed_run(
     window = BulkWindow(size=BULK_WINDOW)
     root_count = 0
     while True:
-        result = execute(schema, document, context_value={**context, "bulk_window": window})
+        result = execute(
+            schema,
+            document,
+            context_value={**context, "bulk_window": window},
+            execution_context_class=BulkExecutionContext,
+            is_awaitable=never_awaitable,
+        )
         if result.errors or not isinstance(result.data, dict):
             return list(result.errors or [GraphQLError("no data")]), 0
         if set(result.data) != window.seen:
-            result = execute(schema, document, context_value=context)
+            result = execute(
+                schema,
+                document,
+                context_value=context,
+                execution_context_class=BulkExecutionContext,
+                is_awaitable=never_awaitable,
+            )
             if result.errors or not isinstance(result.data, dict):
                 return list(result.errors or [GraphQLError("no data")]), 0
             count = _emit_lines(result.data, write_root=writer.write_root, write_child=writer.write_child, group=group)
