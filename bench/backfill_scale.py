@@ -15,10 +15,14 @@ runs it (``store_backfill_step``), over HTTP:
 Download and ingest run in this process; its peak RSS (``ru_maxrss``) is theirs, since nothing else here holds data.
 The floor, measured in the same run afterwards, is the same result file read by the hub's client with no write
 (download, parse, spool, join, map to records), and the ratio is download + ingest to it. Finally the hub must hold
-exactly the shop's orders and lines (0 lost). Usage::
+exactly the shop's orders and lines (0 lost). On SQLite, ``--keep-seed FILE`` saves the seeded database and
+``--seed-from FILE`` starts a later run from a copy of it instead of seeding (the seed is not timed either way).
+Usage::
 
-    .venv/bin/python bench/backfill_scale.py                          # about 100,000 orders on SQLite
+    .venv/bin/python bench/backfill_scale.py                          # about 1,000,000 orders on SQLite
     .venv/bin/python bench/backfill_scale.py --orders 20000
+    .venv/bin/python bench/backfill_scale.py --orders 1000000 --keep-seed /tmp/shop-1m.sqlite3
+    .venv/bin/python bench/backfill_scale.py --seed-from /tmp/shop-1m.sqlite3
     .venv/bin/python bench/backfill_scale.py --database-url postgres://postgres@127.0.0.1:5432/gh_backfill_bench
 """
 
@@ -26,16 +30,14 @@ import argparse
 import os
 import platform
 import resource
-import socket
-import subprocess
+import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
+from _server import ROOT, free_port, gunicorn, manage
 
-ROOT = Path(__file__).resolve().parent.parent
 SHOP = "bench-backfill.myshopify.com"
 DAYS = 365
 MAX_PER_DAY = 3000  # sandbox_shopify_seed's bound
@@ -72,35 +74,17 @@ from sandbox.models import ShopifyBulkOperation
 from sandbox.shopify.bulk import shopify_bulk_operation_run
 from sandbox.shopify.schema import admin_schema
 operation = shopify_bulk_operation_run(operation_id={operation_id}, schema=admin_schema())
-print(operation.status or "-", operation.error_code or "-", operation.object_count, len(operation.result.encode()),
+print(operation.status or "-", operation.error_code or "-", operation.object_count, operation.result_size,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, check=True, text=True, capture_output=True
-    )
-    return result.stdout
-
-
-def wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
+def sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (its WAL included) through SQLite's backup API."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    origin.close()
+    copy.close()
 
 
 def rss_mb() -> float:
@@ -189,13 +173,14 @@ def run_backfill(url: str, env: dict[str, str], var_dir: str) -> dict[str, float
     return figures
 
 
-def report(figures: dict[str, float | int | str], args: argparse.Namespace, seed_s: float) -> None:
+def report(figures: dict[str, float | int | str], args: argparse.Namespace, seed_s: float | None) -> None:
     orders = int(figures["shop_orders"])
     backend = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     hub_s = float(figures["download_s"]) + float(figures["ingest_s"])
     total = float(figures["start_s"]) + float(figures["bulk_s"]) + hub_s
     print(f"backend: {backend}; Python {platform.python_version()}; {os.cpu_count()} CPUs")
-    print(f"sandbox seed: {orders:,} orders, {int(figures['shop_lines']):,} lines in {seed_s:.1f} s (not timed below)")
+    seeded = f"copied from {args.seed_from}" if seed_s is None else f"in {seed_s:.1f} s"
+    print(f"sandbox seed: {orders:,} orders, {int(figures['shop_lines']):,} lines {seeded} (not timed below)")
     print(f"start (bulkOperationRunQuery): {float(figures['start_s']):.2f} s")
     print(
         f"bulk run at the sandbox: {float(figures['bulk_s']):.1f} s, {int(figures['bulk_objects']):,} JSONL lines,"
@@ -230,10 +215,16 @@ def report(figures: dict[str, float | int | str], args: argparse.Namespace, seed
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--orders", type=int, default=100_000, help="about this many orders over a year")
+    parser.add_argument("--orders", type=int, default=1_000_000, help="about this many orders over a year")
     parser.add_argument("--database-url", default="", help="a fresh, empty database (default: a temporary SQLite)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (WEB_CONCURRENCY)")
+    parser.add_argument("--keep-seed", default="", help="SQLite: save the seeded database to this file for --seed-from")
+    parser.add_argument(
+        "--seed-from", default="", help="SQLite: start from a database --keep-seed saved instead of seeding (untimed)"
+    )
     args = parser.parse_args()
+    if (args.keep_seed or args.seed_from) and args.database_url:
+        parser.error("--keep-seed and --seed-from are for the SQLite database only")
     if not DAYS <= args.orders <= MAX_PER_DAY * DAYS:
         parser.error(
             f"--orders must be between {DAYS} and {MAX_PER_DAY * DAYS:,}: the sandbox seed draws at most"
@@ -258,40 +249,23 @@ def main() -> None:
         )
         if args.database_url:
             env["DATABASE_URL"] = args.database_url
-        manage(["migrate", "--noinput", "-v", "0"], env)
-        started = time.perf_counter()
-        manage(
-            ["shell", "-v", "0", "-c", SETUP.format(shop=SHOP, days=DAYS, per_day=args.orders // DAYS, seed=SEED)], env
-        )
-        seed_s = time.perf_counter() - started
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "python:growthhub.gunicorn_conf",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "900",
-                "--access-logfile",
-                os.devnull,
-                "growthhub.wsgi",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(url, server)
+        database = Path(var_dir) / "growthhub.sqlite3"
+        if args.seed_from:
+            sqlite_copy(Path(args.seed_from), database)
+            manage(["migrate", "--noinput", "-v", "0"], env)
+            seed_s = None
+        else:
+            manage(["migrate", "--noinput", "-v", "0"], env)
+            started = time.perf_counter()
+            setup = SETUP.format(shop=SHOP, days=DAYS, per_day=args.orders // DAYS, seed=SEED)
+            manage(["shell", "-v", "0", "-c", setup], env)
+            seed_s = time.perf_counter() - started
+            if args.keep_seed:
+                sqlite_copy(database, Path(args.keep_seed))
+        with gunicorn(port, env, timeout=900) as url:
             os.environ.clear()
             os.environ.update(env)
             figures = run_backfill(url, env, var_dir)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     report(figures, args, seed_s)
 
 

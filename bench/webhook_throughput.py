@@ -19,18 +19,14 @@ import hashlib
 import hmac
 import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
+from _server import free_port, gunicorn, manage
 
-ROOT = Path(__file__).resolve().parent.parent
 SHOP = "bench-shop.myshopify.com"
 SECRET = "growthhub-shopify-secret"  # the sandbox app's client secret: the built-in default of the settings
 CONCURRENCY = 8
@@ -46,19 +42,6 @@ COUNT = """
 from stores.models import WebhookDelivery
 print(WebhookDelivery.objects.count(), WebhookDelivery.objects.values("delivery_id").distinct().count())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, check=True, text=True, capture_output=True
-    )
-    return result.stdout
 
 
 def order_body(number: int) -> bytes:
@@ -106,19 +89,6 @@ def timed(count: int, send: "callable") -> tuple[float, list[int]]:
     return time.perf_counter() - started, statuses
 
 
-def wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--deliveries", type=int, default=5000)
@@ -144,28 +114,7 @@ def main() -> None:
             env["REDIS_URL"] = args.redis_url
         manage(["migrate", "--noinput", "-v", "0"], env)
         manage(["shell", "-v", "0", "-c", SETUP], env)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "python:growthhub.gunicorn_conf",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                os.devnull,
-                "growthhub.wsgi",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(url, server)
+        with gunicorn(free_port(), env) as url:
             timed(200, lambda s, n: s.get(f"{url}/healthz", timeout=30).status_code)  # warm both workers
             floor_seconds, floor_statuses = timed(
                 args.deliveries, lambda s, n: s.get(f"{url}/healthz", timeout=30).status_code
@@ -176,9 +125,6 @@ def main() -> None:
                 return session.post(f"{url}/webhooks/shopify/", data=body, headers=headers, timeout=30).status_code
 
             seconds, statuses = timed(args.deliveries, deliver)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         stored, distinct = (int(x) for x in manage(["shell", "-v", "0", "-c", COUNT], env).split())
     accepted = statuses.count(200)
     backend = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"

@@ -76,4 +76,4 @@ class ShopifyBulkOperationAdmin(admin.ModelAdmin):
     list_display = ["pk", "shop", "status", "error_code", "object_count", "created_at", "completed_at"]
     list_filter = ["status"]
     # The download key is the result link's only protection: staff see the status, never the link.
-    exclude = ["download_key", "result"]
+    exclude = ["download_key", "result_path"]

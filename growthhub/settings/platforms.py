@@ -7,9 +7,11 @@ from django.core.exceptions import ImproperlyConfigured
 from platforms.constants import ALL_PLATFORMS as _ALL_PLATFORMS
 from platforms.constants import SHOPIFY as _SHOPIFY
 
-from .base import PLATFORM_MODE, SITE_URL, env
+from .base import PLATFORM_MODE, SITE_URL, TEST_RUN_DIR, TESTING, VAR_DIR, env
 
 SANDBOX_BASE_URL = env.str("SANDBOX_BASE_URL", default=SITE_URL.rstrip("/") + "/sandbox")
+# Where the sandbox Shopify writes its bulk operations' JSONL result files (one file per operation).
+SANDBOX_BULK_RESULT_DIR = (TEST_RUN_DIR if TESTING else VAR_DIR) / "sandbox-bulk-results"
 PLATFORM_HTTP_CONNECT_TIMEOUT = env.float("PLATFORM_HTTP_CONNECT_TIMEOUT", default=5.0)
 PLATFORM_HTTP_READ_TIMEOUT = env.float("PLATFORM_HTTP_READ_TIMEOUT", default=30.0)
 # URLs a merchant typed are fetched only through platforms.guarded: never loopback, private, link-local,

@@ -229,7 +229,11 @@ class ShopifyBulkStatus(models.TextChoices):
 
 
 class ShopifyBulkOperation(models.Model):
-    """A bulk query and its JSONL result, downloadable without a token at a URL holding ``download_key``."""
+    """A bulk query and its JSONL result, downloadable without a token at a URL holding ``download_key``.
+
+    The result is a file on disk (``result_path``, under ``settings.SANDBOX_BULK_RESULT_DIR``), written line by line
+    while the operation runs: a shop's whole history is gigabytes, more than a column or a process should hold. The
+    file goes with the row (see ``sandbox.signals``)."""
 
     shop = models.ForeignKey(ShopifyShop, on_delete=models.CASCADE, related_name="bulk_operations")
     app = models.ForeignKey(SandboxApp, on_delete=models.CASCADE, related_name="+")
@@ -240,7 +244,8 @@ class ShopifyBulkOperation(models.Model):
     error_code = models.CharField(max_length=30, blank=True)
     object_count = models.PositiveIntegerField(default=0)
     root_object_count = models.PositiveIntegerField(default=0)
-    result = models.TextField(blank=True)
+    result_path = models.CharField(max_length=500, blank=True, help_text="the JSONL result file, once completed")
+    result_size = models.PositiveBigIntegerField(default=0, help_text="the result file's size in bytes")
     download_key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -28,6 +28,8 @@ from sandbox.shopify.schema import admin_schema
 API_VERSION_PATTERN = re.compile(r"20\d\d-(01|04|07|10)|unstable")
 MAX_BODY_BYTES = 256 * 1024
 MAX_VARIABLES_BYTES = 64 * 1024
+# A bulk result file is streamed this many bytes at a time.
+RESULT_BLOCK_BYTES = 256 * 1024
 
 
 def _answer(payload: dict[str, Any], *, requested: int, actual: int | None, throttle: Throttle) -> JsonResponse:
@@ -129,11 +131,18 @@ def graphql_endpoint(request: HttpRequest, shop: str, version: str) -> HttpRespo
 
 
 @require_GET
-def bulk_result(request: HttpRequest, shop: str, key: str) -> HttpResponse:
-    """The JSONL of a completed bulk operation, fetched without a token (a pre-signed link lasting seven days)."""
+def bulk_result(request: HttpRequest, shop: str, key: str) -> HttpResponseBase:
+    """The JSONL of a completed bulk operation, fetched without a token (a pre-signed link lasting seven days),
+    streamed from its file a block at a time (or handed to the server's sendfile)."""
     operation = ShopifyBulkOperation.objects.filter(shop__domain=shop, download_key=key).first()
     if operation is None or operation.status != ShopifyBulkStatus.COMPLETED or operation.completed_at is None:
         raise Http404("No such result file.")
     if operation.completed_at + BULK_RESULT_LIFETIME <= timezone.now():
         return HttpResponse("Request has expired", status=403, content_type="text/plain")
-    return HttpResponse(operation.result.encode(), content_type="application/jsonl")
+    try:
+        result = open(operation.result_path, "rb")  # noqa: SIM115 - FileResponse streams it and closes it
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        raise Http404("No such result file.") from exc
+    response = FileResponse(result, content_type="application/jsonl")
+    response.block_size = RESULT_BLOCK_BYTES
+    return response

@@ -2,18 +2,22 @@
 
 Docs: https://shopify.dev/docs/api/usage/bulk-operations/queries. A bulk query has at least one and at most five
 connections, nested at most two deep, and a node holding a nested connection must select its ``id``. The result has
-one JSON object per line; the nodes of a nested connection are lines of their own naming their parent in
-``__parentId``. Since 2026-01 (``groupObjects: false``, the default) a child line is not guaranteed to follow its
-parent: the sandbox writes every root line first, then the children. The app's bulk_operations/finish subscriptions
-hear of the end.
+one JSON object per line, written to a file as the operation runs; the nodes of a nested connection are lines of
+their own naming their parent in ``__parentId``. Since 2026-01 (``groupObjects: false``, the default) a child line is
+not guaranteed to follow its parent: the sandbox writes every root line first, then the children. The app's
+bulk_operations/finish subscriptions hear of the end.
 """
 
 import datetime as dt
 import json
 import logging
 import secrets
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from graphql import (
     DocumentNode,
@@ -32,6 +36,7 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 
 from sandbox.models import SandboxApp, ShopifyBulkOperation, ShopifyBulkStatus, ShopifyShop
+from sandbox.shopify.execution import BulkExecutionContext, never_awaitable
 from sandbox.shopify.paging import BulkWindow
 from sandbox.shopify.webhooks import deliveries_queue
 
@@ -43,6 +48,8 @@ MAX_RUNNING = 5
 MAX_QUERY_LENGTH = 50_000
 # Top-level nodes read and turned into lines per execution of a bulk query.
 BULK_WINDOW = 2000
+# Bytes copied at a time when the children's side file is appended to the result.
+RESULT_COPY_CHUNK = 1 << 20
 RUNNING = (ShopifyBulkStatus.CREATED, ShopifyBulkStatus.RUNNING)
 
 
@@ -145,19 +152,15 @@ def _connection_items(value: Any) -> list[dict[str, Any]] | None:
     return [e["node"] for e in value.get("edges") or [] if isinstance(e, dict) and isinstance(e.get("node"), dict)]
 
 
-def jsonl_lines(data: dict[str, Any], *, group: bool = False) -> tuple[list[str], int]:
-    """(the result's lines, how many are root objects): each nested connection's nodes become lines of their own
-    with ``__parentId``; plain nested objects and lists stay inside their line."""
-    roots, children, root_count = _jsonl_parts(data, group=group)
-    return roots + children, root_count
+def _emit_lines(
+    data: dict[str, Any], *, write_root: Callable[[str], None], write_child: Callable[[str], None], group: bool
+) -> int:
+    """Write the result's lines, returning how many are root objects: each nested connection's nodes become lines of
+    their own with ``__parentId`` (right after their parent when ``group``, else through ``write_child``); plain
+    nested objects and lists stay inside their line."""
+    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
-
-def _jsonl_parts(data: dict[str, Any], *, group: bool) -> tuple[list[str], list[str], int]:
-    """(root lines, each followed by its children when ``group``; the children otherwise; the root count)."""
-    roots: list[str] = []
-    children: list[str] = []
-
-    def emit(node: dict[str, Any], parent_id: str | None, out: list[str]) -> None:
+    def emit(node: dict[str, Any], parent_id: str | None, write: Callable[[str], None]) -> None:
         line: dict[str, Any] = {}
         nested: list[list[dict[str, Any]]] = []
         for key, value in node.items():
@@ -168,50 +171,120 @@ def _jsonl_parts(data: dict[str, Any], *, group: bool) -> tuple[list[str], list[
                 nested.append(items)
         if parent_id:
             line["__parentId"] = parent_id
-        out.append(json.dumps(line, separators=(",", ":"), ensure_ascii=False))
+        write(encode(line))
         for items in nested:
             for item in items:
-                emit(item, str(node.get("id")), out if group else children)
+                emit(item, str(node.get("id")), write if group else write_child)
 
     root_count = 0
     for value in data.values():
         for item in _connection_items(value) or []:
-            emit(item, None, roots)
+            emit(item, None, write_root)
             root_count += 1
-    return roots, children, root_count
+    return root_count
 
 
-def _windowed_lines(
-    schema: GraphQLSchema, document: DocumentNode, context: dict[str, Any], *, group: bool
-) -> tuple[list[GraphQLError], list[str], int]:
-    """(errors, the result's lines, how many are roots) of the query run ``BULK_WINDOW`` top-level nodes at a time,
-    so only one window's rows and nodes are held at once (a shop's whole history would not fit). The roots come
-    first in their connection's order, then the children, as one execution would give them. A query whose
-    top-level fields are not all windowed connections runs once, whole."""
-    window = BulkWindow(size=BULK_WINDOW)
+def jsonl_lines(data: dict[str, Any], *, group: bool = False) -> tuple[list[str], int]:
+    """(the result's lines, how many are root objects) of one execution's data, as ``_emit_lines`` writes them."""
     roots: list[str] = []
     children: list[str] = []
+    count = _emit_lines(data, write_root=roots.append, write_child=children.append, group=group)
+    return roots + children, count
+
+
+class BulkResultWriter:
+    """The JSONL result file, written line by line as the windows run. Roots go to the file itself; the children of
+    an ungrouped result go to a side file appended after the last root, so neither is ever held in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._roots = path.open("w", encoding="utf-8", newline="\n")
+        self._children_path = path.with_name(path.name + ".children")
+        self._children = self._children_path.open("w+", encoding="utf-8", newline="\n")
+
+    def write_root(self, line: str) -> None:
+        self._roots.write(line + "\n")
+        self.lines += 1
+
+    def write_child(self, line: str) -> None:
+        self._children.write(line + "\n")
+        self.lines += 1
+
+    def finish(self) -> int:
+        """Append the children after the roots, close the file and return its size in bytes."""
+        self._children.seek(0)
+        shutil.copyfileobj(self._children, self._roots, RESULT_COPY_CHUNK)
+        self._close()
+        return self.path.stat().st_size
+
+    def discard(self) -> None:
+        self._close()
+        self.path.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        self._roots.close()
+        self._children.close()
+        self._children_path.unlink(missing_ok=True)
+
+
+def _windowed_run(
+    schema: GraphQLSchema, document: DocumentNode, context: dict[str, Any], writer: BulkResultWriter, *, group: bool
+) -> tuple[list[GraphQLError], int]:
+    """(errors, how many roots were written) of the query run ``BULK_WINDOW`` top-level nodes at a time, so only one
+    window's rows and nodes are held at once (a shop's whole history would not fit). The roots come first in their
+    connection's order, then the children, as one execution would give them. A query whose top-level fields are not
+    all windowed connections runs once, whole."""
+    window = BulkWindow(size=BULK_WINDOW)
     root_count = 0
     while True:
-        result = execute(schema, document, context_value={**context, "bulk_window": window})
+        result = execute(
+            schema,
+            document,
+            context_value={**context, "bulk_window": window},
+            execution_context_class=BulkExecutionContext,
+            is_awaitable=never_awaitable,
+        )
         if result.errors or not isinstance(result.data, dict):
-            return list(result.errors or [GraphQLError("no data")]), [], 0
+            return list(result.errors or [GraphQLError("no data")]), 0
         if set(result.data) != window.seen:
-            result = execute(schema, document, context_value=context)
+            result = execute(
+                schema,
+                document,
+                context_value=context,
+                execution_context_class=BulkExecutionContext,
+                is_awaitable=never_awaitable,
+            )
             if result.errors or not isinstance(result.data, dict):
-                return list(result.errors or [GraphQLError("no data")]), [], 0
-            lines, count = jsonl_lines(result.data, group=group)
-            return [], lines, count
-        window_roots, window_children, count = _jsonl_parts(result.data, group=group)
-        roots.extend(window_roots)
-        children.extend(window_children)
-        root_count += count
+                return list(result.errors or [GraphQLError("no data")]), 0
+            count = _emit_lines(result.data, write_root=writer.write_root, write_child=writer.write_child, group=group)
+            return [], count
+        root_count += _emit_lines(
+            result.data, write_root=writer.write_root, write_child=writer.write_child, group=group
+        )
         if window.done:
-            return [], roots + children, root_count
+            return [], root_count
+
+
+def bulk_result_path(operation: ShopifyBulkOperation) -> Path:
+    """A fresh file for the operation's result, named so that no guess of a name finds it."""
+    return Path(settings.SANDBOX_BULK_RESULT_DIR) / f"{operation.pk}-{secrets.token_hex(8)}.jsonl"
+
+
+def bulk_result_remove(path: str) -> None:
+    """Remove a result file once the transaction that dropped it commits (a rollback keeps the row and its file)."""
+    if path:
+        transaction.on_commit(lambda: Path(path).unlink(missing_ok=True))
+
+
+def bulk_result_deleted(sender: type, instance: ShopifyBulkOperation, **kwargs: Any) -> None:
+    """post_delete of an operation (its own or its shop's deletion): its result file goes too."""
+    bulk_result_remove(instance.result_path)
 
 
 def shopify_bulk_operation_run(*, operation_id: int, schema: GraphQLSchema) -> ShopifyBulkOperation:
-    """Run a created bulk operation to its end: COMPLETED with its lines, or FAILED with an error code."""
+    """Run a created bulk operation to its end: COMPLETED with its result file, or FAILED with an error code."""
     with transaction.atomic():
         operation = ShopifyBulkOperation.objects.select_for_update().select_related("shop", "app").get(pk=operation_id)
         if operation.status != ShopifyBulkStatus.CREATED:
@@ -226,22 +299,40 @@ def shopify_bulk_operation_run(*, operation_id: int, schema: GraphQLSchema) -> S
         "search_warnings": [],
         "result_url": lambda op: "",
     }
-    errors, lines, roots = _windowed_lines(schema, parse(operation.query), context, group=operation.group_objects)
-    now = dt.datetime.now(dt.UTC)
+    writer = BulkResultWriter(bulk_result_path(operation))
+    try:
+        errors, roots = _windowed_run(schema, parse(operation.query), context, writer, group=operation.group_objects)
+    except BaseException:
+        writer.discard()
+        raise
+    previous_path = operation.result_path
     if errors:
+        writer.discard()
         codes = {(e.extensions or {}).get("code") for e in errors}
         operation.status = ShopifyBulkStatus.FAILED
         operation.error_code = "ACCESS_DENIED" if "ACCESS_DENIED" in codes else "INTERNAL_SERVER_ERROR"
+        operation.result_path, operation.result_size = "", 0
         logger.info("sandbox shopify bulk operation %s failed: %s", operation.pk, errors)
     else:
         operation.status = ShopifyBulkStatus.COMPLETED
-        operation.result = "".join(line + "\n" for line in lines)
-        operation.object_count, operation.root_object_count = len(lines), roots
-    operation.completed_at = now
+        operation.result_size = writer.finish()
+        operation.result_path = str(writer.path)
+        operation.object_count, operation.root_object_count = writer.lines, roots
+    operation.completed_at = dt.datetime.now(dt.UTC)
     with transaction.atomic():
         operation.save(
-            update_fields=["status", "error_code", "result", "object_count", "root_object_count", "completed_at"]
+            update_fields=[
+                "status",
+                "error_code",
+                "result_path",
+                "result_size",
+                "object_count",
+                "root_object_count",
+                "completed_at",
+            ]
         )
+        if previous_path != operation.result_path:
+            bulk_result_remove(previous_path)
         deliveries_queue(
             shop=operation.shop, topic="BULK_OPERATIONS_FINISH", payload=finish_payload(operation), app=operation.app
         )

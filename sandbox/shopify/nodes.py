@@ -6,7 +6,6 @@ Shopify's decimal string in the shop's currency; ids are GIDs (``gid://shopify/O
 """
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +32,20 @@ GID_PREFIX = "gid://shopify/"
 BULK_RESULT_LIFETIME = dt.timedelta(days=7)
 
 
+# The attributes a queryset's Prefetch(to_attr=...) fills with an object's related rows as plain lists (see
+# ``resolvers.orders_queryset``): a list per object costs nothing, where a prefetched manager clones a queryset for
+# each of them. A row read without them (one line or refund by its id) reads through its manager.
+PREFETCHED_LINES = "prefetched_lines"
+PREFETCHED_REFUNDS = "prefetched_refunds"
+PREFETCHED_REFUND_LINES = "prefetched_refund_lines"
+
+
+def related_rows(instance: Any, prefetched: str, manager: str) -> list[Any]:
+    """``instance``'s related rows: those read ahead into ``prefetched`` if its queryset did, else ``manager``'s."""
+    rows = getattr(instance, prefetched, None)
+    return rows if rows is not None else list(getattr(instance, manager).all())
+
+
 def gid(kind: str, pk: int | str) -> str:
     return f"{GID_PREFIX}{kind}/{pk}"
 
@@ -52,8 +65,11 @@ def parse_gid(value: Any) -> tuple[str, int] | None:
 def amount(minor: int, currency: str) -> str:
     """Shopify's decimal string: 1999 USD → "19.99", 1990 → "19.9", 2000 → "20.0", 1500 JPY → "1500"."""
     exponent = currency_exponent(currency)
-    text = format(Decimal(minor).scaleb(-exponent).normalize(), "f")
-    return text + ".0" if exponent and "." not in text else text
+    if not exponent:
+        return str(minor)
+    units, fraction = divmod(abs(minor), 10**exponent)
+    sign = "-" if minor < 0 else ""
+    return f"{sign}{units}.{str(fraction).rjust(exponent, '0').rstrip('0') or '0'}"
 
 
 def money(minor: int, currency: str) -> dict[str, str]:
@@ -61,8 +77,9 @@ def money(minor: int, currency: str) -> dict[str, str]:
 
 
 def money_bag(minor: int, currency: str) -> dict[str, dict[str, str]]:
-    """The shop and presentment amounts (the sandbox's shoppers pay in the shop's currency)."""
-    return {"shopMoney": money(minor, currency), "presentmentMoney": money(minor, currency)}
+    """The shop and presentment amounts (the sandbox's shoppers pay in the shop's currency): one value, read twice."""
+    value = money(minor, currency)
+    return {"shopMoney": value, "presentmentMoney": value}
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -210,7 +227,7 @@ def journey_node(order: ShopifyOrder) -> dict[str, Any]:
 def line_node(line: ShopifyOrderLine, shop: ShopifyShop) -> dict[str, Any]:
     currency = shop.currency
     original = line.unit_price_minor * line.quantity
-    refunded = sum(r.quantity for r in line.refund_lines.all())
+    refunded = sum(r.quantity for r in related_rows(line, PREFETCHED_REFUND_LINES, "refund_lines"))
     return {
         "__typename": "LineItem",
         "id": gid("LineItem", line.pk),
@@ -230,7 +247,7 @@ def line_node(line: ShopifyOrderLine, shop: ShopifyShop) -> dict[str, Any]:
 
 def refund_node(refund: ShopifyRefund, shop: ShopifyShop) -> dict[str, Any]:
     def refund_lines(info: GraphQLResolveInfo, first: int | None = None, after: str | None = None):
-        rows = sorted(refund.lines.all(), key=lambda r: r.pk)
+        rows = sorted(related_rows(refund, PREFETCHED_LINES, "lines"), key=lambda r: r.pk)
         return list_connection(
             info,
             rows,
@@ -257,14 +274,15 @@ def refund_node(refund: ShopifyRefund, shop: ShopifyShop) -> dict[str, Any]:
 
 def order_node(order: ShopifyOrder, shop: ShopifyShop) -> dict[str, Any]:
     currency = order.currency
-    refunded = sum(r.amount_minor for r in order.refunds.all())
+    order_refunds = related_rows(order, PREFETCHED_REFUNDS, "refunds")
+    refunded = sum(r.amount_minor for r in order_refunds)
 
     def line_items(info: GraphQLResolveInfo, first: int | None = None, after: str | None = None, reverse=False):
-        rows = sorted(order.lines.all(), key=lambda line: line.pk)
+        rows = sorted(related_rows(order, PREFETCHED_LINES, "lines"), key=lambda line: line.pk)
         return list_connection(info, rows, lambda li: line_node(li, shop), first=first, after=after, reverse=reverse)
 
     def refunds(info: GraphQLResolveInfo, first: int | None = None) -> list[dict[str, Any]]:
-        rows = sorted(order.refunds.all(), key=lambda r: r.pk)
+        rows = sorted(order_refunds, key=lambda r: r.pk)
         return [refund_node(r, shop) for r in (rows if first is None else rows[: max(0, first)])]
 
     codes = [str(code) for code in order.discount_codes or []]
@@ -320,7 +338,7 @@ def bulk_operation_node(operation: ShopifyBulkOperation, result_url: str) -> dic
         "errorCode": operation.error_code or None,
         "objectCount": str(operation.object_count),
         "rootObjectCount": str(operation.root_object_count),
-        "fileSize": str(len(operation.result.encode())) if has_file else None,
+        "fileSize": str(operation.result_size) if has_file else None,
         "url": result_url if has_file else None,
         "partialDataUrl": None,
         "query": operation.query,

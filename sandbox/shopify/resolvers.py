@@ -6,6 +6,7 @@ Shopify; without ``read_all_orders`` only the last 60 days of orders are visible
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from sandbox.models import (
     ShopifyOrderLine,
     ShopifyProduct,
     ShopifyRefund,
+    ShopifyRefundLine,
     ShopifyVariant,
     ShopifyWebhookSubscription,
 )
@@ -89,11 +91,20 @@ def products_queryset(shop) -> QuerySet[ShopifyProduct]:
 def orders_queryset(info: GraphQLResolveInfo) -> QuerySet[ShopifyOrder]:
     """The shop's orders the token may see, with what an order node reads prefetched."""
     shop = _shop(info)
-    lines = ShopifyOrderLine.objects.select_related("variant__product", "product").prefetch_related("refund_lines")
+    lines = ShopifyOrderLine.objects.select_related("variant__product", "product").prefetch_related(
+        Prefetch("refund_lines", to_attr=nodes.PREFETCHED_REFUND_LINES)
+    )
+    refund_lines = ShopifyRefundLine.objects.select_related("line")
+    refunds = ShopifyRefund.objects.prefetch_related(
+        Prefetch("lines", queryset=refund_lines, to_attr=nodes.PREFETCHED_LINES)
+    )
     queryset = (
         ShopifyOrder.objects.filter(shop=shop)
         .select_related("customer")
-        .prefetch_related(Prefetch("lines", queryset=lines), "refunds__lines__line")
+        .prefetch_related(
+            Prefetch("lines", queryset=lines, to_attr=nodes.PREFETCHED_LINES),
+            Prefetch("refunds", queryset=refunds, to_attr=nodes.PREFETCHED_REFUNDS),
+        )
     )
     if "read_all_orders" not in info.context["scopes"]:
         queryset = queryset.filter(created_at__gte=dt.datetime.now(dt.UTC) - RECENT_ORDERS)
@@ -104,49 +115,59 @@ def resolve_shop(root: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
     return nodes.shop_node(_shop(info))
 
 
-def resolve_products(root, info, first=None, after=None, query=None, sortKey="ID", reverse=False):
-    require_scope(info, "read_products", "products")
-    shop = _shop(info)
-    queryset = products_queryset(shop).filter(_search(info, query, PRODUCT_SEARCH))
-    return queryset_connection(
-        info,
-        queryset,
-        lambda p: nodes.product_node(p, shop),
-        first=first,
-        after=after,
-        sort_field=_sort(sortKey),
-        reverse=reverse,
-    )
+def _listing(
+    *,
+    scope: str,
+    field: str,
+    rows: Callable[[GraphQLResolveInfo], QuerySet],
+    to_node: Callable[[Any, Any], dict[str, Any]],
+    search: dict[str, str],
+    default_sort: str,
+) -> Callable[..., dict[str, Any]]:
+    """The resolver of a top-level connection (products, customers, orders): the scope checked, the shop's ``rows``
+    narrowed by the ``query:`` search, paged in the sort key's order."""
+
+    def resolve(root, info, first=None, after=None, query=None, sortKey=default_sort, reverse=False):
+        require_scope(info, scope, field)
+        shop = _shop(info)
+        queryset = rows(info).filter(_search(info, query, search))
+        return queryset_connection(
+            info,
+            queryset,
+            lambda row: to_node(row, shop),
+            first=first,
+            after=after,
+            sort_field=_sort(sortKey),
+            reverse=reverse,
+        )
+
+    return resolve
 
 
-def resolve_customers(root, info, first=None, after=None, query=None, sortKey="ID", reverse=False):
-    require_scope(info, "read_customers", "customers")
-    shop = _shop(info)
-    queryset = ShopifyCustomer.objects.filter(shop=shop).filter(_search(info, query, CUSTOMER_SEARCH))
-    return queryset_connection(
-        info,
-        queryset,
-        lambda c: nodes.customer_node(c, shop),
-        first=first,
-        after=after,
-        sort_field=_sort(sortKey),
-        reverse=reverse,
-    )
-
-
-def resolve_orders(root, info, first=None, after=None, query=None, sortKey="PROCESSED_AT", reverse=False):
-    require_scope(info, "read_orders", "orders")
-    shop = _shop(info)
-    queryset = orders_queryset(info).filter(_search(info, query, ORDER_SEARCH))
-    return queryset_connection(
-        info,
-        queryset,
-        lambda o: nodes.order_node(o, shop),
-        first=first,
-        after=after,
-        sort_field=_sort(sortKey),
-        reverse=reverse,
-    )
+resolve_products = _listing(
+    scope="read_products",
+    field="products",
+    rows=lambda info: products_queryset(_shop(info)),
+    to_node=nodes.product_node,
+    search=PRODUCT_SEARCH,
+    default_sort="ID",
+)
+resolve_customers = _listing(
+    scope="read_customers",
+    field="customers",
+    rows=lambda info: ShopifyCustomer.objects.filter(shop=_shop(info)),
+    to_node=nodes.customer_node,
+    search=CUSTOMER_SEARCH,
+    default_sort="ID",
+)
+resolve_orders = _listing(
+    scope="read_orders",
+    field="orders",
+    rows=orders_queryset,
+    to_node=nodes.order_node,
+    search=ORDER_SEARCH,
+    default_sort="PROCESSED_AT",
+)
 
 
 def node_by_gid(info: GraphQLResolveInfo, value: Any, expected: str | None = None) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import tempfile
+import tracemalloc
 
 import pytest
 import responses
@@ -10,6 +11,7 @@ from graphql import parse as graphql_parse
 
 from platforms.errors import AuthExpired, RateLimited, Rejected, Transient
 from platforms.shopify import queries
+from platforms.shopify import store as shopify_store
 from platforms.shopify.graphql import API_VERSION, ShopifyGraphQL
 from platforms.shopify.store import WEBHOOK_TOPICS, ShopifyStore
 from platforms.store_records import BackfillStatus
@@ -656,3 +658,27 @@ def test_a_backfill_file_with_a_line_that_is_not_json_is_rejected(tmp_path, monk
     with pytest.raises(Rejected, match="not JSON"):
         list(store().backfill_orders(status))
     assert list(tmp_path.iterdir()) == []
+
+
+@responses.activate
+def test_a_backfill_file_is_read_as_a_stream_never_whole(tmp_path, monkeypatch):
+    # given a result file of 10,000 orders, many times the download's chunk and the spool's batch
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(shopify_store, "DOWNLOAD_CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(shopify_store, "SPOOL_BATCH", 500)
+    template = json.dumps(order_node(1, with_lines=False))
+    body = "".join(template.replace('Order/1"', f'Order/{n}"', 1) + "\n" for n in range(1, 10_001)).encode()
+    responses.add(responses.GET, RESULT_URL, body=body)
+    status = BackfillStatus(operation_id="gid://shopify/BulkOperation/7", status="COMPLETED", url=RESULT_URL)
+
+    # when every order is read, counting the memory allocated meanwhile
+    tracemalloc.start()
+    try:
+        read = sum(1 for _ in store().backfill_orders(status))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    # then every order came through and no copy of the whole file was ever made
+    assert read == 10_000
+    assert peak < len(body) / 4

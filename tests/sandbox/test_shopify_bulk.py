@@ -2,9 +2,12 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
+from django.conf import settings
+from django.db import transaction
 
 from growthhub.celery import app as celery_app
 from platforms.shopify import queries
@@ -12,6 +15,12 @@ from sandbox.models import ShopifyBulkOperation, ShopifyOrderLine, ShopifyWebhoo
 from tests.sandbox.shopify_helpers import graphql, place_order, shop_with_catalogue, token_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def result_dir(settings, tmp_path):
+    settings.SANDBOX_BULK_RESULT_DIR = tmp_path / "bulk-results"
+    return settings.SANDBOX_BULK_RESULT_DIR
 
 
 @pytest.fixture
@@ -28,6 +37,10 @@ def shop():
     place_order(shop)
     place_order(shop, email="ben@example.com", quantity=3)
     return shop
+
+
+def _result(operation: ShopifyBulkOperation) -> str:
+    return Path(operation.result_path).read_text(encoding="utf-8")
 
 
 def _run(client, shop, token, query, capture):
@@ -52,7 +65,7 @@ def test_the_backfill_query_runs_to_a_jsonl_file_with_lines_under_their_order(
     assert started["userErrors"] == [] and started["bulkOperation"]["status"] == "CREATED"
     assert status["status"] == "COMPLETED"
     download = client.get(status["url"].split("testserver", 1)[1])
-    lines = [json.loads(line) for line in download.content.decode().splitlines()]
+    lines = [json.loads(line) for line in download.getvalue().decode().splitlines()]
     orders = [line for line in lines if "__parentId" not in line]
     children = [line for line in lines if "__parentId" in line]
     assert int(status["objectCount"]) == len(lines) == 4
@@ -133,7 +146,8 @@ def test_a_bulk_query_reads_only_what_the_token_may(client, shop, eager, django_
 
     # then the operation fails with ACCESS_DENIED and no file
     operation = ShopifyBulkOperation.objects.get()
-    assert (operation.status, operation.error_code, operation.result) == ("FAILED", "ACCESS_DENIED", "")
+    assert (operation.status, operation.error_code, operation.result_path) == ("FAILED", "ACCESS_DENIED", "")
+    assert not any(Path(settings.SANDBOX_BULK_RESULT_DIR).iterdir())
     assert ShopifyOrderLine.objects.count() == 2
 
 
@@ -168,7 +182,7 @@ def test_group_objects_puts_each_line_right_after_its_order(client, shop, eager,
         graphql(client, shop, token, mutation, {"query": queries.BULK_ORDERS_QUERY})
 
     # then every line follows its own order
-    lines = [json.loads(line) for line in ShopifyBulkOperation.objects.get().result.splitlines()]
+    lines = [json.loads(line) for line in _result(ShopifyBulkOperation.objects.get()).splitlines()]
     for index, line in enumerate(lines):
         if "__parentId" in line:
             assert (
@@ -200,9 +214,9 @@ def test_a_history_read_a_few_orders_at_a_time_gives_the_file_one_read_gives(
     # then both files are the same, line for line, with every order and product once
     whole, windowed = results
     assert whole.status == windowed.status == "COMPLETED"
-    assert windowed.result == whole.result
+    assert _result(windowed) == _result(whole)
     assert (windowed.object_count, windowed.root_object_count) == (whole.object_count, whole.root_object_count)
-    roots = [json.loads(line)["id"] for line in whole.result.splitlines() if "__parentId" not in line]
+    roots = [json.loads(line)["id"] for line in _result(whole).splitlines() if "__parentId" not in line]
     assert len(roots) == len(set(roots)) == 7 + shop.products.count()
 
 
@@ -219,5 +233,75 @@ def test_a_query_whose_connection_is_not_at_the_top_is_read_whole(
 
     # then the file holds each order once
     assert operation["userErrors"] == []
-    lines = ShopifyBulkOperation.objects.get().result.splitlines()
+    lines = _result(ShopifyBulkOperation.objects.get()).splitlines()
     assert len(lines) == len(set(lines)) == 2
+
+
+def test_the_result_is_a_file_of_its_own_streamed_by_the_result_link(
+    client, shop, eager, django_capture_on_commit_callbacks
+):
+    # given a completed backfill
+    token = token_for(shop).access_token
+    started = _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+    status = graphql(client, shop, token, queries.BULK_STATUS_QUERY, {"id": started["bulkOperation"]["id"]}).json()
+
+    # when its link is fetched
+    download = client.get(status["data"]["bulkOperation"]["url"].split("testserver", 1)[1])
+
+    # then the row names a file under the results folder, of the size and line count it states, and the link streams
+    # that file as it is
+    operation = ShopifyBulkOperation.objects.get()
+    path = Path(operation.result_path)
+    assert path.parent == Path(settings.SANDBOX_BULK_RESULT_DIR)
+    assert operation.result_size == path.stat().st_size > 0
+    assert operation.object_count == len(path.read_text(encoding="utf-8").splitlines()) == 4
+    assert download.streaming and download["Content-Type"] == "application/jsonl"
+    assert b"".join(download.streaming_content) == path.read_bytes()
+    assert not list(path.parent.glob("*.children"))
+
+
+@pytest.mark.parametrize("deleted", ["operation", "shop"])
+def test_deleting_an_operation_or_its_shop_removes_its_result_file(
+    client, shop, eager, django_capture_on_commit_callbacks, deleted
+):
+    # given a completed operation and its file
+    token = token_for(shop).access_token
+    _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+    path = Path(ShopifyBulkOperation.objects.get().result_path)
+    assert path.exists()
+
+    # when the operation, or the whole shop, is deleted
+    with django_capture_on_commit_callbacks(execute=True):
+        (ShopifyBulkOperation.objects.get() if deleted == "operation" else shop).delete()
+
+    # then its file is gone
+    assert not path.exists()
+
+
+def test_a_deletion_rolled_back_keeps_the_file(client, shop, eager, django_capture_on_commit_callbacks):
+    token = token_for(shop).access_token
+    _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+    operation = ShopifyBulkOperation.objects.get()
+    pk, path = operation.pk, Path(operation.result_path)
+
+    # when the deletion's transaction is rolled back
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        operation.delete()
+        raise RuntimeError("rolled back")
+
+    # then the row and its file are both still there
+    assert ShopifyBulkOperation.objects.filter(pk=pk).exists()
+    assert path.exists()
+
+
+def test_a_result_file_gone_from_disk_is_a_404(client, shop, eager, django_capture_on_commit_callbacks):
+    token = token_for(shop).access_token
+    _run(client, shop, token, queries.BULK_ORDERS_QUERY, django_capture_on_commit_callbacks)
+    operation = ShopifyBulkOperation.objects.get()
+    Path(operation.result_path).unlink()
+
+    # when its link is fetched
+    response = client.get(f"/sandbox/shopify/{shop.domain}/bulk-results/{operation.download_key}.jsonl")
+
+    # then it is not found, not a server error
+    assert response.status_code == 404
