@@ -67,7 +67,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--orders", type=int, default=20_000, help="How many orders to seed (default 20000).")
+        parser.add_argument("--orders", type=int, default=12_000, help="How many orders to seed (default 12000).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed; the same seed gives the same data.")
         parser.add_argument(
             "--end-date",

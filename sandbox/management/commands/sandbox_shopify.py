@@ -69,13 +69,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _shoppers(self, *, domain: str, every: float) -> None:
-        """One order at a time, the waits drawn around ``every`` (a shop's orders do not come by the clock)."""
+        """One order at a time, each wait drawn between half and one and a half ``every`` (a shop's orders do not
+        come by the clock, and a demo should not sit through a long lull either)."""
         self.stdout.write(f"Placing an order about every {every:g} s at {domain}; Ctrl-C stops.")
         self.stdout.flush()
         rng = random.Random()
         try:
             while True:
-                time.sleep(rng.expovariate(1 / every))
+                time.sleep(rng.uniform(every / 2, every * 3 / 2))
                 order = sandbox_shopify_order_arrive(domain=domain)
                 self.stdout.write(f"Order #{order.number} placed.")
                 self.stdout.flush()
