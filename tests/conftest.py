@@ -12,6 +12,18 @@ from tests.factories import MembershipFactory, StoreFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Every test hashes with MD5: the production hasher costs about 0.4 s a password on the CI machine, and the
+    factories' users, sign-ins and the demo seed hash hundreds of them. What a test checks of a password (that it
+    signs in, that a reset changes it) holds for any hasher."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(scope="session")
