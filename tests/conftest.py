@@ -12,6 +12,18 @@ from tests.factories import MembershipFactory, StoreFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Every test hashes with MD5: the production hasher costs about 0.4 s a password on the CI machine, and the
+    factories' users, sign-ins and the demo seed hash hundreds of them. What a test checks of a password (that it
+    signs in, that a reset changes it) holds for any hasher."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +42,39 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_postgresql_flush():
+    """On PostgreSQL, a transactional test's database is emptied with ``DELETE`` instead of Django's ``TRUNCATE``.
+
+    Django empties the database after each transactional test (``transaction=True``, ``live_server``, a real
+    worker) with one ``TRUNCATE`` of every table, which makes new files for each of the ~80 tables and their
+    indexes: about 2.5 s a test on the CI machine, against milliseconds for deleting the few rows a test leaves.
+    The result is the same: every row gone, sequences not reset (``TRUNCATE`` without ``RESTART IDENTITY``), the
+    foreign keys checked at commit (Django makes them ``DEFERRABLE INITIALLY DEFERRED``, so the order of the
+    deletes does not matter). A flush that resets sequences or cascades keeps Django's statement.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def delete_every_row(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [
+            f"{style.SQL_KEYWORD('SET CONSTRAINTS ALL DEFERRED')};",
+            *(f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables),
+        ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", delete_every_row)
+        yield
 
 
 @pytest.fixture

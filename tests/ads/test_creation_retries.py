@@ -48,6 +48,7 @@ def test_a_create_that_timed_out_is_looked_up_and_not_made_twice(
     store, connections, ad_settings, creative, sandbox_url, settings, lookups
 ):
     # given Meta doing the work but answering too late for our read timeout
+    read_timeout = settings.PLATFORM_HTTP_READ_TIMEOUT
     settings.PLATFORM_HTTP_READ_TIMEOUT = 0.2
     fault = SandboxFault.objects.create(platform=META_ADS, timeout_rate=1.0, timeout_seconds=0.3)
     campaign = draft(store, creative)
@@ -62,8 +63,10 @@ def test_a_create_that_timed_out_is_looked_up_and_not_made_twice(
     while not SandboxAdObject.objects.filter(kind="campaign").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert SandboxAdObject.objects.filter(kind="campaign").count() == 1
-    # and the next attempt runs with Meta healthy again
+    # and the next attempt runs with Meta healthy again (and the usual read timeout: a busy machine's sandbox may
+    # take longer than 0.2 s to answer a healthy call)
     fault.delete()
+    settings.PLATFORM_HTTP_READ_TIMEOUT = read_timeout
     campaign_push_creation(campaign_id=campaign.pk)
     # then it found the campaign it had made, looked nothing else up, and the platform has one of each level
     assert lookups == ["campaign"]

@@ -11,12 +11,6 @@ from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    """These tests hash many passwords; the production hasher's cost buys nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def own_cache_namespace(settings) -> None:
     """Rate-limit counters (allauth's login and sign-up limits) start from zero in every test.
 

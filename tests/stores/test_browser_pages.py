@@ -23,9 +23,8 @@ def test_swagger_docs_render_without_csp_violations(live_server, page):
     assert violations == []
 
 
-def test_sign_in_and_the_authenticator_page_work_without_csp_violations(live_server, page, settings):
+def test_sign_in_and_the_authenticator_page_work_without_csp_violations(live_server, page):
     # given an owner with a verified email
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = UserFactory(email="owner@northwind.test")
     EmailAddress.objects.get_or_create(user=user, email=user.email, verified=True, primary=True)
     MembershipFactory(store=StoreFactory(name="Northwind Outfitters"), user=user)

@@ -10,9 +10,8 @@ from tests.stores.csv_import_helpers import ORDERS_CSV
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_owner_imports_orders_from_the_page(live_server, page, settings, tmp_path, eager_celery):
+def test_an_owner_imports_orders_from_the_page(live_server, page, tmp_path, eager_celery):
     # given a signed-in owner of Northwind and Shopify's orders export on their disk
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = UserFactory(email="owner@northwind.test")
     EmailAddress.objects.get_or_create(user=user, email=user.email, verified=True, primary=True)
     store = StoreFactory(name="Northwind Outfitters", slug="northwind")

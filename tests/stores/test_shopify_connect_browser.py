@@ -32,10 +32,9 @@ def reload_until(page: Page, url: str, selector: str, *, timeout: float = 60.0) 
 
 
 def test_a_newcomer_connects_the_sandbox_shop_sees_products_and_orders_and_plans_a_calendar(
-    page, live_server, celery_worker_process, settings, console_problems
+    page, live_server, celery_worker_process, console_problems
 ):
     # given the sandbox's Shopify shop with a catalogue and a month of orders
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     sandbox_bootstrap()
     summary = sandbox_shopify_seed(domain=SHOP, products=8, days=30, orders_per_day=3, seed=11)
     base = live_server.url
