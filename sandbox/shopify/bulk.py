@@ -184,14 +184,6 @@ def _emit_lines(
     return root_count
 
 
-def jsonl_lines(data: dict[str, Any], *, group: bool = False) -> tuple[list[str], int]:
-    """(the result's lines, how many are root objects) of one execution's data, as ``_emit_lines`` writes them."""
-    roots: list[str] = []
-    children: list[str] = []
-    count = _emit_lines(data, write_root=roots.append, write_child=children.append, group=group)
-    return roots + children, count
-
-
 class BulkResultWriter:
     """The JSONL result file, written line by line as the windows run. Roots go to the file itself; the children of
     an ungrouped result go to a side file appended after the last root, so neither is ever held in memory."""
