@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from allauth.account.models import EmailAddress
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.utils import timezone
 from gunicorn.config import Config
 
@@ -144,6 +144,8 @@ class Gunicorn:
 def server(transactional_db, settings, tmp_path) -> Iterator[tuple[Gunicorn, CeleryWorker]]:
     """Gunicorn serving app and sandbox, and a Celery worker, both pointed at that gunicorn; stopped at teardown."""
     port = _free_port()
+    # The users this test makes sign in at the gunicorn process, which hashes with the production hashers.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     settings.PLATFORM_MODE = "sandbox"
     settings.SITE_URL = f"http://127.0.0.1:{port}"
     settings.SANDBOX_BASE_URL = f"{settings.SITE_URL}/sandbox"
