@@ -113,8 +113,11 @@ def shop_digest() -> str:
     lines = ShopifyOrderLine.objects.filter(order__shop__domain=DEMO_SHOP).order_by("order__number", "pk")
     for row in lines.values_list("order__number", "product__handle", "name", "sku", "quantity", "unit_price_minor"):
         h.update(repr(row).encode())
-    refunds = ShopifyRefund.objects.filter(order__shop__domain=DEMO_SHOP).order_by("order__number")
-    for row in refunds.values_list("order__number", "amount_minor", "created_at", "lines__quantity"):
+    refunds = ShopifyRefund.objects.filter(order__shop__domain=DEMO_SHOP)
+    refund_lines = refunds.values_list(
+        "order__number", "amount_minor", "created_at", "lines__line__sku", "lines__quantity", "lines__subtotal_minor"
+    )
+    for row in refund_lines.order_by("order__number", "lines__line__sku"):
         h.update(repr(row).encode())
     return h.hexdigest()
 
