@@ -38,15 +38,15 @@ def retry_delay(error: PlatformError, retries: int) -> float:
 def campaign_create_task(self, campaign_id: int, stalled: int = 0) -> None:  # noqa: ANN001 - celery's bound task
     """Create a campaign's chain; ``stalled`` counts the attempts in a row that stored nothing new.
 
-    The retry budget (MAX_RETRIES) applies to those only: a chain of four levels under a flaky platform may need
-    more attempts in all, each storing one more level, and must not be given up while it progresses. Attempts are
-    still bounded: at most (levels + 1) x (MAX_RETRIES + 1).
+    The retry budget (ADS_CREATE_MAX_STALLED_ATTEMPTS) applies to those only: a chain of four levels under a flaky
+    platform may need more attempts in all, each storing one more level, and must not be given up while it
+    progresses. Attempts are still bounded: at most (levels + 1) x (budget + 1).
     """
     try:
         services.campaign_push_creation(campaign_id=campaign_id)
     except services.CreationInterrupted as stop:
         stalled = 0 if stop.progressed else stalled + 1
-        if stalled > MAX_RETRIES:
+        if stalled > settings.ADS_CREATE_MAX_STALLED_ATTEMPTS:
             services.campaign_creation_failed(campaign_id=campaign_id, error=stop.error)
             return
         countdown = retry_delay(stop.error, stalled)

@@ -73,6 +73,8 @@ FAST_SETTINGS: dict[str, Any] = {
     "ADS_OUTBOX_DEADLINE_SECONDS": 8,
     # Creation retries back off 0.5 s, 1 s, 2 s ... instead of 5 s, 10 s, 20 s; a campaign a dead worker was
     # pushing is free again after 15 s instead of 10 minutes.
+    # The same for a campaign creation: nine attempts in a row that store nothing are likely under this mix.
+    "ADS_CREATE_MAX_STALLED_ATTEMPTS": 40,
     "ADS_RETRY_BASE_SECONDS": 0.5,
     "ADS_RETRY_MAX_SECONDS": 4.0,
     "ADS_PUSH_LEASE_SECONDS": 15.0,

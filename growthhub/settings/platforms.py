@@ -114,6 +114,8 @@ ADS_OUTBOX_DEADLINE_SECONDS = env.int("ADS_OUTBOX_DEADLINE_SECONDS", default=120
 # creation makes up to five calls, an activation three, each bounded by the HTTP timeouts), so a live worker never
 # loses its claim and a dead one holds the campaign back at most this long.
 ADS_RETRY_BASE_SECONDS = env.float("ADS_RETRY_BASE_SECONDS", default=5.0)
+# A creation is given up (the campaign in error) after this many attempts in a row that stored no new level.
+ADS_CREATE_MAX_STALLED_ATTEMPTS = env.int("ADS_CREATE_MAX_STALLED_ATTEMPTS", default=8)
 ADS_RETRY_MAX_SECONDS = env.float("ADS_RETRY_MAX_SECONDS", default=900.0)
 ADS_PUSH_LEASE_SECONDS = env.float("ADS_PUSH_LEASE_SECONDS", default=600.0)
 

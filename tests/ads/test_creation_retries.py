@@ -4,11 +4,12 @@ again, and the retry budget counts attempts that got nowhere, not attempts that 
 import time
 
 import pytest
+from django.conf import settings
 
 from ads import services
 from ads.models import AdCampaign, CampaignStatus
 from ads.services import CreationInterrupted, campaign_create, campaign_push_creation
-from ads.tasks import MAX_RETRIES, campaign_create_task
+from ads.tasks import campaign_create_task
 from platforms.constants import META_ADS
 from platforms.errors import Transient
 from platforms.meta_ads.ads import MetaAdsClient
@@ -99,12 +100,13 @@ def test_a_rate_limited_create_made_nothing_and_is_not_looked_up(
     ("progress", "attempts", "status"),
     [
         pytest.param(True, 14, CampaignStatus.PAUSED, id="an attempt that stores a level never counts against it"),
-        pytest.param(False, MAX_RETRIES + 1, CampaignStatus.ERROR, id="attempts that get nowhere give up after nine"),
+        pytest.param(False, 9, CampaignStatus.ERROR, id="attempts that get nowhere give up after nine"),
     ],
 )
 def test_the_retry_budget_counts_only_attempts_that_got_nowhere(
     store, connections, ad_settings, creative, eager_tasks, monkeypatch, progress, attempts, status
 ):
+    assert settings.ADS_CREATE_MAX_STALLED_ATTEMPTS == 8
     # given a platform that interrupts the first 13 attempts (each storing a level, or each storing nothing)
     campaign = AdCampaign.objects.create(
         store=store,
@@ -132,3 +134,26 @@ def test_the_retry_budget_counts_only_attempts_that_got_nowhere(
     assert campaign.status == status
     if status == CampaignStatus.ERROR:
         assert campaign.last_error == "An unexpected error has occurred."
+
+
+def test_the_creation_budget_is_a_setting(
+    store, connections, ad_settings, creative, eager_tasks, monkeypatch, settings
+):
+    # given a budget of two attempts in a row that get nowhere, and a platform that never lets one through
+    settings.ADS_CREATE_MAX_STALLED_ATTEMPTS = 2
+    campaign = AdCampaign.objects.create(
+        store=store, platform=META_ADS, connection=connections[META_ADS], name="Down", daily_budget_minor=5000,
+        currency="USD", creative=creative,
+    )  # fmt: skip
+    calls = []
+
+    def push(*, campaign_id):  # noqa: ANN202
+        calls.append(campaign_id)
+        raise CreationInterrupted(Transient("An unexpected error has occurred."), progressed=False)
+
+    monkeypatch.setattr(services, "campaign_push_creation", push)
+    # when the task runs, then it gives up after three attempts
+    campaign_create_task.apply(args=[campaign.pk])
+    assert len(calls) == 3
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.ERROR
