@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +31,15 @@ from stores.models import BackfillState, ConnectionStatus, Order, PlatformConnec
 
 logger = logging.getLogger(__name__)
 
-R = TypeVar("R")
+
+class _Changed(Protocol):
+    """A platform record: when the platform last changed the object."""
+
+    @property
+    def updated_at(self) -> dt.datetime | None: ...
+
+
+R = TypeVar("R", bound=_Changed)
 
 
 @dataclass
@@ -109,26 +117,29 @@ def store_sync_count_moved(
         )
 
 
-def _apply_each(
-    items: Iterable[R],
+def _apply_since(
+    sync: StoreSync,
+    watermark: str,
+    read: Callable[..., Iterable[R]],
     write: Callable[[R], object],
     *,
     outcome: SyncOutcome,
-    updated: Callable[[R], dt.datetime | None],
-) -> tuple[int, dt.datetime | None]:
-    """Write every record, isolating refusals; return how many were written and the newest updated_at seen."""
+) -> int:
+    """Write every record ``read`` gives since the sync's ``watermark`` field, isolating refusals, then move the
+    watermark to the newest ``updated_at`` written; return how many were written."""
     written, newest = 0, None
-    for item in items:
+    for item in read(updated_since=getattr(sync, watermark)):
         try:
             write(item)
         except ApplicationError as exc:
             outcome.refused.append(f"{getattr(item, 'external_id', '?')}: {exc.message}"[:300])
             continue
         written += 1
-        moment = updated(item)
+        moment = item.updated_at
         if moment is not None and (newest is None or moment > newest):
             newest = moment
-    return written, newest
+    _watermark(sync, watermark, newest)
+    return written
 
 
 def store_sync_incremental(*, connection: PlatformConnection, client: Any = None) -> SyncOutcome:
@@ -142,28 +153,28 @@ def store_sync_incremental(*, connection: PlatformConnection, client: Any = None
     sync = store_sync_get(connection=connection)
     store = connection.store
     outcome = SyncOutcome()
-    outcome.products, products_newest = _apply_each(
-        client.products(updated_since=sync.products_synced_through),
+    outcome.products = _apply_since(
+        sync,
+        "products_synced_through",
+        client.products,
         lambda record: ingest.product_upsert(store=store, connection=connection, record=record),
         outcome=outcome,
-        updated=lambda record: record.updated_at,
     )
-    _watermark(sync, "products_synced_through", products_newest)
     if not history_pending(sync):
-        outcome.customers, customers_newest = _apply_each(
-            client.customers(updated_since=sync.customers_synced_through),
+        outcome.customers = _apply_since(
+            sync,
+            "customers_synced_through",
+            client.customers,
             lambda record: ingest.customer_upsert(store=store, connection=connection, record=record),
             outcome=outcome,
-            updated=lambda record: record.updated_at,
         )
-        _watermark(sync, "customers_synced_through", customers_newest)
-        outcome.orders, orders_newest = _apply_each(
-            client.orders(updated_since=sync.orders_synced_through),
+        outcome.orders = _apply_since(
+            sync,
+            "orders_synced_through",
+            client.orders,
             lambda record: ingest.order_upsert(store=store, connection=connection, record=record),
             outcome=outcome,
-            updated=lambda record: record.updated_at,
         )
-        _watermark(sync, "orders_synced_through", orders_newest)
     sync.last_synced_at = timezone.now()
     sync.last_error = "; ".join(outcome.refused)[:2000]
     sync.save(update_fields=["last_synced_at", "last_error"])
