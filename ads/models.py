@@ -204,6 +204,10 @@ class AdCampaign(models.Model):
     creative = models.ForeignKey(AdCreative, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The social post this campaign promotes, by id: ads may not import social; growth joins them.
     source_post_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The /r/<code> link the campaign's ads send shoppers through; its destination is the UTM-tagged landing page.
+    tracked_link = models.ForeignKey(
+        "stores.TrackedLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns"
+    )
     external_budget_id = models.CharField(max_length=64, blank=True)
     external_campaign_id = models.CharField(max_length=64, blank=True)
     external_adset_id = models.CharField(max_length=64, blank=True)

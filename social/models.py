@@ -148,6 +148,10 @@ class SocialPost(EngagementCounts):
     alt_text = models.CharField(max_length=500, blank=True)
     link = models.URLField(max_length=LINK_MAX_LENGTH, blank=True)
     marker = models.CharField(max_length=24, unique=True, default=new_marker)
+    # The /r/<marker> link the post publishes; its destination is the UTM-tagged page of the store.
+    tracked_link = models.ForeignKey(
+        "stores.TrackedLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
     status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.DRAFT)
     hold_reason = models.TextField(blank=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from stores.models.connections import (
     PlatformConnection,
 )
 from stores.models.idempotency import IdempotencyKey
+from stores.models.links import TrackedLink
 from stores.models.imports import ImportJob, ImportKind, ImportStatus
 from stores.models.store_data import (
     BackfillState,
@@ -55,6 +56,7 @@ __all__ = [
     "StoreApiKey",
     "StoreStatus",
     "StoreSync",
+    "TrackedLink",
     "UnitCostSource",
     "WebhookDelivery",
 ]
