@@ -170,7 +170,9 @@ class JourneyTouch(models.Model):
     platform = models.CharField(max_length=32, blank=True)
     post = models.ForeignKey(SocialPost, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     campaign = models.ForeignKey(AdCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    source = models.CharField(max_length=200, blank=True, help_text="what the merchant reads: a referrer, a code, a source")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="what the merchant reads: a referrer, a code, a source"
+    )
 
     class Meta:
         ordering = ["journey", "position"]

@@ -16,8 +16,8 @@ from stores.models.connections import (
     PlatformConnection,
 )
 from stores.models.idempotency import IdempotencyKey
-from stores.models.links import TrackedLink
 from stores.models.imports import ImportJob, ImportKind, ImportStatus
+from stores.models.links import TrackedLink
 from stores.models.store_data import (
     BackfillState,
     CustomerDataRequest,

@@ -28,7 +28,9 @@ class TrackedLink(models.Model):
     class Meta:
         indexes = [models.Index(fields=["store", "created_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Za-z0-9_-]{4,32}$"), name="trackedlink_code_shape")
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Za-z0-9_-]{4,32}$"), name="trackedlink_code_shape"
+            )
         ]
 
     def __str__(self) -> str:
