@@ -40,7 +40,9 @@ class TrackingSettings(models.Model):
     consent_mode = models.CharField(max_length=8, choices=ConsentMode.choices, default=ConsentMode.WAIT_FOR_CONSENT)
     lookback_days = models.PositiveSmallIntegerField(default=LOOKBACK_DAYS_DEFAULT)
     extra_origins = models.JSONField(
-        default=list, blank=True, help_text="storefront origins beside the store's own domain, e.g. https://shop.example"
+        default=list,
+        blank=True,
+        help_text="storefront origins beside the store's own domain, e.g. https://shop.example",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
