@@ -15,8 +15,9 @@ The rules, first match wins (``docs/tracking.md`` prints the same table for merc
    ``affiliate``; ``organic`` → ``organic_search``; ``referral`` → ``referral``.
 4. **utm_source** alone: a social network → ``organic_social``; a search engine → ``organic_search``; an e-mail
    tool → ``email``; any other source → ``referral``.
-5. The **referrer**'s host: a search engine → ``organic_search``; a social network → ``organic_social``; a webmail
-   → ``email``; the store's own storefront → ignored; any other host → ``referral``.
+5. The **referrer**'s host: a webmail (or the Gmail app) → ``email``; a search engine (``google.<country>``,
+   ``bing.com``..., the Google app) → ``organic_search``; a social network → ``organic_social``; the store's own
+   storefront → ignored; any other host (``docs.google.com`` too) → ``referral``.
 6. Nothing of the above: ``direct``.
 
 A touch is keyed at four grains: the channel (``paid_social``), the platform (``paid_social:meta``), the campaign
@@ -135,6 +136,7 @@ SOCIAL_HOSTS = {
 }
 SEARCH_HOSTS = {
     "google": "google",
+    "com.google.android.googlequicksearchbox": "google",  # the Google app's referrer (android-app://...)
     "bing.com": "bing",
     "duckduckgo.com": "duckduckgo",
     "search.yahoo.com": "yahoo",
@@ -142,7 +144,9 @@ SEARCH_HOSTS = {
     "baidu.com": "baidu",
     "yandex": "yandex",
 }
-WEBMAIL_HOSTS = frozenset({"mail.google.com", "outlook.live.com", "outlook.office.com", "mail.yahoo.com"})
+WEBMAIL_HOSTS = frozenset(
+    {"mail.google.com", "com.google.android.gm", "outlook.live.com", "outlook.office.com", "mail.yahoo.com"}
+)
 
 
 @dataclass(frozen=True)
@@ -168,13 +172,15 @@ def _host(url: str) -> str:
 
 def _network_of_host(host: str, table: Mapping[str, str]) -> str | None:
     """The network ``host`` belongs to: a table key is a domain (``facebook.com`` matches ``l.facebook.com``) or,
-    without a dot, a brand that matches any of its country domains (``google`` matches ``google.co.uk``)."""
-    labels = host.split(".")
+    without a dot, a brand that matches its own country domains (``google`` matches ``google.co.uk``, not
+    ``docs.google.com``, which is a referral)."""
+    first, *suffix = host.split(".")
+    country_domain = 1 <= len(suffix) <= 2 and all(1 <= len(label) <= 3 for label in suffix)  # com, co.uk, com.br
     for key, network in table.items():
         if "." in key:
             if host == key or host.endswith("." + key):
                 return network
-        elif key in labels[:-1]:
+        elif first == key and country_domain:
             return network
     return None
 

@@ -146,6 +146,9 @@ class Journey(models.Model):
     ended_at = models.DateTimeField(help_text="the order's time, or the last touch of a journey without one")
     touch_count = models.PositiveIntegerField()
     built_at = models.DateTimeField()
+    # Set when something the journey was built from changed (the order rewritten, a late touch, a stitch): the
+    # journeys beat task builds it again.
+    stale = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -155,10 +158,26 @@ class Journey(models.Model):
                 name="journey_unique_open_visitor",
             )
         ]
-        indexes = [models.Index(fields=["store", "ended_at"]), models.Index(fields=["store", "converted", "ended_at"])]
+        indexes = [
+            models.Index(fields=["store", "ended_at"]),
+            models.Index(fields=["store", "converted", "ended_at"]),
+            models.Index(fields=["store", "stale"], condition=models.Q(stale=True), name="journey_stale"),
+        ]
 
     def __str__(self) -> str:
         return f"journey of {self.order or self.visitor_id}"
+
+
+class JourneyCursor(models.Model):
+    """How far the journeys task has read a store's touchpoints (by primary key): touches after it are new, and the
+    journeys they change are built again."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="journey_cursor")
+    touchpoint_id = models.BigIntegerField(default=0, help_text="the last touchpoint read")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"journeys of {self.store} read until touchpoint {self.touchpoint_id}"
 
 
 class JourneyTouch(models.Model):

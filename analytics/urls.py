@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 - the app's own pages are added here
+from django.urls import path
+
+from analytics import views
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<slug:store_slug>/orders/<int:order_id>/journey/", views.order_journey, name="order_journey"),
+]

@@ -185,3 +185,24 @@ SCHEDULES += [
         why="Rules pause losers and scale winners on fresh numbers; a missed hour is skipped, not piled up.",
     ),
 ]
+
+# Tracking (analytics).
+SCHEDULES += [
+    # Every minute: journeys of new orders and of orders marked stale (a rewritten order, a late touch, a stitch),
+    # and the open journeys of visitors seen since the last run; expires before the next run.
+    Schedule(
+        name="Build customer journeys",
+        task="analytics.build_journeys",
+        every_seconds=60,
+        expires_seconds=55,
+        why="An order's journey (the touches that led to it) is shown on the order page and feeds attribution.",
+    ),
+    # Daily at 04:10 UTC: delete touchpoints and journey touches older than TOUCHPOINT_RETENTION_MONTHS (13).
+    Schedule(
+        name="Delete tracking data past its retention",
+        task="analytics.enforce_retention",
+        crontab="10 4 * * *",
+        expires_seconds=3600,
+        why="Clicks and visits are personal data: they are kept only as long as the retention setting says.",
+    ),
+]

@@ -52,6 +52,8 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
 # JSON API creates sent with an Idempotency-Key header answer the first result for this many hours (stores.idempotency).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# Months touchpoints (clicks, visits) and journey touches are kept; a daily beat task deletes older ones.
+TOUCHPOINT_RETENTION_MONTHS = env.int("TOUCHPOINT_RETENTION_MONTHS", default=13)
 # The largest form or JSON body accepted (files in multipart uploads do not count); a larger one is a 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 # The largest multipart body (a file upload, such as a CSV export of 20 MB at most, with its form): a larger one is a

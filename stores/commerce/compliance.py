@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from stores.hooks import customer_erased, shop_erased
 from stores.models import (
     Customer,
     CustomerDataRequest,
@@ -46,13 +47,17 @@ def customer_redact(
     orders = Order.objects.filter(
         _customer_orders(store=store, customer=customer, order_external_ids=order_external_ids)
     )
+    visitor_ids = sorted(set(orders.exclude(visitor_id="").values_list("visitor_id", flat=True)))
+    customer_erased(store=store, customer_id=None if customer is None else customer.pk, visitor_ids=visitor_ids)
     return orders.update(attributes={}, visitor_id="", landing_url="", referrer="", click_ids={})
 
 
 @transaction.atomic
 def shop_redact(*, store: Store, connection: PlatformConnection) -> dict[str, int]:
     """Erase what the store platform of ``connection`` sent: its orders (with lines and refunds), customers and
-    products, and the connection's sync state. The merchant's own data (CSV, typed) stays. Returns the counts."""
+    products, and the connection's sync state; and the store's tracking data (``stores.hooks.shop_erased``:
+    touchpoints, visitors, journeys). The merchant's own data (CSV, typed) stays. Returns the counts."""
+    shop_erased(store=store)
     sourced = {
         "orders": Order.objects.filter(store=store, source=connection),
         "refunds": Refund.objects.filter(store=store, order__source=connection),

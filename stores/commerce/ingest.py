@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from platforms import store_records as records
 from stores.exceptions import ApplicationError
+from stores.hooks import order_written
 from stores.links import click_ids_from_url
 from stores.models import (
     Customer,
@@ -331,6 +332,7 @@ def order_upsert(*, store: Store, connection: PlatformConnection | None, record:
     for refund in record.refunds:
         _refund_write(order=order, record=refund)
     _refunded_sum_apply(order)
+    order_written.on_commit(store_id=store.pk, order_id=order.pk)
     return order
 
 
