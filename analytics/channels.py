@@ -236,10 +236,10 @@ def classify(
     if host and host not in {_host(f"//{own}") for own in own_hosts}:
         if host in WEBMAIL_HOSTS:
             return Channel(EMAIL)
-        if network := _network_of_host(host, SEARCH_HOSTS):
-            return Channel(ORGANIC_SEARCH, network)
-        if network := _network_of_host(host, SOCIAL_HOSTS):
-            return Channel(ORGANIC_SOCIAL, network)
+        if search_network := _network_of_host(host, SEARCH_HOSTS):
+            return Channel(ORGANIC_SEARCH, search_network)
+        if social_host_network := _network_of_host(host, SOCIAL_HOSTS):
+            return Channel(ORGANIC_SOCIAL, social_host_network)
         return Channel(REFERRAL)
     if "fbclid" in ids:
         return Channel(ORGANIC_SOCIAL, "meta")

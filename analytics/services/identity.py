@@ -50,14 +50,14 @@ def _checkout_links(*, store: Store, visitor_ids: set[str] | None, order_ids: se
         .filter(Q(external_id__in=wanted) | Q(name__in=wanted))
         .values_list("external_id", "name", "customer_id")
     )
-    customer_of = {external_id: customer for external_id, _, customer in pairs}
+    customer_of: dict[str, int] = {external_id: customer for external_id, _, customer in pairs if customer is not None}
     for _, name, customer in pairs:
-        if name:
+        if name and customer is not None:
             customer_of.setdefault(name, customer)
     links: dict[str, int] = {}
     for visitor_id, order_name, _ in sorted(named, key=lambda row: row[2]):
-        if (customer := customer_of.get(order_name)) is not None:
-            links.setdefault(visitor_id, customer)
+        if (joined := customer_of.get(order_name)) is not None:
+            links.setdefault(visitor_id, joined)
     return links
 
 

@@ -378,7 +378,8 @@ def _journeys_build(*, store: Store, order_ids: Iterable[int], now: dt.datetime 
 
 def _marker_targets(*, store: Store, orders: Sequence[dict[str, Any]]) -> tuple[set[int], set[int]]:
     """The posts and campaigns of ``store`` the orders' landing markers (``gh-post-<id>``, ``gh-ad-<id>``) name."""
-    post_ids, campaign_ids = set(), set()
+    post_ids: set[int] = set()
+    campaign_ids: set[int] = set()
     for order in orders:
         if (
             "gh-" in order["landing_url"]
@@ -386,10 +387,10 @@ def _marker_targets(*, store: Store, orders: Sequence[dict[str, Any]]) -> tuple[
             or order["utm_campaign"].startswith("gh-")
         ):
             tags = parse_link(order["landing_url"])
-            post_ids.add(tags.post_id)
-            campaign_ids.add(tags.campaign_id)
-    post_ids.discard(None)
-    campaign_ids.discard(None)
+            if tags.post_id is not None:
+                post_ids.add(tags.post_id)
+            if tags.campaign_id is not None:
+                campaign_ids.add(tags.campaign_id)
     posts = (
         set(SocialPost.objects.filter(store=store, pk__in=post_ids).values_list("pk", flat=True)) if post_ids else set()
     )
