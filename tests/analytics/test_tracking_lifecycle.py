@@ -10,8 +10,7 @@ from django.urls import reverse
 from analytics.models import HashSalt, Journey, JourneyTouch, Touchpoint, Visitor
 from analytics.services import journeys as journeys_service
 from analytics.services.journeys import journeys_build, journeys_mark_stale, open_journeys_build
-from analytics.services.retention import customer_tracking_erase, months_before, retention_enforce
-from analytics.services.retention import shop_tracking_erase
+from analytics.services.retention import customer_tracking_erase, months_before, retention_enforce, shop_tracking_erase
 from analytics.tasks import build_journeys_task
 from stores import hooks
 from stores.commerce.compliance import customer_redact
