@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 
 from analytics.models import TouchKind, Touchpoint, Visitor
 from stores.models import Order, Store
@@ -86,26 +86,20 @@ def visitors_stitch(
             "visitor_id", "pk"
         )
     )
-    joined_visitors = 0
     by_customer: dict[int, list[int]] = {}
     for visitor_id, pk in unjoined.items():
         by_customer.setdefault(links[visitor_id], []).append(pk)
-    for customer_id, pks in by_customer.items():
-        joined_visitors += Visitor.objects.filter(pk__in=pks, customer__isnull=True).update(customer_id=customer_id)
-    # Touchpoints follow their visitor's customer (the one it kept, which may be an earlier one).
-    kept = dict(
-        Visitor.objects.filter(store=store, visitor_id__in=list(links), customer__isnull=False).values_list(
-            "visitor_id", "customer_id"
-        )
+    Visitor.objects.bulk_update(
+        [Visitor(pk=pk, customer_id=links[visitor_id]) for visitor_id, pk in unjoined.items()],
+        ["customer"],
+        batch_size=1000,
     )
-    visitors_of: dict[int, list[str]] = {}
-    for visitor_id, customer_id in kept.items():
-        visitors_of.setdefault(customer_id, []).append(visitor_id)
-    joined_touchpoints = 0
-    for customer_id, visitor_list in visitors_of.items():
-        joined_touchpoints += Touchpoint.objects.filter(
-            store=store, visitor_id__in=visitor_list, customer__isnull=True
-        ).update(customer_id=customer_id)
+    joined_visitors = len(unjoined)
+    # Touchpoints follow their visitor's customer (the one it kept, which may be an earlier one): one UPDATE.
+    kept_customer = Visitor.objects.filter(store=store, visitor_id=OuterRef("visitor_id")).values("customer_id")[:1]
+    joined_touchpoints = Touchpoint.objects.filter(
+        store=store, visitor_id__in=list(links), customer__isnull=True
+    ).update(customer_id=Subquery(kept_customer))
     return StitchResult(joined_visitors, joined_touchpoints, frozenset(by_customer))
 
 
