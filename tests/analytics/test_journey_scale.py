@@ -29,7 +29,7 @@ def test_journeys_of_100000_orders_are_built_within_the_bound(store):
     started = time.monotonic()
     built = journeys_build_pending(store=store, batch_size=2000, max_batches=ORDERS // 2000 + 1, now=T_END)
     seconds = time.monotonic() - started
-    print(f"journeys of {ORDERS} orders built in {seconds:.1f} s ({ORDERS / seconds:.0f} orders/s)")
+    print(f"journeys of {ORDERS} orders built in {seconds:.1f} s ({ORDERS / seconds:.0f} orders/s)")  # noqa: T201
     # then every order has its journey, within the bound
     assert built == ORDERS
     assert Journey.objects.filter(store=store, converted=True).count() == ORDERS
