@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from analytics.services.journeys import journeys_refresh
+from analytics.services.journey_runs import journeys_refresh
 from analytics.services.retention import retention_enforce
 from stores.models import Store, StoreStatus
 

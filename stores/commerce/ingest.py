@@ -3,8 +3,8 @@
 Every function takes ``platforms.store_records`` records (from a platform connection, or with no connection from
 the merchant's own CSV import), runs in one transaction and is idempotent: the same record twice leaves the same
 rows. A record whose platform ``updated_at`` is older than what is stored is ignored (webhooks and syncs arrive out
-of order). Money is checked before anything is written: a record with a negative amount or
-more refunded than paid is refused with an ``ApplicationError`` and changes nothing.
+of order). Money is checked before anything is written: a record with a negative amount or more refunded than paid
+is refused with an ``ApplicationError`` and changes nothing.
 """
 
 import datetime as dt
@@ -38,8 +38,7 @@ from stores.models import (
 from stores.models.commerce import ATTRIBUTE_KEY_MAX, ATTRIBUTE_VALUE_MAX, ORDER_ATTRIBUTES_MAX
 from stores.models.tenancy import validate_currency
 
-# The cart attribute a storefront sets to the Growth Hub visitor id (the pixel's id), so a journey joins its order.
-# The leading underscore keeps it out of the customer's view at Shopify's checkout.
+# The cart attribute the storefront sets to the visitor id, so a journey joins its order (underscore: not shown).
 VISITOR_ATTRIBUTE = "_gh_visitor"
 
 PRODUCT_STATUSES = {

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from analytics.models import Journey, JourneyTouch
-from analytics.services.journeys import journeys_build_pending
+from analytics.services.journey_runs import journeys_build_pending
 from tests.analytics.journey_scale_data import T_END, scale_store_write
 
 ORDERS = int(os.environ.get("JOURNEY_SCALE_ORDERS", "100000"))

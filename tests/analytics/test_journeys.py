@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from analytics.models import Journey, JourneyTouch, TouchKind, Touchpoint, TrackingSettings, Visitor
 from analytics.selectors import journeys_for_period, tracking_lookback_days
 from analytics.services.identity import visitors_stitch
-from analytics.services.journeys import journeys_build, journeys_build_pending, journeys_refresh, open_journeys_build
+from analytics.services.journey_runs import journeys_build_pending, journeys_refresh
+from analytics.services.journeys import journeys_build, open_journeys_build
 from stores.models import OrderDiscountCode
 from tests.analytics.helpers import T0, touch
 from tests.factories import CustomerFactory, OrderFactory

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from analytics.models import HashSalt, Journey, JourneyTouch, Touchpoint, Visitor
-from analytics.services import journeys as journeys_service
-from analytics.services.journeys import journeys_build, journeys_mark_stale, open_journeys_build
+from analytics.services import journey_runs as journeys_service
+from analytics.services.journey_runs import journeys_mark_stale
+from analytics.services.journeys import journeys_build, open_journeys_build
 from analytics.services.retention import customer_tracking_erase, months_before, retention_enforce, shop_tracking_erase
 from analytics.tasks import build_journeys_task
 from stores import hooks
