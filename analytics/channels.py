@@ -162,7 +162,8 @@ class Channel:
         return f"{self.channel}:{self.platform}" if self.platform else self.channel
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The lower-case host of ``url`` without a leading ``www.``; "" for none or a malformed url."""
     try:
         host = (urlsplit(url).hostname or "").lower()
     except ValueError:
@@ -232,8 +233,8 @@ def classify(
         if source in EMAIL_SOURCES:
             return Channel(EMAIL)
         return Channel(REFERRAL)
-    host = _host(referrer)
-    if host and host not in {_host(f"//{own}") for own in own_hosts}:
+    host = host_of(referrer)
+    if host and host not in {host_of(f"//{own}") for own in own_hosts}:
         if host in WEBMAIL_HOSTS:
             return Channel(EMAIL)
         if search_network := _network_of_host(host, SEARCH_HOSTS):

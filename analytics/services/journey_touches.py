@@ -53,14 +53,6 @@ def own_hosts(store: Store) -> list[str]:
     return [store.storefront_domain] if store.storefront_domain else []
 
 
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
-
-
 def touch_source(
     *, kind: str, utm_source: str = "", utm_medium: str = "", utm_campaign: str = "", referrer: str = "", url: str = ""
 ) -> str:
@@ -70,7 +62,7 @@ def touch_source(
         text = " / ".join(word for word in (utm_source, utm_medium) if word)
         if utm_campaign:
             text += f" · {utm_campaign}"
-    elif host := _host(referrer):
+    elif host := channels.host_of(referrer):
         text = host
     elif kind in (TouchKind.PAGE_VIEW, TouchKind.PRODUCT_VIEW) and url:
         try:

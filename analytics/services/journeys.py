@@ -107,6 +107,19 @@ def _order_visitors(*, store: Store, orders: Sequence[dict[str, Any]]) -> tuple[
     return visitors, customers
 
 
+def _journeys_write(*, store: Store, journeys: list[Journey], touches_of: list[list[Touch]]) -> None:
+    """Insert the journeys and, once they have their keys, their touches (two bulk inserts a batch)."""
+    Journey.objects.bulk_create(journeys, batch_size=BATCH_SIZE)
+    JourneyTouch.objects.bulk_create(
+        [
+            row
+            for journey, touches in zip(journeys, touches_of, strict=True)
+            for row in journey_touch_rows(store, journey, touches)
+        ],
+        batch_size=5000,
+    )
+
+
 def _own_rows(
     order: dict[str, Any],
     visitor_ids: set[str],
@@ -190,15 +203,7 @@ def journeys_build_batch(
                 stale=False,
             )
         )
-    Journey.objects.bulk_create(journeys, batch_size=BATCH_SIZE)
-    JourneyTouch.objects.bulk_create(
-        [
-            row
-            for journey, touches in zip(journeys, touches_of, strict=True)
-            for row in journey_touch_rows(store, journey, touches)
-        ],
-        batch_size=5000,
-    )
+    _journeys_write(store=store, journeys=journeys, touches_of=touches_of)
     return len(journeys), all_visitors
 
 
@@ -307,13 +312,5 @@ def open_journeys_build(*, store: Store, visitor_ids: Iterable[str], now: dt.dat
                 stale=False,
             )
         )
-    Journey.objects.bulk_create(journeys, batch_size=BATCH_SIZE)
-    JourneyTouch.objects.bulk_create(
-        [
-            row
-            for journey, touches in zip(journeys, touches_of, strict=True)
-            for row in journey_touch_rows(store, journey, touches)
-        ],
-        batch_size=5000,
-    )
+    _journeys_write(store=store, journeys=journeys, touches_of=touches_of)
     return len(journeys)
